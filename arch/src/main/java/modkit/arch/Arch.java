@@ -1,0 +1,58 @@
+package modkit.arch;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * One target architecture, as the kernel's module loader sees it: which relocation types it accepts, what each
+ * means ({@link #kindOf}) and how its bits are written ({@link #store}). Where things go and what the value is
+ * belongs to the linker; an arch never sees a symbol name or a section.
+ */
+public interface Arch {
+    /** Canonical name: "x86_64", "i386", "m68k", "ia64"; used in messages, profiles and testdata directories. */
+    String name();
+
+    /** The ELF {@code e_machine} of objects for this arch. */
+    int machine();
+
+    /** The kernel's {@code elf_check_arch}: i386 also takes EM_486. */
+    default boolean acceptsMachine(int eMachine) {
+        return eMachine == machine();
+    }
+
+    boolean is64();
+
+    ByteOrder order();
+
+    /** True where the kernel takes SHT_RELA ({@code apply_relocate_add}), false for SHT_REL. */
+    boolean usesRela();
+
+    /** psABI spelling of a type number, e.g. "R_X86_64_PC32"; "type N" for numbers the arch does not know. */
+    String typeName(int type);
+
+    RelocKind kindOf(int type);
+
+    /** Bytes the field of {@code type} occupies at P; the linker checks it lies inside the section. */
+    int fieldSize(int type);
+
+    /** For REL: the addend kept in the field before patching. Unused for RELA. */
+    default long implicitAddend(ByteBuffer section, int at, int type) {
+        return 0;
+    }
+
+    /** Writes {@code value} into the field of {@code type} at {@code at}, checking its range. */
+    void store(ByteBuffer section, int at, int type, long value) throws FieldOverflow;
+
+    /** {@code ARCH_SHF_SMALL}: the section flag that sends a section to the small-data group (ia64 only). */
+    default long smallDataFlag() {
+        return 0;
+    }
+
+    /** The kernel's {@code ignore_undef_symbol}: undefined names that may stay 0 without a definition. */
+    default boolean mayStayUndefined(String name) {
+        return false;
+    }
+
+    /** Where {@code module_alloc} places modules when the profile does not say: [start, end). */
+    long[] defaultModuleArea();
+}

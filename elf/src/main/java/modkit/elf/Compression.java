@@ -1,0 +1,69 @@
+package modkit.elf;
+
+import io.airlift.compress.zstd.ZstdInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Compressed module formats, detected by their magic bytes as kmod does: the file name is a hint that may lie.
+ * The signature of a compressed module is inside the compressed payload, so decompression comes first.
+ */
+public enum Compression {
+    NONE(new byte[0]),
+    GZIP(new byte[] {0x1f, (byte) 0x8b}),
+    XZ(new byte[] {(byte) 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00}),
+    ZSTD(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd});
+
+    private final byte[] magic;
+
+    Compression(byte[] magic) {
+        this.magic = magic;
+    }
+
+    public static Compression detect(byte[] data) {
+        for (Compression c : values()) {
+            if (c != NONE && startsWith(data, c.magic)) {
+                return c;
+            }
+        }
+        return NONE;
+    }
+
+    private static boolean startsWith(byte[] data, byte[] prefix) {
+        if (data.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (data[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Returns the decompressed bytes; {@code file} only names the input in the error message. */
+    public byte[] decompress(String file, byte[] data) {
+        if (this == NONE) {
+            return data;
+        }
+        try (InputStream in = open(new ByteArrayInputStream(data))) {
+            return in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            throw new ModkitException(
+                    file + ": cannot decompress " + name().toLowerCase() + " data: " + e.getMessage(),
+                    "the file is damaged or truncated; reinstall it or decompress it by hand to see more");
+        }
+    }
+
+    private InputStream open(InputStream raw) throws IOException {
+        return switch (this) {
+            case GZIP -> new GZIPInputStream(raw);
+            case XZ -> new XZInputStream(raw);
+            case ZSTD -> new ZstdInputStream(raw);
+            case NONE -> raw;
+        };
+    }
+}

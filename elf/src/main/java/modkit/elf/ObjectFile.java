@@ -1,0 +1,325 @@
+package modkit.elf;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A checked view of an ELF relocatable object (a kernel module). Construction runs every check of the kernel's
+ * {@code elf_validity_check} and {@code setup_load_info} (see {@link ElfChecks}), so later code can index
+ * sections, symbols and relocations without bounds checks of its own.
+ *
+ * <p>Only the section headers, the symbol table and the sections actually asked for are decoded; relocation
+ * sections are read on demand, into flat arrays.
+ */
+public final class ObjectFile {
+    public static final int EM_386 = 3;
+    public static final int EM_68K = 4;
+    public static final int EM_486 = 6;
+    public static final int EM_IA_64 = 50;
+    public static final int EM_X86_64 = 62;
+
+    private final String file;
+    private final byte[] data;
+    private final ByteBuffer buf;
+    private final boolean is64;
+    private final int machine;
+    private final Section[] sections;
+    private final SymbolTable symbols;
+    private final Compression compression;
+    private final ModuleSignature signature;
+    private final Map<String, Section> allocByName = new HashMap<>();
+    private ModInfo modinfo;
+
+    private ObjectFile(
+            String file,
+            byte[] data,
+            ByteBuffer buf,
+            ElfChecks.Header header,
+            Section[] sections,
+            Compression compression,
+            ModuleSignature signature) {
+        this.file = file;
+        this.data = data;
+        this.buf = buf;
+        this.is64 = header.is64();
+        this.machine = header.machine();
+        this.sections = sections;
+        this.compression = compression;
+        this.signature = signature;
+        for (Section s : sections) {
+            if (s.isAlloc()) {
+                allocByName.putIfAbsent(s.name(), s);
+            }
+        }
+        Section symtab = ElfChecks.symbolTable(file, sections);
+        Section strtab = sections[symtab.link()];
+        this.symbols = new SymbolTable(symtab, buf, is64, (int) strtab.offset(), (int) strtab.size());
+        ElfChecks.checkSymbols(file, this);
+    }
+
+    /** Reads a module file: decompresses by magic, strips a signature trailer, checks the ELF. */
+    public static ObjectFile read(Path path) {
+        String file = path.toString();
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new ModkitException(file + ": no such file", "check the path; modprobe searches /lib/modules, insmod does not");
+        } catch (IOException e) {
+            throw new ModkitException(file + ": cannot read: " + e.getMessage());
+        }
+        return parse(file, raw);
+    }
+
+    /** Like {@link #read} for bytes already in memory; {@code file} names them in messages. */
+    public static ObjectFile parse(String file, byte[] raw) {
+        Compression compression = Compression.detect(raw);
+        byte[] plain = compression.decompress(file, raw);
+        ModuleSignature signature = ModuleSignature.find(file, plain);
+        int length = signature == null ? plain.length : signature.elfLength();
+        ElfChecks.Header header = ElfChecks.header(file, plain, length);
+        ByteBuffer buf = ByteBuffer.wrap(plain, 0, length).slice().order(header.order());
+        Section[] sections = ElfChecks.sections(file, plain, length, header);
+        return new ObjectFile(file, plain, buf, header, sections, compression, signature);
+    }
+
+    public String file() {
+        return file;
+    }
+
+    public boolean is64() {
+        return is64;
+    }
+
+    public ByteOrder order() {
+        return buf.order();
+    }
+
+    public int machine() {
+        return machine;
+    }
+
+    public Compression compression() {
+        return compression;
+    }
+
+    /** The signature trailer, or null if unsigned. */
+    public ModuleSignature signature() {
+        return signature;
+    }
+
+    public int sectionCount() {
+        return sections.length;
+    }
+
+    public Section section(int index) {
+        return sections[index];
+    }
+
+    public List<Section> sections() {
+        return List.of(sections);
+    }
+
+    /**
+     * The first {@code SHF_ALLOC} section with this name, or null. Like the kernel's {@code find_sec} this skips
+     * non-alloc sections, which is what lets a loader "remove" {@code __versions} by clearing its alloc flag.
+     */
+    public Section allocSection(String name) {
+        return allocByName.get(name);
+    }
+
+    /** The first section with this name whatever its flags, or null. */
+    public Section anySection(String name) {
+        for (Section s : sections) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    public SymbolTable symbols() {
+        return symbols;
+    }
+
+    /** A copy of a section's bytes (zeros for NOBITS). */
+    public byte[] contents(Section s) {
+        byte[] out = new byte[Math.toIntExact(s.size())];
+        if (!s.isNobits()) {
+            buf.get((int) s.offset(), out);
+        }
+        return out;
+    }
+
+    /** Copies a section's bytes into {@code dest} at {@code destOffset} (nothing for NOBITS). */
+    public void copyContents(Section s, byte[] dest, int destOffset) {
+        if (!s.isNobits()) {
+            buf.get((int) s.offset(), dest, destOffset, (int) s.size());
+        }
+    }
+
+    /** The relocation sections, in section-header order. */
+    public List<Section> relocationSections() {
+        List<Section> out = new ArrayList<>();
+        for (Section s : sections) {
+            if (s.isRelocation()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Decodes one REL/RELA section after checking its links and every entry's symbol and offset. */
+    public RelocTable relocations(Section relSection) {
+        ElfChecks.checkRelocationSection(file, this, relSection);
+        RelocTable table = new RelocTable(relSection, sections[relSection.info()], buf, is64);
+        ElfChecks.checkRelocationEntries(file, this, table);
+        return table;
+    }
+
+    public ModInfo modinfo() {
+        if (modinfo == null) {
+            Section s = allocSection(".modinfo");
+            modinfo = s == null ? new ModInfo(List.of()) : ModInfo.parse(contents(s));
+        }
+        return modinfo;
+    }
+
+    /** The module name: {@code name=} from .modinfo, else the file name without extensions. */
+    public String moduleName() {
+        String n = modinfo().get("name");
+        if (n != null && !n.isEmpty()) {
+            return n;
+        }
+        String base = Path.of(file).getFileName().toString();
+        int dot = base.indexOf('.');
+        return (dot > 0 ? base.substring(0, dot) : base).replace('-', '_');
+    }
+
+    /** True if an alloc {@code __versions} section exists (the kernel then checks CRCs). */
+    public boolean hasVersions() {
+        return allocSection("__versions") != null;
+    }
+
+    /** The {@code __versions} entries: 64 bytes each, a target-endian {@code unsigned long} then the name. */
+    public List<VersionEntry> versions() {
+        Section s = allocSection("__versions");
+        if (s == null) {
+            return List.of();
+        }
+        int entry = 64;
+        if (s.size() % entry != 0) {
+            throw new ElfFormatException(
+                    file, "__versions size 0x" + Long.toHexString(s.size()) + " is not a multiple of 64 (struct modversion_info)");
+        }
+        int crcSize = is64 ? 8 : 4;
+        List<VersionEntry> out = new ArrayList<>();
+        for (int at = (int) s.offset(); at < s.offset() + s.size(); at += entry) {
+            long crc = is64 ? buf.getLong(at) : Integer.toUnsignedLong(buf.getInt(at));
+            int end = at + crcSize;
+            while (end < at + entry && buf.get(end) != 0) {
+                end++;
+            }
+            byte[] name = new byte[end - at - crcSize];
+            buf.get(at + crcSize, name);
+            out.add(new VersionEntry(new String(name, StandardCharsets.ISO_8859_1), crc));
+        }
+        return out;
+    }
+
+    /**
+     * The module's exports, found the way modpost lays them out: a {@code __ksymtab_<name>} label in
+     * {@code __ksymtab} or {@code __ksymtab_gpl}, the namespace string at {@code __kstrtabns_<name>} and the CRC
+     * at {@code __crc_<name>}. This reads the same for the PREL32 and the absolute {@code kernel_symbol} forms,
+     * whose fields are all filled by relocations in a {@code .ko}.
+     */
+    public List<ModuleExport> exports() {
+        Map<String, Integer> defined = new HashMap<>();
+        Map<String, Integer> special = new HashMap<>();
+        for (int i = 1; i < symbols.count(); i++) {
+            String n = symbols.name(i);
+            if (n.startsWith("__ksymtab_") || n.startsWith("__kstrtabns_") || n.startsWith("__crc_")) {
+                special.put(n, i);
+            } else if (!symbols.isUndefined(i) && symbols.binding(i) != SymbolTable.STB_LOCAL) {
+                defined.putIfAbsent(n, i);
+            }
+        }
+        List<ModuleExport> out = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : special.entrySet()) {
+            if (!e.getKey().startsWith("__ksymtab_")) {
+                continue;
+            }
+            int sym = e.getValue();
+            int shndx = symbols.shndx(sym);
+            if (shndx == 0 || shndx >= sections.length) {
+                continue;
+            }
+            String secName = sections[shndx].name();
+            if (!secName.equals("__ksymtab") && !secName.equals("__ksymtab_gpl")) {
+                continue;
+            }
+            String name = e.getKey().substring("__ksymtab_".length());
+            Integer ns = special.get("__kstrtabns_" + name);
+            Integer crc = special.get("__crc_" + name);
+            out.add(new ModuleExport(
+                    name,
+                    defined.getOrDefault(name, -1),
+                    secName.equals("__ksymtab_gpl"),
+                    ns == null ? "" : stringAt(ns),
+                    crc == null ? null : crcAt(crc)));
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+
+    private String stringAt(int sym) {
+        Section s = sections[symbols.shndx(sym)];
+        long off = symbols.value(sym);
+        if (s.isNobits() || off >= s.size()) {
+            return "";
+        }
+        int start = (int) (s.offset() + off);
+        int end = start;
+        while (end < s.offset() + s.size() && buf.get(end) != 0) {
+            end++;
+        }
+        byte[] b = new byte[end - start];
+        buf.get(start, b);
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    private Long crcAt(int sym) {
+        int shndx = symbols.shndx(sym);
+        if (shndx == SymbolTable.SHN_ABS) {
+            return symbols.value(sym) & 0xffffffffL; // CONFIG_MODULE_REL_CRCS-less absolute form of older kernels
+        }
+        Section s = sections[shndx];
+        long off = symbols.value(sym);
+        if (s.isNobits() || off + 4 > s.size()) {
+            return null;
+        }
+        return Integer.toUnsignedLong(buf.getInt((int) (s.offset() + off)));
+    }
+
+    /** The raw ELF bytes (without any signature trailer), for writers that need the original image. */
+    public ByteBuffer buffer() {
+        return buf.duplicate().order(buf.order());
+    }
+
+    int length() {
+        return buf.limit();
+    }
+
+    byte[] rawData() {
+        return data;
+    }
+}

@@ -1,0 +1,139 @@
+package modkit.elf;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The symbol table of an object as parallel arrays, one slot per {@code Elf_Sym}: a module has thousands of
+ * symbols and the linker touches each a few times, so there is no object per symbol. Names are decoded on
+ * first use.
+ */
+public final class SymbolTable {
+    public static final int SHN_UNDEF = 0;
+    public static final int SHN_LORESERVE = 0xff00;
+    public static final int SHN_LIVEPATCH = 0xff20;
+    public static final int SHN_ABS = 0xfff1;
+    public static final int SHN_COMMON = 0xfff2;
+    public static final int SHN_XINDEX = 0xffff;
+
+    public static final int STB_LOCAL = 0;
+    public static final int STB_GLOBAL = 1;
+    public static final int STB_WEAK = 2;
+    public static final int STT_NOTYPE = 0;
+    public static final int STT_OBJECT = 1;
+    public static final int STT_FUNC = 2;
+    public static final int STT_SECTION = 3;
+    public static final int STT_FILE = 4;
+
+    private final int[] nameOffset;
+    private final long[] value;
+    private final long[] size;
+    private final byte[] info;
+    private final int[] shndx;
+    private final String[] names;
+    private final ByteBuffer strtab;
+    private final int strtabStart;
+    private final int strtabSize;
+    private final Section section;
+
+    SymbolTable(Section section, ByteBuffer buf, boolean is64, int strtabStart, int strtabSize) {
+        this.section = section;
+        int entSize = is64 ? 24 : 16;
+        int count = (int) (section.size() / entSize);
+        nameOffset = new int[count];
+        value = new long[count];
+        size = new long[count];
+        info = new byte[count];
+        shndx = new int[count];
+        names = new String[count];
+        this.strtab = buf;
+        this.strtabStart = strtabStart;
+        this.strtabSize = strtabSize;
+        int base = (int) section.offset();
+        for (int i = 0; i < count; i++) {
+            int at = base + i * entSize;
+            nameOffset[i] = buf.getInt(at);
+            if (is64) {
+                info[i] = buf.get(at + 4);
+                shndx[i] = Short.toUnsignedInt(buf.getShort(at + 6));
+                value[i] = buf.getLong(at + 8);
+                size[i] = buf.getLong(at + 16);
+            } else {
+                value[i] = Integer.toUnsignedLong(buf.getInt(at + 4));
+                size[i] = Integer.toUnsignedLong(buf.getInt(at + 8));
+                info[i] = buf.get(at + 12);
+                shndx[i] = Short.toUnsignedInt(buf.getShort(at + 14));
+            }
+        }
+    }
+
+    public Section section() {
+        return section;
+    }
+
+    public int count() {
+        return value.length;
+    }
+
+    public String name(int i) {
+        String n = names[i];
+        if (n == null) {
+            n = readName(nameOffset[i]);
+            names[i] = n;
+        }
+        return n;
+    }
+
+    private String readName(int offset) {
+        if (offset < 0 || offset >= strtabSize) {
+            return "<bad name offset 0x" + Integer.toHexString(offset) + ">";
+        }
+        int start = strtabStart + offset;
+        int end = start;
+        int limit = strtabStart + strtabSize;
+        while (end < limit && strtab.get(end) != 0) {
+            end++;
+        }
+        byte[] bytes = new byte[end - start];
+        strtab.get(start, bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    public long value(int i) {
+        return value[i];
+    }
+
+    public long size(int i) {
+        return size[i];
+    }
+
+    public int binding(int i) {
+        return (info[i] & 0xff) >>> 4;
+    }
+
+    public int type(int i) {
+        return info[i] & 0xf;
+    }
+
+    public int shndx(int i) {
+        return shndx[i];
+    }
+
+    public boolean isUndefined(int i) {
+        return shndx[i] == SHN_UNDEF;
+    }
+
+    public boolean isWeak(int i) {
+        return binding(i) == STB_WEAK;
+    }
+
+    /** Index of the first symbol with this name, or -1. Linear: used for a handful of well-known names. */
+    public int find(String wanted) {
+        for (int i = 1; i < count(); i++) {
+            if (name(i).equals(wanted)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

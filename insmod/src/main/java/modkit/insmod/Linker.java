@@ -1,0 +1,128 @@
+package modkit.insmod;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import modkit.arch.Arch;
+import modkit.elf.ModuleExport;
+import modkit.elf.ObjectFile;
+import modkit.elf.Section;
+import modkit.elf.SymbolTable;
+import modkit.elf.VersionEntry;
+import modkit.kernel.KernelProfile;
+import modkit.kernel.KernelSymbol;
+import modkit.kernel.LoadTransaction;
+import modkit.kernel.ModuleImage;
+
+/**
+ * Links one module the way the kernel's {@code load_module} would: checks → layout → allocate → resolve →
+ * relocate. The result is a finished {@link ModuleImage}; nothing is committed to the backend here.
+ */
+public final class Linker {
+    private Linker() {}
+
+    public static LinkResult link(ObjectFile obj, KernelProfile profile, LoadTransaction tx, LinkOptions opts) {
+        Arch arch = ModuleChecks.arch(obj, profile);
+        Taints taints = new Taints();
+        ModuleChecks.signature(obj, profile, taints);
+        List<VersionEntry> versions = obj.hasVersions() && !opts.forceModversion() ? obj.versions() : null;
+        KernelSymbol layoutSym = profile.symbols().get("module_layout");
+        if (layoutSym != null) {
+            String problem = ModuleChecks.crc(obj, profile, versions, layoutSym, taints);
+            if (problem != null) {
+                throw new modkit.elf.ModkitException(obj.file() + ": disagrees about version of symbol module_layout: "
+                        + problem.substring(problem.indexOf('(')),
+                        "struct module differs between the module's kernel and " + profile.release() + "; rebuild the module");
+            }
+        }
+        ModuleChecks.vermagic(obj, profile, opts, versions != null, taints);
+        ModuleChecks.modinfoTaints(obj, taints);
+        ModuleChecks.common(obj);
+
+        Layout layout = Layout.compute(obj, profile, arch.smallDataFlag());
+        References refs = References.scan(obj, arch, layout);
+
+        Map<String, ModuleImage.Region> regions = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : layout.regionSizes().entrySet()) {
+            long size = e.getValue();
+            if (size == 0) {
+                continue;
+            }
+            long address = tx.allocate(Layout.align(size, profile.pageSize()));
+            regions.put(e.getKey(), new ModuleImage.Region(e.getKey(), address, size, new byte[Math.toIntExact(size)]));
+        }
+        long[] sectionAddress = new long[obj.sectionCount()];
+        int[] sectionOffset = new int[obj.sectionCount()];
+        String[] sectionRegion = new String[obj.sectionCount()];
+        List<LinkResult.PlacedSection> placed = new ArrayList<>();
+        for (Layout.Placement p : layout.placements()) {
+            Section s = p.section();
+            ModuleImage.Region r = regions.get(p.region());
+            sectionAddress[s.index()] = r.address() + p.offset();
+            sectionOffset[s.index()] = (int) p.offset();
+            sectionRegion[s.index()] = p.region();
+            if (s.type() != Section.SHT_SYMTAB && s.type() != Section.SHT_STRTAB) {
+                obj.copyContents(s, r.bytes(), (int) p.offset());
+            }
+            placed.add(new LinkResult.PlacedSection(s.index(), s.name(), p.region(), r.address() + p.offset(), s.size(),
+                    (int) p.offset()));
+        }
+        long percpuBase = 0;
+        Section percpu = obj.anySection(".data..percpu");
+        if (percpu != null && percpu.size() > 0) {
+            percpuBase = tx.allocate(Layout.align(percpu.size(), profile.pageSize()));
+            byte[] bytes = new byte[(int) percpu.size()];
+            obj.copyContents(percpu, bytes, 0);
+            regions.put("percpu", new ModuleImage.Region("percpu", percpuBase, percpu.size(), bytes));
+        }
+
+        SymbolResolver resolver = new SymbolResolver(obj, profile, arch, tx, versions, taints, refs);
+        resolver.resolve(sectionAddress, percpuBase);
+
+        Map<String, ByteBuffer> buffers = new HashMap<>();
+        regions.forEach((k, r) -> buffers.put(k, ByteBuffer.wrap(r.bytes()).order(arch.order())));
+        Relocator.apply(obj, arch, refs, resolver.values, new Relocator.Target() {
+            @Override
+            public ByteBuffer buffer(int i) {
+                return buffers.get(sectionRegion[i]);
+            }
+
+            @Override
+            public int offset(int i) {
+                return sectionOffset[i];
+            }
+
+            @Override
+            public long address(int i) {
+                return sectionAddress[i];
+            }
+        });
+
+        String name = obj.moduleName();
+        List<KernelSymbol> exports = new ArrayList<>();
+        for (ModuleExport e : obj.exports()) {
+            long address = e.symbol() < 0 ? 0 : resolver.values[e.symbol()];
+            exports.add(new KernelSymbol(e.name(), address, e.crc(), e.gpl(), e.namespace(), name));
+        }
+        List<ResolvedSymbol> symbols = new ArrayList<>(resolver.resolved);
+        SymbolTable st = obj.symbols();
+        for (int i = 1; i < st.count(); i++) {
+            if (!st.isUndefined(i) && st.binding(i) != SymbolTable.STB_LOCAL && st.shndx(i) < obj.sectionCount()) {
+                symbols.add(new ResolvedSymbol(st.name(i), resolver.values[i], "self"));
+            }
+        }
+        long init = definedValue(st, resolver.values, "init_module");
+        long exit = profile.moduleUnload() ? definedValue(st, resolver.values, "cleanup_module") : 0;
+        ModuleImage image = new ModuleImage(name, obj.file(), arch.name(), List.copyOf(regions.values()), exports,
+                resolver.uses, taints.has(Taints.PROPRIETARY), taints.toString(), init, exit, opts.params());
+        return new LinkResult(obj, profile.release(), image, placed, symbols, resolver.values, refs.count);
+    }
+
+    private static long definedValue(SymbolTable st, long[] values, String name) {
+        int i = st.find(name);
+        return i > 0 && !st.isUndefined(i) ? values[i] : 0;
+    }
+}

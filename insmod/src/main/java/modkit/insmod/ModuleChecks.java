@@ -1,0 +1,150 @@
+package modkit.insmod;
+
+import java.util.List;
+import java.util.Set;
+import modkit.arch.Arch;
+import modkit.arch.Arches;
+import modkit.elf.ModkitException;
+import modkit.elf.ModuleSignature;
+import modkit.elf.ObjectFile;
+import modkit.elf.SymbolTable;
+import modkit.elf.VersionEntry;
+import modkit.kernel.KernelProfile;
+import modkit.kernel.KernelSymbol;
+
+/**
+ * The checks the kernel makes before it resolves anything: architecture, signature, vermagic
+ * ({@code check_modinfo}, {@code same_magic}), the {@code module_layout} CRC ({@code check_modstruct_version}),
+ * licence and the per-module taints. Each failure is one line that names the file and the values compared.
+ */
+final class ModuleChecks {
+    /** license_is_gpl_compatible (include/linux/license.h). */
+    private static final Set<String> GPL_COMPATIBLE =
+            Set.of("GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL");
+
+    private ModuleChecks() {}
+
+    static Arch arch(ObjectFile obj, KernelProfile profile) {
+        Arch target = Arches.byName(profile.arch());
+        if (target == null) {
+            throw new ModkitException(obj.file() + ": kernel profile is for " + profile.arch()
+                    + ", which this modkit cannot link yet");
+        }
+        if (!target.acceptsMachine(obj.machine()) || target.is64() != obj.is64() || target.order() != obj.order()) {
+            Arch objArch = Arches.forMachine(obj.machine());
+            throw new ModkitException(obj.file() + ": Invalid architecture in ELF header: " + obj.machine() + " ("
+                    + Arches.machineName(obj.machine()) + (objArch == null ? "" : ", " + objArch.name())
+                    + "); the kernel " + profile.release() + " is " + target.name(),
+                    "build the module for " + target.name() + ", or boot a kernel of its architecture with: modkit sim boot --kernel PROFILE");
+        }
+        return target;
+    }
+
+    static void signature(ObjectFile obj, KernelProfile profile, Taints taints) {
+        ModuleSignature sig = obj.signature();
+        if (sig != null && sig.problem() != null) {
+            throw new ModkitException(obj.file() + ": " + sig.problem());
+        }
+        if (sig == null && profile.enabled("CONFIG_MODULE_SIG")) {
+            if (profile.signatureEnforced()) {
+                throw new ModkitException(obj.file() + ": Loading of unsigned module is rejected (CONFIG_MODULE_SIG_FORCE)",
+                        "sign it with scripts/sign-file, or use a kernel profile without signature enforcement");
+            }
+            taints.add(Taints.UNSIGNED);
+        }
+    }
+
+    /** check_modinfo's vermagic test; a missing or ignored vermagic needs a forced load. */
+    static void vermagic(ObjectFile obj, KernelProfile profile, LinkOptions opts, boolean hasCrcs, Taints taints) {
+        String modmagic = opts.forceVermagic() ? null : obj.modinfo().get("vermagic");
+        if (modmagic == null) {
+            forceLoad(obj, profile, "bad vermagic", taints);
+            return;
+        }
+        if (!sameMagic(modmagic, profile.vermagic(), hasCrcs)) {
+            throw new ModkitException(obj.file() + ": version magic '" + modmagic + "' should be '" + profile.vermagic() + "'",
+                    "the module was built for another kernel; rebuild it against " + profile.release()
+                            + " or load it with --force-vermagic");
+        }
+    }
+
+    /** same_magic: with modversions, the release (up to the first space) is not compared. */
+    static boolean sameMagic(String a, String b, boolean hasCrcs) {
+        if (hasCrcs) {
+            int i = a.indexOf(' ');
+            int j = b.indexOf(' ');
+            a = i < 0 ? "" : a.substring(i);
+            b = j < 0 ? "" : b.substring(j);
+        }
+        return a.equals(b);
+    }
+
+    /** try_to_force_load: taints F where CONFIG_MODULE_FORCE_LOAD allows it, else fails. */
+    static void forceLoad(ObjectFile obj, KernelProfile profile, String reason, Taints taints) {
+        if (!profile.forceLoadAllowed()) {
+            throw new ModkitException(obj.file() + ": " + reason + " and the kernel " + profile.release()
+                    + " does not allow forced loads (no CONFIG_MODULE_FORCE_LOAD)");
+        }
+        taints.add(Taints.FORCED);
+    }
+
+    /** check_version for one symbol: null if accepted, else the reason it is rejected. */
+    static String crc(ObjectFile obj, KernelProfile profile, List<VersionEntry> versions, KernelSymbol sym,
+            Taints taints) {
+        if (sym.crc() == null || !profile.modversions()) {
+            return null;
+        }
+        if (versions == null) {
+            forceLoad(obj, profile, "no versions for exported symbols (" + sym.name() + ")", taints);
+            return null;
+        }
+        for (VersionEntry v : versions) {
+            if (v.name().equals(sym.name())) {
+                if (v.crc() == sym.crc()) {
+                    return null;
+                }
+                return sym.name() + " (module 0x" + Long.toHexString(v.crc()) + ", " + sym.from().replace("module:", "")
+                        + " 0x" + Long.toHexString(sym.crc()) + ")";
+            }
+        }
+        if (profile.rejectsMissingCrc()) {
+            return sym.name() + " (no symbol version in __versions)";
+        }
+        System.err.println("insmod: warning: " + obj.file() + ": no symbol version for " + sym.name());
+        return null;
+    }
+
+    static boolean proprietary(ObjectFile obj) {
+        String license = obj.modinfo().get("license");
+        return license == null || !GPL_COMPATIBLE.contains(license);
+    }
+
+    /** The taints check_modinfo adds from .modinfo. */
+    static void modinfoTaints(ObjectFile obj, Taints taints) {
+        if (proprietary(obj)) {
+            taints.add(Taints.PROPRIETARY);
+        }
+        if (!"Y".equals(obj.modinfo().get("intree"))) {
+            taints.add(Taints.OOT);
+        }
+        if ("Y".equals(obj.modinfo().get("staging"))) {
+            taints.add(Taints.CRAP);
+        }
+        if ("Y".equals(obj.modinfo().get("livepatch"))) {
+            taints.add(Taints.LIVEPATCH);
+        }
+        if ("Y".equals(obj.modinfo().get("test"))) {
+            taints.add(Taints.TEST);
+        }
+    }
+
+    /** SHN_COMMON symbols: "please compile with -fno-common". */
+    static void common(ObjectFile obj) {
+        SymbolTable st = obj.symbols();
+        for (int i = 1; i < st.count(); i++) {
+            if (st.shndx(i) == SymbolTable.SHN_COMMON && !st.name(i).startsWith("__gnu_lto")) {
+                throw new ModkitException(obj.file() + ": common symbol " + st.name(i) + ": please compile with -fno-common");
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package modkit.insmod;
+
+import java.nio.ByteBuffer;
+import modkit.arch.Arch;
+import modkit.arch.FieldOverflow;
+import modkit.elf.ModkitException;
+import modkit.elf.ObjectFile;
+import modkit.elf.RelocTable;
+
+/**
+ * {@code apply_relocations}: for each entry, S (the symbol's final value), A (the addend: r_addend, or the field
+ * for REL) and P (the field's final address) give the value its kind asks for; the arch stores it.
+ */
+final class Relocator {
+    private Relocator() {}
+
+    /** Where a placed section's bytes are: a buffer over its region and the section's offset in it. */
+    interface Target {
+        ByteBuffer buffer(int sectionIndex);
+
+        int offset(int sectionIndex);
+
+        long address(int sectionIndex);
+    }
+
+    static void apply(ObjectFile obj, Arch arch, References refs, long[] values, Target target) {
+        for (RelocTable t : refs.tables) {
+            int sec = t.target().index();
+            ByteBuffer buf = target.buffer(sec);
+            int base = target.offset(sec);
+            long secAddr = target.address(sec);
+            boolean rela = t.isRela();
+            for (int i = 0, n = t.count(); i < n; i++) {
+                int type = t.type(i);
+                int at = base + (int) t.offset(i);
+                long S = values[t.symbol(i)];
+                long A = rela ? t.addend(i) : arch.implicitAddend(buf, at, type);
+                long P = secAddr + t.offset(i);
+                long value = switch (arch.kindOf(type)) {
+                    case NONE -> 0;
+                    case ABS -> S + A;
+                    case PC -> S + A - P;
+                    case UNSUPPORTED -> throw new IllegalStateException("unsupported type passed the scan: " + type);
+                };
+                try {
+                    arch.store(buf, at, type, value);
+                } catch (FieldOverflow e) {
+                    throw overflow(obj, arch, t, i, value, e);
+                }
+            }
+        }
+    }
+
+    private static ModkitException overflow(ObjectFile obj, Arch arch, RelocTable t, int i, long value, FieldOverflow e) {
+        String type = arch.typeName(t.type(i));
+        String where = obj.file() + ":" + t.target().at(t.offset(i)) + ": " + type + " against '"
+                + SymbolResolver.displayName(obj, t.symbol(i)) + "': " + e.getMessage();
+        String hint;
+        if (type.endsWith("_32") || type.endsWith("_32S")) {
+            hint = "was the module built with -mcmodel=kernel?";
+        } else if (type.contains("PC") || type.contains("PLT")) {
+            hint = "the target is out of reach of a 32-bit displacement: does the kernel profile's module area lie within 2 GiB of the kernel?";
+        } else {
+            hint = null;
+        }
+        return new ModkitException(where, hint);
+    }
+}

@@ -1,0 +1,122 @@
+package modkit.insmod.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import modkit.command.CommonOptions;
+import modkit.elf.ModkitException;
+import modkit.insmod.ImageWriter;
+import modkit.insmod.Insmod;
+import modkit.insmod.LinkOptions;
+import modkit.insmod.LinkResult;
+import modkit.insmod.LoadMap;
+import modkit.kernel.KernelBackend;
+import modkit.kernel.MemoryKernel;
+import modkit.kernel.ProfileFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code insmod FILE [param=value ...]}: links a module and loads it into the kernel (kmod's flags, plus a map). */
+@Command(name = "insmod", mixinStandardHelpOptions = true, version = "modkit insmod 0.1",
+        description = "Link a kernel module and insert it into the (simulated) kernel.")
+public final class InsmodCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "Module file (.ko, .o, .ko.gz/.xz/.zst)")
+    Path file;
+
+    @Parameters(index = "1..*", paramLabel = "PARAM", description = "Module parameters, name=value")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = {"-n", "--dry-run"}, description = "Link and check, but do not load")
+    boolean dryRun;
+
+    @Option(names = {"-m", "--map"}, description = "Print the load map")
+    boolean map;
+
+    @Option(names = "--map-json", paramLabel = "FILE", description = "Write the load map as JSON ('-' for stdout)")
+    String mapJson;
+
+    @Option(names = {"-O", "--output"}, paramLabel = "FILE", description = "Write the linked image as an ELF file")
+    Path output;
+
+    @Option(names = {"-f", "--force"}, description = "Ignore vermagic and symbol versions (taints the kernel)")
+    boolean force;
+
+    @Option(names = "--force-vermagic", description = "Ignore the module's version magic")
+    boolean forceVermagic;
+
+    @Option(names = "--force-modversion", description = "Ignore the module's symbol versions")
+    boolean forceModversion;
+
+    @Option(names = "--kernel", paramLabel = "PROFILE", description = "Link against a fresh kernel of this profile instead of the simulated kernel (dry run only)")
+    Path kernelProfile;
+
+    @Option(names = {"-v", "--verbose"}, description = "Say what was done")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws IOException {
+        if (file.toString().equals("-")) {
+            throw new ModkitException("this tool does not support loading from stdin!");
+        }
+        if (kernelProfile != null && !dryRun) {
+            throw new ModkitException("--kernel links against a throw-away kernel and needs -n/--dry-run",
+                    "to load into a kernel of that profile, boot one: modkit sim boot --kernel " + kernelProfile);
+        }
+        LinkOptions opts = new LinkOptions(force || forceVermagic, force || forceModversion, joinParams(params));
+        LinkResult r;
+        try (KernelBackend kernel = kernelProfile != null
+                ? new MemoryKernel(ProfileFile.read(kernelProfile))
+                : common.openKernel()) {
+            r = Insmod.load(file, kernel, opts, dryRun);
+        }
+        if (map) {
+            System.out.print(LoadMap.text(r));
+        }
+        if (mapJson != null) {
+            write(mapJson, LoadMap.json(r).getBytes(StandardCharsets.UTF_8));
+        }
+        if (output != null) {
+            write(output.toString(), ImageWriter.write(r));
+        }
+        if (verbose) {
+            System.out.println((dryRun ? "linked " : "inserted ") + r.image().name() + " at 0x"
+                    + Long.toHexString(r.image().coreAddress()) + " (" + r.relocations() + " relocations)");
+        }
+        return 0;
+    }
+
+    private static void write(String target, byte[] bytes) {
+        if (target.equals("-")) {
+            System.out.write(bytes, 0, bytes.length);
+            System.out.flush();
+            return;
+        }
+        try {
+            Files.write(Path.of(target), bytes);
+        } catch (IOException e) {
+            throw new ModkitException(target + ": cannot write: " + e.getMessage());
+        }
+    }
+
+    /** kmod joins parameters with spaces and quotes a value with a space that is not quoted already. */
+    static String joinParams(List<String> params) {
+        List<String> out = new ArrayList<>();
+        for (String p : params) {
+            int eq = p.indexOf('=');
+            if (eq > 0 && p.indexOf(' ', eq) >= 0 && p.charAt(eq + 1) != '"') {
+                p = p.substring(0, eq + 1) + '"' + p.substring(eq + 1) + '"';
+            }
+            out.add(p);
+        }
+        return String.join(" ", out);
+    }
+}

@@ -1,0 +1,90 @@
+package modkit.kernel;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What modkit knows of a target kernel: enough to check and link a module as that kernel would. Built from a
+ * real kernel's System.map, Module.symvers and config ({@link ProfileImport}), stored as text ({@link ProfileFile}).
+ *
+ * @param arch the {@code Arch} name ("x86_64", "i386", ...)
+ * @param release {@code uname -r}
+ * @param vermagic the kernel's {@code VERMAGIC_STRING}, trailing space included
+ * @param pageSize bytes per page; layout pads regions to it
+ * @param moduleAreaStart first address {@code module_alloc} may hand out
+ * @param moduleAreaEnd end (exclusive) of the module area
+ * @param config the {@code CONFIG_*} options that change layout and checks, with their values
+ * @param symbols the kernel image's exported symbols
+ */
+public record KernelProfile(
+        String arch,
+        String release,
+        String vermagic,
+        int pageSize,
+        long moduleAreaStart,
+        long moduleAreaEnd,
+        Map<String, String> config,
+        SymbolMap symbols) {
+
+    public KernelProfile {
+        config = new TreeMap<>(config);
+    }
+
+    public boolean enabled(String option) {
+        String v = config.get(option);
+        return "y".equals(v);
+    }
+
+    /** Pads between text, rodata, ro_after_init and data ({@code CONFIG_STRICT_MODULE_RWX}). */
+    public boolean strictModuleRwx() {
+        return enabled("CONFIG_STRICT_MODULE_RWX");
+    }
+
+    /** Without it {@code .exit*} sections are init sections and modules cannot be removed. */
+    public boolean moduleUnload() {
+        return enabled("CONFIG_MODULE_UNLOAD");
+    }
+
+    public boolean modversions() {
+        return enabled("CONFIG_MODVERSIONS");
+    }
+
+    public boolean forceLoadAllowed() {
+        return enabled("CONFIG_MODULE_FORCE_LOAD");
+    }
+
+    public boolean forceUnloadAllowed() {
+        return enabled("CONFIG_MODULE_FORCE_UNLOAD");
+    }
+
+    public boolean signatureEnforced() {
+        return enabled("CONFIG_MODULE_SIG_FORCE");
+    }
+
+    public boolean kallsymsAll() {
+        return enabled("CONFIG_KALLSYMS_ALL");
+    }
+
+    /**
+     * Debian's kernels carry the patch "module: Disable matching missing version CRC": a module that uses a
+     * versioned symbol without a {@code __versions} entry for it is rejected instead of warned about.
+     */
+    public boolean rejectsMissingCrc() {
+        return !"n".equals(config.get("MODKIT_REJECT_MISSING_CRC"));
+    }
+
+    /** {@code major * 100 + minor} of the release, e.g. 601 for 6.1.x; 0 if the release does not parse. */
+    public int version() {
+        String[] parts = release.split("[.-]");
+        try {
+            return Integer.parseInt(parts[0]) * 100 + Integer.parseInt(parts[1]);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** 6.4 replaced the core/init layouts by seven separately allocated regions (module_memory). */
+    public boolean usesModuleMemory() {
+        return version() >= 604;
+    }
+}

@@ -1,0 +1,108 @@
+package modkit.kernel;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A kernel that lives in one process and is forgotten when it ends: for dry runs against a profile, benchmarks
+ * and golden generation, where no state should be written. Modules load LIVE at once; memory is handed out
+ * upwards from the start of the module area and never reused.
+ */
+public final class MemoryKernel implements KernelBackend {
+    private final KernelProfile profile;
+    private final List<ModuleImage> loaded = new ArrayList<>();
+    private final Map<String, KernelSymbol> moduleExports = new HashMap<>();
+    private long next;
+
+    public MemoryKernel(KernelProfile profile) {
+        this.profile = profile;
+        this.next = profile.moduleAreaStart();
+    }
+
+    @Override
+    public KernelProfile profile() {
+        return profile;
+    }
+
+    @Override
+    public List<LoadedModule> modules() {
+        List<LoadedModule> out = new ArrayList<>();
+        for (int i = loaded.size() - 1; i >= 0; i--) {
+            ModuleImage m = loaded.get(i);
+            TreeSet<String> holders = new TreeSet<>();
+            for (ModuleImage other : loaded) {
+                if (other.uses().contains(m.name())) {
+                    holders.add(other.name());
+                }
+            }
+            out.add(new LoadedModule(m.name(), ModuleState.LIVE, m.coreAddress(), m.coreSize(), m.coreSize(), 0,
+                    holders.size(), List.copyOf(holders), m.taints(), m.init() != 0, m.exit() != 0, m.file()));
+        }
+        return out;
+    }
+
+    @Override
+    public LoadTransaction beginLoad(String name) {
+        for (ModuleImage m : loaded) {
+            if (m.name().equals(name)) {
+                throw new KernelException("EEXIST", "module " + name + " is already loaded", null);
+            }
+        }
+        return new LoadTransaction() {
+            private final long start = next;
+
+            @Override
+            public KernelSymbol findSymbol(String symbol) {
+                KernelSymbol k = profile.symbols().get(symbol);
+                return k != null ? k : moduleExports.get(symbol);
+            }
+
+            @Override
+            public boolean isProprietary(String module) {
+                return loaded.stream().anyMatch(m -> m.name().equals(module) && m.proprietary());
+            }
+
+            @Override
+            public long allocate(long size) {
+                long at = next;
+                if (Long.compareUnsigned(at + size, profile.moduleAreaEnd()) > 0) {
+                    throw new KernelException("ENOMEM", "module area exhausted", null);
+                }
+                next += size;
+                return at;
+            }
+
+            @Override
+            public void commit(ModuleImage image) {
+                loaded.add(image);
+                for (KernelSymbol s : image.exports()) {
+                    moduleExports.put(s.name(), s); // newest first wins, as in the kernel's list walk
+                }
+            }
+
+            @Override
+            public void close() {
+                if (loaded.isEmpty() || !loaded.getLast().name().equals(name)) {
+                    next = start;
+                }
+            }
+        };
+    }
+
+    @Override
+    public void unload(String name, boolean force) {
+        ModuleImage m = loaded.stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> new KernelException("ENOENT", "Module " + name + " is not currently loaded", null));
+        if (!force && loaded.stream().anyMatch(o -> o.uses().contains(name))) {
+            throw new KernelException("EWOULDBLOCK", "Module " + name + " is in use", null);
+        }
+        loaded.remove(m);
+        m.exports().forEach(s -> moduleExports.remove(s.name(), s));
+    }
+
+    @Override
+    public void close() {}
+}

@@ -1,0 +1,195 @@
+package modkit.kernel;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import modkit.elf.ModkitException;
+
+/**
+ * The on-disk kernel profile: a small text file, gzip-compressed or not (detected by magic).
+ *
+ * <pre>
+ * # modkit kernel profile
+ * arch=x86_64
+ * release=6.1.0-56-amd64
+ * vermagic=6.1.0-56-amd64 SMP preempt mod_unload modversions      (to end of line, trailing space kept)
+ * page_size=4096
+ * module_area=0xffffffffc0000000-0xffffffffff000000
+ * config=CONFIG_MODVERSIONS=y CONFIG_STRICT_MODULE_RWX=y ...
+ * symbols
+ * ffffffff81234560 1a2b3c4d EXPORT_SYMBOL printk
+ * ffffffff81234570 - EXPORT_SYMBOL_GPL foo NAMESPACE
+ * </pre>
+ *
+ * Symbol lines: address in hex, CRC in hex or "-", the export macro, the name, an optional namespace.
+ */
+public final class ProfileFile {
+    private static final String EMBEDDED = "/modkit/kernel/default.profile.gz";
+
+    private ProfileFile() {}
+
+    /** Debian's 6.1.0-56-amd64, generated from the corpus by scripts/gen-default-profile.sh. */
+    public static KernelProfile embeddedDefault() {
+        try (InputStream in = ProfileFile.class.getResourceAsStream(EMBEDDED)) {
+            if (in == null) {
+                throw new IllegalStateException("embedded profile " + EMBEDDED + " missing from the build");
+            }
+            return parse("<embedded default profile>", in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static KernelProfile read(Path path) {
+        try {
+            return parse(path.toString(), Files.readAllBytes(path));
+        } catch (NoSuchFileException e) {
+            throw new ModkitException(path + ": no such kernel profile",
+                    "make one with: modkit profile import --system-map FILE --symvers FILE -o " + path);
+        } catch (IOException e) {
+            throw new ModkitException(path + ": cannot read kernel profile: " + e.getMessage());
+        }
+    }
+
+    public static KernelProfile parse(String name, byte[] bytes) {
+        try {
+            InputStream in = new ByteArrayInputStream(bytes);
+            if (bytes.length > 2 && bytes[0] == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+                in = new GZIPInputStream(in);
+            }
+            return parse(name, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new ModkitException(name + ": cannot read kernel profile: " + e.getMessage());
+        }
+    }
+
+    private static KernelProfile parse(String name, BufferedReader r) throws IOException {
+        Map<String, String> header = new LinkedHashMap<>();
+        Map<String, String> config = new LinkedHashMap<>();
+        List<KernelSymbol> symbols = new ArrayList<>();
+        boolean inSymbols = false;
+        int lineNo = 0;
+        for (String line; (line = r.readLine()) != null; ) {
+            lineNo++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            if (inSymbols) {
+                symbols.add(symbolLine(name, lineNo, line));
+            } else if (line.equals("symbols")) {
+                inSymbols = true;
+            } else {
+                int eq = line.indexOf('=');
+                if (eq <= 0) {
+                    throw new ModkitException(name + ":" + lineNo + ": expected key=value or 'symbols', got '" + line + "'");
+                }
+                String key = line.substring(0, eq);
+                String value = line.substring(eq + 1);
+                if (key.equals("config")) {
+                    for (String kv : value.trim().split("\\s+")) {
+                        int e2 = kv.indexOf('=');
+                        if (e2 > 0) {
+                            config.put(kv.substring(0, e2), kv.substring(e2 + 1));
+                        }
+                    }
+                } else {
+                    header.put(key, key.equals("vermagic") ? value : value.trim());
+                }
+            }
+        }
+        for (String key : List.of("arch", "release", "vermagic")) {
+            if (!header.containsKey(key)) {
+                throw new ModkitException(name + ": kernel profile has no '" + key + "=' line");
+            }
+        }
+        String[] area = header.getOrDefault("module_area", "").split("-");
+        if (area.length != 2) {
+            throw new ModkitException(name + ": kernel profile needs module_area=START-END (hex)");
+        }
+        return new KernelProfile(
+                header.get("arch"),
+                header.get("release"),
+                header.get("vermagic"),
+                Integer.parseInt(header.getOrDefault("page_size", "4096")),
+                parseHex(name, area[0]),
+                parseHex(name, area[1]),
+                config,
+                new SymbolMap(symbols));
+    }
+
+    private static KernelSymbol symbolLine(String name, int lineNo, String line) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 4 || !f[2].startsWith("EXPORT_SYMBOL")) {
+            throw new ModkitException(name + ":" + lineNo + ": bad symbol line '" + line
+                    + "' (want: ADDRESS CRC|- EXPORT_SYMBOL[_GPL] NAME [NAMESPACE])");
+        }
+        Long crc = f[1].equals("-") ? null : parseHex(name + ":" + lineNo, f[1]);
+        return new KernelSymbol(f[3], parseHex(name + ":" + lineNo, f[0]), crc, f[2].endsWith("_GPL"),
+                f.length > 4 ? f[4] : "", null);
+    }
+
+    static long parseHex(String where, String s) {
+        String t = s.trim();
+        if (t.startsWith("0x") || t.startsWith("0X")) {
+            t = t.substring(2);
+        }
+        try {
+            return Long.parseUnsignedLong(t, 16);
+        } catch (NumberFormatException e) {
+            throw new ModkitException(where + ": '" + s + "' is not a hex number");
+        }
+    }
+
+    public static byte[] toBytes(KernelProfile p, boolean gzip) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = gzip ? new GZIPOutputStream(bytes) : bytes;
+                Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+            w.write("# modkit kernel profile\n");
+            w.write("arch=" + p.arch() + "\n");
+            w.write("release=" + p.release() + "\n");
+            w.write("vermagic=" + p.vermagic() + "\n");
+            w.write("page_size=" + p.pageSize() + "\n");
+            w.write("module_area=0x" + Long.toHexString(p.moduleAreaStart()) + "-0x" + Long.toHexString(p.moduleAreaEnd()) + "\n");
+            StringBuilder c = new StringBuilder();
+            p.config().forEach((k, v) -> c.append(c.isEmpty() ? "" : " ").append(k).append('=').append(v));
+            w.write("config=" + c + "\n");
+            w.write("symbols\n");
+            List<KernelSymbol> sorted = new ArrayList<>(p.symbols().all());
+            sorted.sort(Comparator.comparing(KernelSymbol::name));
+            for (KernelSymbol s : sorted) {
+                w.write(Long.toHexString(s.address()) + " " + (s.crc() == null ? "-" : String.format("%08x", s.crc()))
+                        + " " + (s.gpl() ? "EXPORT_SYMBOL_GPL " : "EXPORT_SYMBOL ") + s.name()
+                        + (s.namespace().isEmpty() ? "" : " " + s.namespace()) + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static void write(KernelProfile p, Path out) {
+        try {
+            Files.write(out, toBytes(p, out.toString().endsWith(".gz")));
+        } catch (IOException e) {
+            throw new ModkitException(out + ": cannot write kernel profile: " + e.getMessage());
+        }
+    }
+}

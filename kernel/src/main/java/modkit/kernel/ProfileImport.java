@@ -1,0 +1,285 @@
+package modkit.kernel;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import modkit.elf.ModkitException;
+
+/**
+ * Makes a {@link KernelProfile} from a real kernel's build outputs: addresses from {@code System.map} (or
+ * {@code /proc/kallsyms} text, same columns), exports with CRC, licence flag and namespace from
+ * {@code Module.symvers} (6.1 column order: crc, symbol, module, macro, namespace), and from the config only
+ * the options that change layout and checks. Only symbols that vmlinux exports are kept.
+ */
+public final class ProfileImport {
+    /** Options copied from the config: everything that changes how a module is checked or laid out. */
+    private static final Set<String> KEPT = Set.of(
+            "CONFIG_SMP", "CONFIG_PREEMPT_BUILD", "CONFIG_PREEMPT_RT", "CONFIG_STRICT_MODULE_RWX",
+            "CONFIG_MODULE_UNLOAD", "CONFIG_MODULE_FORCE_LOAD", "CONFIG_MODULE_FORCE_UNLOAD", "CONFIG_MODVERSIONS",
+            "CONFIG_MODULE_SIG", "CONFIG_MODULE_SIG_FORCE", "CONFIG_KALLSYMS", "CONFIG_KALLSYMS_ALL",
+            "CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS", "CONFIG_GCC_VERSION", "CONFIG_RANDSTRUCT",
+            "CONFIG_PAGE_SIZE_4KB", "CONFIG_PAGE_SIZE_8KB", "CONFIG_IA64_PAGE_SIZE_4KB", "CONFIG_IA64_PAGE_SIZE_8KB",
+            "CONFIG_IA64_PAGE_SIZE_16KB", "CONFIG_IA64_PAGE_SIZE_64KB", "CONFIG_SUN3");
+
+    /** x86-32 MODULE_PROC_FAMILY (arch/x86/include/asm/module.h), in the header's order. */
+    private static final Map<String, String> X86_32_FAMILY = new LinkedHashMap<>();
+
+    static {
+        String[][] f = {
+            {"M486SX", "486SX "}, {"M486", "486 "}, {"M586", "586 "}, {"M586TSC", "586TSC "}, {"M586MMX", "586MMX "},
+            {"MCORE2", "CORE2 "}, {"MATOM", "ATOM "}, {"M686", "686 "}, {"MPENTIUMII", "PENTIUMII "},
+            {"MPENTIUMIII", "PENTIUMIII "}, {"MPENTIUMM", "PENTIUMM "}, {"MPENTIUM4", "PENTIUM4 "}, {"MK6", "K6 "},
+            {"MK7", "K7 "}, {"MK8", "K8 "}, {"MELAN", "ELAN "}, {"MCRUSOE", "CRUSOE "}, {"MEFFICEON", "EFFICEON "},
+            {"MWINCHIPC6", "WINCHIPC6 "}, {"MWINCHIP3D", "WIN3D "}, {"MCYRIXIII", "CYRIXIII "},
+            {"MVIAC3_2", "VIAC3-2 "}, {"MVIAC7", "VIAC7 "}, {"MGEODEGX1", "GEODEGX1 "}, {"MGEODE_LX", "GEODE "}
+        };
+        for (String[] e : f) {
+            X86_32_FAMILY.put("CONFIG_" + e[0], e[1]);
+        }
+    }
+
+    /** Inputs; {@code config}, {@code release}, {@code arch} and {@code vermagic} may be null. */
+    public record Request(Path systemMap, Path symvers, Path config, String release, String arch, String vermagic) {}
+
+    private ProfileImport() {}
+
+    public static KernelProfile run(Request req) {
+        Map<String, String> fullConfig = req.config() == null ? Map.of() : readConfig(req.config());
+        String arch = req.arch() != null ? req.arch() : archFromConfig(fullConfig);
+        Map<String, Long> addresses = readSystemMap(req.systemMap());
+        if (arch == null) {
+            arch = guessArch(addresses);
+        }
+        String release = req.release() != null ? req.release() : releaseFromName(req.systemMap());
+        if (release == null) {
+            throw new ModkitException(req.systemMap() + ": cannot tell the kernel release from the file name",
+                    "pass --release, e.g. --release 6.1.0-56-amd64");
+        }
+        Map<String, String> config = new HashMap<>();
+        if (fullConfig.isEmpty()) {
+            config.putAll(kconfigDefaults(arch));
+        } else {
+            fullConfig.forEach((k, v) -> {
+                if (KEPT.contains(k)) {
+                    config.put(k, v);
+                }
+            });
+        }
+        // Debian kernels reject a versioned symbol without a __versions entry (see KernelProfile.rejectsMissingCrc).
+        config.put("MODKIT_REJECT_MISSING_CRC", release.matches("\\d+\\.\\d+\\.\\d+-\\d+-.*") ? "y" : "n");
+        String vermagic = req.vermagic() != null ? req.vermagic() : vermagic(release, arch, fullConfig);
+        List<KernelSymbol> symbols = readSymvers(req.symvers(), addresses);
+        long[] area = defaultModuleArea(arch);
+        return new KernelProfile(arch, release, vermagic, pageSize(arch, fullConfig), area[0], area[1], config,
+                new SymbolMap(symbols));
+    }
+
+    /** VERMAGIC_STRING of include/linux/vermagic.h (6.1), built from the config. */
+    static String vermagic(String release, String arch, Map<String, String> c) {
+        StringBuilder v = new StringBuilder(release).append(' ');
+        if (on(c, "CONFIG_SMP")) {
+            v.append("SMP ");
+        }
+        if (on(c, "CONFIG_PREEMPT_RT")) {
+            v.append("preempt_rt ");
+        } else if (on(c, "CONFIG_PREEMPT_BUILD")) {
+            v.append("preempt ");
+        }
+        if (on(c, "CONFIG_MODULE_UNLOAD")) {
+            v.append("mod_unload ");
+        }
+        if (on(c, "CONFIG_MODVERSIONS")) {
+            v.append("modversions ");
+        }
+        switch (arch) {
+            case "i386" -> X86_32_FAMILY.forEach((k, s) -> {
+                if (on(c, k) && v.indexOf(s) < 0) {
+                    v.append(s);
+                }
+            });
+            case "ia64" -> {
+                int gcc = Integer.parseInt(c.getOrDefault("CONFIG_GCC_VERSION", "0"));
+                v.append("ia64gcc-").append(gcc / 10000).append('.').append(gcc / 100 % 100);
+            }
+            default -> {}
+        }
+        return v.toString();
+    }
+
+    private static boolean on(Map<String, String> c, String k) {
+        return "y".equals(c.get(k));
+    }
+
+    private static Map<String, String> kconfigDefaults(String arch) {
+        Map<String, String> d = new HashMap<>();
+        // Kconfig defaults: STRICT_MODULE_RWX defaults to y where the arch supports it (x86 does, m68k and ia64
+        // do not); MODULE_UNLOAD, MODVERSIONS and MODULE_SIG default to n.
+        if (arch.equals("x86_64") || arch.equals("i386")) {
+            d.put("CONFIG_STRICT_MODULE_RWX", "y");
+        }
+        return d;
+    }
+
+    private static String archFromConfig(Map<String, String> c) {
+        if (on(c, "CONFIG_X86_64")) {
+            return "x86_64";
+        }
+        if (on(c, "CONFIG_X86_32")) {
+            return "i386";
+        }
+        if (on(c, "CONFIG_M68K")) {
+            return "m68k";
+        }
+        if (on(c, "CONFIG_IA64")) {
+            return "ia64";
+        }
+        return null;
+    }
+
+    private static String guessArch(Map<String, Long> addresses) {
+        Long text = addresses.get("_text");
+        if (text != null && Long.compareUnsigned(text, 0xffffffff00000000L) >= 0) {
+            return "x86_64";
+        }
+        throw new ModkitException("cannot tell the architecture from System.map",
+                "pass --arch (x86_64, i386, m68k, ia64) or --config with the kernel's .config");
+    }
+
+    static long[] defaultModuleArea(String arch) {
+        return switch (arch) {
+            case "x86_64" -> new long[] {0xffffffffc0000000L, 0xffffffffff000000L};
+            case "i386" -> new long[] {0xf8000000L, 0xff000000L};
+            case "m68k" -> new long[] {0xd0000000L, 0xf0000000L}; // vmalloc area of a virt machine
+            case "ia64" -> new long[] {0xa000000200000000L, 0xa000000400000000L}; // region 5, vmalloc
+            default -> throw new ModkitException("unknown architecture '" + arch + "'",
+                    "modkit links x86_64, i386, m68k and ia64");
+        };
+    }
+
+    private static int pageSize(String arch, Map<String, String> c) {
+        if (arch.equals("ia64")) {
+            if (on(c, "CONFIG_IA64_PAGE_SIZE_4KB")) {
+                return 4096;
+            }
+            if (on(c, "CONFIG_IA64_PAGE_SIZE_8KB")) {
+                return 8192;
+            }
+            if (on(c, "CONFIG_IA64_PAGE_SIZE_64KB")) {
+                return 65536;
+            }
+            return 16384;
+        }
+        if (arch.equals("m68k") && (on(c, "CONFIG_SUN3") || on(c, "CONFIG_PAGE_SIZE_8KB"))) {
+            return 8192;
+        }
+        return 4096;
+    }
+
+    private static String releaseFromName(Path systemMap) {
+        String n = systemMap.getFileName().toString().replaceFirst("\\.gz$", "");
+        return n.startsWith("System.map-") ? n.substring("System.map-".length()) : null;
+    }
+
+    private static BufferedReader open(Path p) {
+        try {
+            byte[] b = Files.readAllBytes(p);
+            InputStream in = new ByteArrayInputStream(b);
+            if (b.length > 2 && b[0] == 0x1f && (b[1] & 0xff) == 0x8b) {
+                in = new GZIPInputStream(in);
+            }
+            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new ModkitException(p + ": no such file");
+        } catch (IOException e) {
+            throw new ModkitException(p + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    static Map<String, String> readConfig(Path p) {
+        Map<String, String> out = new HashMap<>();
+        try (BufferedReader r = open(p)) {
+            for (String line; (line = r.readLine()) != null; ) {
+                int eq = line.indexOf('=');
+                if (line.startsWith("CONFIG_") && eq > 0) {
+                    out.put(line.substring(0, eq), line.substring(eq + 1).replace("\"", ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new ModkitException(p + ": cannot read: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** System.map / kallsyms: "ADDRESS TYPE NAME [\[module\]]". The first address of a name wins. */
+    static Map<String, Long> readSystemMap(Path p) {
+        Map<String, Long> out = new HashMap<>(1 << 18);
+        int lineNo = 0;
+        try (BufferedReader r = open(p)) {
+            for (String line; (line = r.readLine()) != null; ) {
+                lineNo++;
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 3 || f.length > 4) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    throw new ModkitException(p + ":" + lineNo + ": not a System.map line: '" + line + "'");
+                }
+                if (f.length == 4) {
+                    continue; // a module's symbol in /proc/kallsyms: not part of the kernel image
+                }
+                out.putIfAbsent(f[2], ProfileFile.parseHex(p + ":" + lineNo, f[0]));
+            }
+        } catch (IOException e) {
+            throw new ModkitException(p + ": cannot read: " + e.getMessage());
+        }
+        return out;
+    }
+
+    static List<KernelSymbol> readSymvers(Path p, Map<String, Long> addresses) {
+        List<KernelSymbol> out = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        int lineNo = 0;
+        try (BufferedReader r = open(p)) {
+            for (String line; (line = r.readLine()) != null; ) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.split("\t", -1);
+                if (f.length < 4 || !f[0].startsWith("0x")) {
+                    throw new ModkitException(p + ":" + lineNo + ": not a Module.symvers line (want CRC<TAB>SYMBOL<TAB>MODULE<TAB>EXPORT_SYMBOL[_GPL]<TAB>NAMESPACE)");
+                }
+                if (!f[2].equals("vmlinux")) {
+                    continue;
+                }
+                Long address = addresses.get(f[1]);
+                if (address == null) {
+                    missing.add(f[1]);
+                    continue;
+                }
+                out.add(new KernelSymbol(f[1], address, ProfileFile.parseHex(p + ":" + lineNo, f[0]),
+                        f[3].endsWith("_GPL"), f.length > 4 ? f[4] : "", null));
+            }
+        } catch (IOException e) {
+            throw new ModkitException(p + ": cannot read: " + e.getMessage());
+        }
+        if (!missing.isEmpty()) {
+            throw new ModkitException(p + ": " + missing.size() + " exported symbols are not in System.map, e.g. "
+                    + missing.get(0), "are System.map and Module.symvers from the same kernel build?");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,31 @@
+package modkit.lsmod;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import modkit.command.CommonOptions;
+import modkit.kernel.LoadedModule;
+import modkit.kernel.SimulatedKernel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lsmod}: the module list in kmod's format ({@code %-19s %8ld  %d} and the holders). */
+@Command(name = "lsmod", mixinStandardHelpOptions = true, version = "modkit lsmod 0.1",
+        description = "Show the modules loaded in the (simulated) kernel.")
+public final class LsmodCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--json", description = "Print JSON")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        List<LoadedModule> modules;
+        try (SimulatedKernel kernel = common.openKernel()) {
+            modules = kernel.modules();
+        }
+        System.out.print(json ? Lsmod.json(modules) : Lsmod.text(modules));
+        return 0;
+    }
+}

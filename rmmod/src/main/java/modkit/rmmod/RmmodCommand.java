@@ -1,0 +1,68 @@
+package modkit.rmmod;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import modkit.command.CommonOptions;
+import modkit.elf.ModkitException;
+import modkit.kernel.KernelException;
+import modkit.kernel.SimulatedKernel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code rmmod NAME...}: removes modules in the order given. As in kmod, a failed removal is reported and the
+ * next name is still tried; the exit code says whether any failed.
+ */
+@Command(name = "rmmod", mixinStandardHelpOptions = true, version = "modkit rmmod 0.1",
+        description = "Remove modules from the (simulated) kernel.")
+public final class RmmodCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(arity = "1..*", paramLabel = "NAME", description = "Module names (or paths: the file name is used)")
+    List<String> names;
+
+    @Option(names = {"-f", "--force"}, description = "Remove even if in use (needs CONFIG_MODULE_FORCE_UNLOAD)")
+    boolean force;
+
+    @Option(names = {"-v", "--verbose"}, description = "Say what was done")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        int failed = 0;
+        try (SimulatedKernel kernel = common.openKernel()) {
+            for (String n : names) {
+                String name = moduleName(n);
+                try {
+                    kernel.unload(name, force);
+                    if (verbose) {
+                        System.out.println("removed " + name);
+                    }
+                } catch (KernelException e) {
+                    if (names.size() == 1) {
+                        throw e;
+                    }
+                    System.err.println("rmmod: error: " + e.getMessage());
+                    failed++;
+                }
+            }
+        }
+        if (failed > 0) {
+            throw new ModkitException(failed + " of " + names.size() + " modules could not be removed");
+        }
+        return 0;
+    }
+
+    /** kmod accepts a path or a name with dashes: "/x/snd-pcm.ko" means snd_pcm. */
+    static String moduleName(String arg) {
+        String base = arg.substring(arg.lastIndexOf('/') + 1);
+        int ko = base.indexOf(".ko");
+        if (ko > 0) {
+            base = base.substring(0, ko);
+        }
+        return base.replace('-', '_');
+    }
+}

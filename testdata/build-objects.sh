@@ -1,0 +1,28 @@
+#!/bin/sh
+# Assemble the hand-written relocation test objects (not kbuild):
+#   samples/x86_64/asm/*.S -> objects/x86_64/*.o   (GNU as --64)
+#   samples/i386/*.S       -> objects/i386/*.o     (i686-linux-gnu-as --32)
+# Each object is a minimal "module" for the x86_64-test / i386-test profile
+# (profiles/*.profile): see samples/*/modkit-module.inc.
+#
+# Needs (Debian 12): binutils, binutils-i686-linux-gnu
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+AS64=${AS64:-as}
+AS32=${AS32:-i686-linux-gnu-as}
+
+build() { # assembler flags srcdir outdir
+	as_cmd=$1; flags=$2; srcdir=$3; outdir=$4
+	mkdir -p "$outdir"
+	for src in "$srcdir"/*.S; do
+		obj="$outdir/$(basename "${src%.S}").o"
+		# run in the source dir with a relative name: the STT_FILE symbol
+		# then holds just "x.S", so the object does not depend on the checkout path
+		echo "+ (cd ${srcdir#$here/} && $as_cmd $flags -o $obj $(basename "$src"))"
+		(cd "$srcdir" && $as_cmd $flags -o "$obj" "$(basename "$src")")
+	done
+}
+
+build "$AS64" --64 "$here/samples/x86_64/asm" "$here/objects/x86_64"
+build "$AS32" --32 "$here/samples/i386" "$here/objects/i386"
