@@ -11,8 +11,7 @@
 #   testdata/gen-golden.sh [NAME...]      (default: every case below)
 #
 # Env: MODKIT (default: ../bin/modkit), PYTHON (default: python3),
-#      IMPORT_ARGS: extra modkit arguments for the cases that need
-#      mk_exporter's exports (mk_importer, mk_nsimport); empty by default.
+#      Cases marked IMPORT load mk_exporter into their fresh kernel first.
 # Needs: binutils, binutils-i686-linux-gnu, python3, a built bin/modkit.
 set -u
 
@@ -20,7 +19,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here" || exit 1
 MODKIT=${MODKIT:-$here/../bin/modkit}
 PYTHON=${PYTHON:-python3}
-IMPORT_ARGS=${IMPORT_ARGS:-}
 
 # name  object  profile ("-" = modkit's default profile, no --kernel)  extra args
 cases='
@@ -55,10 +53,13 @@ for want in $selected; do
 	set -- $line
 	name=$1; obj=$2; profile=$3; extra=$4
 	map="$tmp/$name.map.json"
-	set -- "$MODKIT" insmod -n --map-json "$map"
+	# Each case links against a freshly booted kernel, so addresses do not depend on earlier runs.
+	root="$tmp/root-$name"
+	if [ "$extra" = IMPORT ]; then
+		"$MODKIT" insmod --root "$root" objects/x86_64/mk_exporter.ko || { failed="$failed $name"; continue; }
+	fi
+	set -- "$MODKIT" insmod -n --root "$root" --map-json "$map"
 	[ "$profile" = - ] || set -- "$@" --kernel "$profile"
-	# shellcheck disable=SC2086
-	[ "$extra" = IMPORT ] && set -- "$@" $IMPORT_ARGS
 	set -- "$@" "$obj"
 	echo "== $name"
 	echo "+ $*"

@@ -17,7 +17,7 @@ public final class Fields {
     /** Stores the low 32 bits after checking the value fits zero-extended in 32 bits. */
     public static void write32u(ByteBuffer b, int at, long v) throws FieldOverflow {
         if (v != (v & 0xffffffffL)) {
-            throw new FieldOverflow(hex(v) + " does not fit in unsigned 32 bits");
+            throw new FieldOverflow("0x" + Long.toHexString(v) + " does not fit in unsigned 32 bits");
         }
         b.putInt(at, (int) v);
     }
