@@ -26,3 +26,10 @@ build() { # assembler flags srcdir outdir
 
 build "$AS64" --64 "$here/samples/x86_64/asm" "$here/objects/x86_64"
 build "$AS32" --32 "$here/samples/i386" "$here/objects/i386"
+
+# Compressed copies of one kbuild module, made by the real tools, for CompressedModuleTest.
+# -n: no name or time stamp in the gzip header, so a rebuild is byte-identical.
+obj="$here/objects/x86_64/mk_params.ko"
+gzip -9n -c "$obj" > "$obj.gz"
+xz -T1 -c "$obj" > "$obj.xz"
+zstd -q -19 -c "$obj" > "$obj.zst"

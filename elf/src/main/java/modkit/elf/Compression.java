@@ -53,9 +53,17 @@ public enum Compression {
             return in.readAllBytes();
         } catch (IOException | RuntimeException e) {
             throw new ModkitException(
-                    file + ": cannot decompress " + name().toLowerCase() + " data: " + e.getMessage(),
+                    file + ": cannot decompress " + name().toLowerCase() + " data: " + reason(e),
                     "the file is damaged or truncated; reinstall it or decompress it by hand to see more");
         }
+    }
+
+    /** Decoders throw EOFException without a message on a cut-off stream. */
+    private static String reason(Exception e) {
+        if (e instanceof java.io.EOFException && e.getMessage() == null) {
+            return "unexpected end of data";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private InputStream open(InputStream raw) throws IOException {
