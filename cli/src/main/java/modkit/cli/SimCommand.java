@@ -1,26 +1,44 @@
 package modkit.cli;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import modkit.command.CommonOptions;
+import modkit.command.Json;
+import modkit.elf.ModkitException;
+import modkit.kernel.Errno;
 import modkit.kernel.KernelProfile;
+import modkit.kernel.ModuleEvent;
 import modkit.kernel.ProfileFile;
 import modkit.kernel.SimulatedKernel;
+import modkit.kernel.Taint;
+import modkit.lsmod.ProcModules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code modkit sim ...}: the simulated kernel itself. */
+/** {@code modkit sim ...}: the simulated kernel itself: boot, init hooks, references, and its views. */
 @Command(name = "sim", mixinStandardHelpOptions = true, description = "The simulated kernel.",
-        subcommands = {SimCommand.Boot.class})
+        subcommands = {SimCommand.Boot.class, SimCommand.FailInit.class, SimCommand.InitDelay.class, SimCommand.ExitDelay.class, SimCommand.Clear.class,
+            SimCommand.Get.class, SimCommand.Put.class, SimCommand.Events.class, SimCommand.Params.class,
+            SimCommand.Proc.class, SimCommand.Tainted.class})
 public final class SimCommand implements Runnable {
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.err);
     }
 
-    @Command(name = "boot", mixinStandardHelpOptions = true,
-            description = "Start a fresh simulated kernel (no modules loaded).")
+    /** Module names as the kernel keeps them: dashes are underscores. */
+    static String moduleName(String arg) {
+        return arg.replace('-', '_');
+    }
+
+    @Command(name = "boot", mixinStandardHelpOptions = true, description = "Start a fresh simulated kernel (no modules loaded).")
     static final class Boot implements Callable<Integer> {
         @Mixin
         CommonOptions common;
@@ -28,12 +46,258 @@ public final class SimCommand implements Runnable {
         @Option(names = "--kernel", paramLabel = "PROFILE", description = "Kernel profile (default: the embedded Debian 6.1.0-56-amd64)")
         Path kernel;
 
+        @Option(names = "--set", paramLabel = "CONFIG_X=VALUE",
+                description = "Change a config option of the profile for this kernel (repeatable), e.g. CONFIG_MODULE_FORCE_UNLOAD=y")
+        Map<String, String> set = new LinkedHashMap<>();
+
         @Override
         public Integer call() {
             KernelProfile p = kernel == null ? ProfileFile.embeddedDefault() : ProfileFile.read(kernel);
+            for (String key : set.keySet()) {
+                if (!key.startsWith("CONFIG_")) {
+                    throw new ModkitException("--set " + key + ": not a kernel config option", "use the form CONFIG_NAME=y");
+                }
+            }
+            p = p.withConfig(set);
             try (SimulatedKernel k = SimulatedKernel.boot(common.stateRoot(), p)) {
                 System.out.println("booted " + p.arch() + " " + p.release() + " (" + p.symbols().size()
                         + " exported symbols) under " + common.stateRoot());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "fail-init", mixinStandardHelpOptions = true,
+            description = "Make the module's init fail with ERRNO (a name such as ENODEV, or a number such as 19).")
+    static final class FailInit implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "ERRNO")
+        String errno;
+
+        @Override
+        public Integer call() {
+            Errno e = Errno.parse(errno);
+            if (e == null) {
+                throw new ModkitException("unknown errno '" + errno + "'", "use a name such as ENODEV or a number such as 19");
+            }
+            try (SimulatedKernel k = common.openKernel()) {
+                k.failInit(moduleName(name), e);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "init-delay", mixinStandardHelpOptions = true, description = "Make the module's init take SECONDS.")
+    static final class InitDelay implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "SECONDS")
+        double seconds;
+
+        @Override
+        public Integer call() {
+            if (seconds < 0) {
+                throw new ModkitException("init-delay needs a non-negative number of seconds, not " + seconds);
+            }
+            try (SimulatedKernel k = common.openKernel()) {
+                k.initDelay(moduleName(name), Math.round(seconds * 1000));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "exit-delay", mixinStandardHelpOptions = true,
+            description = "Make the module's exit take SECONDS (it stays GOING, refusing new references, meanwhile).")
+    static final class ExitDelay implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "SECONDS")
+        double seconds;
+
+        @Override
+        public Integer call() {
+            if (seconds < 0) {
+                throw new ModkitException("exit-delay needs a non-negative number of seconds, not " + seconds);
+            }
+            try (SimulatedKernel k = common.openKernel()) {
+                k.exitDelay(moduleName(name), Math.round(seconds * 1000));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "clear", mixinStandardHelpOptions = true, description = "Remove the module's fail-init, init-delay and exit-delay settings.")
+    static final class Clear implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (SimulatedKernel k = common.openKernel()) {
+                if (!k.clearFaults(moduleName(name))) {
+                    System.err.println("sim: nothing was set for " + name);
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Take a reference on a module, as a user of it would (try_module_get); prints the count.")
+    static final class Get implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (SimulatedKernel k = common.openKernel()) {
+                System.out.println(k.get(moduleName(name)));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "put", mixinStandardHelpOptions = true, description = "Drop a reference taken with get (module_put); prints the count.")
+    static final class Put implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (SimulatedKernel k = common.openKernel()) {
+                System.out.println(k.put(moduleName(name)));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "events", mixinStandardHelpOptions = true, description = "The notifier log: COMING, LIVE and GOING events.")
+    static final class Events implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--json", description = "Print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<ModuleEvent> events;
+            try (SimulatedKernel k = common.openKernel()) {
+                events = k.events();
+            }
+            if (json) {
+                List<Object> out = new ArrayList<>();
+                for (ModuleEvent e : events) {
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("seq", e.seq());
+                    o.put("time", Instant.ofEpochMilli(e.timeMillis()).toString());
+                    o.put("module", e.module());
+                    o.put("event", e.event());
+                    o.put("detail", e.detail());
+                    out.add(o);
+                }
+                System.out.print(Json.write(out));
+            } else {
+                for (ModuleEvent e : events) {
+                    System.out.println(Instant.ofEpochMilli(e.timeMillis()) + " " + e.event() + " " + e.module()
+                            + (e.detail() == null ? "" : " (" + e.detail() + ")"));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "params", mixinStandardHelpOptions = true,
+            description = "A module's parameters and their values, read from its memory (like /sys/module/NAME/parameters).")
+    static final class Params implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = {"-a", "--all"}, description = "Also parameters with permission 0 (not in sysfs)")
+        boolean all;
+
+        @Option(names = "--json", description = "Print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Map<String, String> values;
+            try (SimulatedKernel k = common.openKernel()) {
+                values = k.parameters(moduleName(name), all);
+            }
+            if (json) {
+                System.out.print(Json.write(values));
+            } else {
+                values.forEach((p, v) -> System.out.println(p + "=" + v));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "proc-modules", mixinStandardHelpOptions = true, description = "The module list in /proc/modules' format.")
+    static final class Proc implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--json", description = "Print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            try (SimulatedKernel k = common.openKernel()) {
+                System.out.print(json ? ProcModules.json(k.modules(), k.taints()) : ProcModules.text(k.modules(), k.profile()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "tainted", mixinStandardHelpOptions = true,
+            description = "The kernel's taint: /proc/sys/kernel/tainted and the letters as an oops prints them.")
+    static final class Tainted implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--json", description = "Print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            String t;
+            try (SimulatedKernel k = common.openKernel()) {
+                t = k.taints();
+            }
+            if (json) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("tainted", Taint.mask(t));
+                o.put("letters", t);
+                System.out.print(Json.write(o));
+            } else {
+                System.out.println(Taint.mask(t) + " " + Taint.describe(t));
             }
             return 0;
         }

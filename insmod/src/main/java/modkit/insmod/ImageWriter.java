@@ -47,7 +47,7 @@ public final class ImageWriter {
             Section src = obj.section(s.index());
             pad(body, Math.max(1, src.addralign()));
             offsets[i] = body.size();
-            if (!src.isNobits()) {
+            if (hasBytes(r, s, src)) {
                 byte[] bytes = r.sectionBytes(s);
                 body.write(bytes, 0, bytes.length);
             }
@@ -106,7 +106,7 @@ public final class ImageWriter {
         for (int i = 0; i < sections.size(); i++) {
             LinkResult.PlacedSection s = sections.get(i);
             Section src = obj.section(s.index());
-            shdr(sh, is64, names[i], src.type(), src.flags() & ~Section.SHF_INFO_LINK, s.address(), offsets[i], s.size(), 0, 0,
+            shdr(sh, is64, names[i], hasBytes(r, sections.get(i), src) ? (src.isNobits() ? 1 : src.type()) : src.type(), src.flags() & ~Section.SHF_INFO_LINK, s.address(), offsets[i], s.size(), 0, 0,
                     src.addralign(), src.entsize());
         }
         int symEnt = is64 ? 24 : 16;
@@ -187,5 +187,21 @@ public final class ImageWriter {
         byte[] bytes() {
             return bytes.toByteArray();
         }
+    }
+
+    /**
+     * Whether the section's bytes go into the file: always for PROGBITS; for NOBITS only once something (a
+     * module parameter) made them non-zero, and then the section is written as PROGBITS so readers see them.
+     */
+    private static boolean hasBytes(LinkResult r, LinkResult.PlacedSection s, Section src) {
+        if (!src.isNobits()) {
+            return true;
+        }
+        for (byte b : r.sectionBytes(s)) {
+            if (b != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

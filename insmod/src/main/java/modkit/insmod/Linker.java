@@ -117,7 +117,7 @@ public final class Linker {
         long init = definedValue(st, resolver.values, "init_module");
         long exit = profile.moduleUnload() ? definedValue(st, resolver.values, "cleanup_module") : 0;
         ModuleImage image = new ModuleImage(name, obj.file(), arch.name(), List.copyOf(regions.values()), exports,
-                resolver.uses, taints.has(Taints.PROPRIETARY), taints.toString(), init, exit, opts.params());
+                resolver.uses, taints.has(Taints.PROPRIETARY), taints.toString(), init, exit, opts.params(), List.of());
         return new LinkResult(obj, profile.release(), image, placed, symbols, resolver.values, refs.count);
     }
 

@@ -13,10 +13,21 @@ public interface KernelBackend extends AutoCloseable {
     /** The module list, newest first (the kernel's list order). */
     List<LoadedModule> modules();
 
-    /** Starts loading {@code name}; fails with EEXIST if a module of that name is loaded. */
+    /**
+     * Starts loading {@code name}: EEXIST if a module of that name is live, EBUSY if it is going; waits while
+     * one of that name is still coming.
+     */
     LoadTransaction beginLoad(String name);
 
-    /** {@code delete_module}: refuses while the module is used unless {@code force}. */
+    /**
+     * Waits while {@code module} is COMING (a symbol lookup hit it: {@link ModuleComing}); false if it still is
+     * at {@code deadlineMillis}. A backend without init transitions never has COMING modules.
+     */
+    default boolean awaitNotComing(String module, long deadlineMillis) {
+        return true;
+    }
+
+    /** {@code delete_module}: refuses while the module is used unless {@code force} (and the kernel allows it). */
     void unload(String name, boolean force);
 
     @Override

@@ -6,7 +6,7 @@ import modkit.elf.ModkitException;
  * The kernel refused an operation. It carries the errno the real kernel would return (so commands can print
  * kmod's words for it) and, unlike the kernel, the reason in full.
  */
-public final class KernelException extends ModkitException {
+public class KernelException extends ModkitException {
     private final String errno;
 
     public KernelException(String errno, String message, String hint) {

@@ -87,4 +87,27 @@ public record KernelProfile(
     public boolean usesModuleMemory() {
         return version() >= 604;
     }
+
+    /** The target's byte order: m68k is big-endian, the others modkit links for are little-endian. */
+    public java.nio.ByteOrder byteOrder() {
+        return arch.equals("m68k") ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN;
+    }
+
+    /** Bytes in a pointer (and a C long) on the target. */
+    public int pointerSize() {
+        return arch.equals("x86_64") || arch.equals("ia64") ? 8 : 4;
+    }
+
+    /** The same kernel with some config options changed ({@code sim boot --set CONFIG_X=y}); "n" removes one. */
+    public KernelProfile withConfig(Map<String, String> changes) {
+        Map<String, String> c = new TreeMap<>(config);
+        changes.forEach((k, v) -> {
+            if (v.equals("n")) {
+                c.remove(k);
+            } else {
+                c.put(k, v);
+            }
+        });
+        return new KernelProfile(arch, release, vermagic, pageSize, moduleAreaStart, moduleAreaEnd, c, symbols);
+    }
 }

@@ -5,7 +5,10 @@ package modkit.kernel;
  * without {@link #commit} undoes everything (a failed insmod changes nothing).
  */
 public interface LoadTransaction extends AutoCloseable {
-    /** {@code find_symbol}: vmlinux exports, then exports of loaded, formed modules, newest first; or null. */
+    /**
+     * {@code find_symbol}: vmlinux exports, then exports of loaded, formed modules, newest first; or null.
+     * Throws {@link ModuleComing} where the exporter is still running its init.
+     */
     KernelSymbol findSymbol(String name);
 
     /** True if the loaded module {@code name} is proprietary (for the GPL-only rules). */
@@ -14,8 +17,12 @@ public interface LoadTransaction extends AutoCloseable {
     /** {@code module_alloc}: reserves {@code size} bytes (a multiple of the page size) and returns the address. */
     long allocate(long size);
 
-    /** Makes the module live: its exports become visible and its users are recorded. */
-    void commit(ModuleImage image);
+    /**
+     * Hands the module to the kernel: it is formed (exports visible, users recorded), its init runs, and it
+     * becomes live. Returns the bytes of init memory freed after init; throws if init failed, after the kernel
+     * has unwound the load.
+     */
+    long commit(ModuleImage image);
 
     @Override
     void close();

@@ -76,11 +76,12 @@ public final class MemoryKernel implements KernelBackend {
             }
 
             @Override
-            public void commit(ModuleImage image) {
+            public long commit(ModuleImage image) {
                 loaded.add(image);
                 for (KernelSymbol s : image.exports()) {
                     moduleExports.put(s.name(), s); // newest first wins, as in the kernel's list walk
                 }
+                return image.initSize();
             }
 
             @Override

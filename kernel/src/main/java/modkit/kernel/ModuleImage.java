@@ -13,6 +13,8 @@ import java.util.Set;
  * @param taints per-module taint letters in kernel bit order, e.g. "OE"
  * @param init address of {@code init_module}, 0 if none
  * @param exit address of {@code cleanup_module}, 0 if none
+ * @param params the parameter string given to the load, as the kernel received it
+ * @param parameters the module's parameter variables, for sysfs-style views
  */
 public record ModuleImage(
         String name,
@@ -25,7 +27,13 @@ public record ModuleImage(
         String taints,
         long init,
         long exit,
-        String params) {
+        String params,
+        List<ModuleParam> parameters) {
+
+    /** The same image with its parameters set (values already written into the regions' bytes). */
+    public ModuleImage withParameters(String args, List<ModuleParam> slots) {
+        return new ModuleImage(name, file, arch, regions, exports, uses, proprietary, taints, init, exit, args, slots);
+    }
 
     /** One allocated region. {@code bytes.length == size}; NOBITS parts are zero. */
     public record Region(String name, long address, long size, byte[] bytes) {
@@ -37,10 +45,20 @@ public record ModuleImage(
         public boolean isPercpu() {
             return name.equals("percpu");
         }
+
+        /** Kernel heap the loader allocated for the module (charp parameter strings): not module memory. */
+        public boolean isHeap() {
+            return name.equals("kmalloc");
+        }
+
+        /** Counted in the module's size (/proc/modules, lsmod). */
+        public boolean isModuleMemory() {
+            return !isPercpu() && !isHeap();
+        }
     }
 
     public long coreSize() {
-        return regions.stream().filter(r -> !r.isInit() && !r.isPercpu()).mapToLong(Region::size).sum();
+        return regions.stream().filter(r -> !r.isInit() && r.isModuleMemory()).mapToLong(Region::size).sum();
     }
 
     public long initSize() {
@@ -49,6 +67,6 @@ public record ModuleImage(
 
     /** Address of the first core region (what /proc/modules shows). */
     public long coreAddress() {
-        return regions.stream().filter(r -> !r.isInit() && !r.isPercpu()).mapToLong(Region::address).findFirst().orElse(0);
+        return regions.stream().filter(r -> !r.isInit() && r.isModuleMemory()).mapToLong(Region::address).findFirst().orElse(0);
     }
 }

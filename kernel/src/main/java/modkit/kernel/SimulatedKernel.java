@@ -5,31 +5,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import modkit.elf.ModkitException;
 
 /**
- * The embedded default backend: a kernel whose module list, memory map, export table and who-uses-whom live in
- * one SQLite file ({@code kernel.db} under the state root), so that separate commands see one kernel. Every
- * change is one transaction: a load that fails leaves the file as it was, and two processes loading at once are
- * serialised by SQLite's write lock ({@code BEGIN IMMEDIATE}).
+ * The embedded default backend: a kernel whose module list, memory map, export table, who-uses-whom, notifier
+ * log and fault-injection settings live in one SQLite file ({@code kernel.db} under the state root), so that
+ * separate commands and separate processes see one kernel.
+ *
+ * <p>Modules go through the kernel's states (UNFORMED → COMING → LIVE → GOING). Every state change is one
+ * {@code BEGIN IMMEDIATE} transaction; waiting (for a COMING exporter, for references to drop) happens between
+ * transactions by polling the shared state, never while holding the lock. A process that dies mid-way leaves
+ * its owner pid on the module; the next command finishes or undoes its work ({@link Lifecycle#recover}).
  *
  * <p>The booted profile is stored inside the state, so later commands link against the kernel that was booted.
  */
 public final class SimulatedKernel implements KernelBackend {
     static final String DB = "kernel.db";
-    private static final int SCHEMA = 1;
 
-    private final Connection db;
+    private final StateDb db;
+    private final Lifecycle life;
     private final KernelProfile profile;
+    private Consumer<String> notices = n -> System.err.println("modkit: " + n);
 
-    private SimulatedKernel(Connection db, KernelProfile profile) {
-        this.db = db;
+    private SimulatedKernel(Connection c, KernelProfile profile) {
+        this.db = new StateDb(c);
+        this.life = new Lifecycle(db);
         this.profile = profile;
     }
 
@@ -42,40 +49,48 @@ public final class SimulatedKernel implements KernelBackend {
         } catch (IOException e) {
             throw new ModkitException(root + ": cannot create the simulated kernel's state: " + e.getMessage());
         }
-        Connection c = connect(root);
-        try (Statement s = c.createStatement()) {
-            s.executeUpdate("BEGIN IMMEDIATE");
-            for (String ddl : Schema.TABLES) {
-                s.executeUpdate(ddl);
+        SimulatedKernel k = new SimulatedKernel(connect(root), profile);
+        k.db.write(() -> {
+            try (Statement s = k.db.connection.createStatement()) {
+                for (String ddl : Schema.TABLES) {
+                    s.executeUpdate(ddl);
+                }
             }
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO kernel(schema, profile) VALUES (?, ?)")) {
-                p.setInt(1, SCHEMA);
-                p.setBytes(2, ProfileFile.toBytes(profile, true));
-                p.executeUpdate();
-            }
-            s.executeUpdate("COMMIT");
-        } catch (SQLException e) {
-            throw stateError(root, e);
-        }
-        return new SimulatedKernel(c, profile);
+            k.db.exec("INSERT INTO kernel(schema, profile) VALUES (?, ?)", Schema.VERSION, ProfileFile.toBytes(profile, true));
+            return null;
+        });
+        return k;
     }
 
-    /** Opens the kernel under {@code root}, booting the embedded default profile if there is none yet. */
+    /**
+     * Opens the kernel under {@code root}, booting the embedded default profile if there is none yet, and
+     * cleans up after any process that died in the middle of a load or unload (reported on stderr).
+     */
     public static SimulatedKernel open(Path root) {
         if (!Files.exists(root.resolve(DB))) {
             return boot(root, ProfileFile.embeddedDefault());
         }
         Connection c = connect(root);
-        try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT schema, profile FROM kernel")) {
-            if (!r.next() || r.getInt(1) != SCHEMA) {
-                throw new ModkitException(root.resolve(DB) + ": not a modkit kernel state of this version",
-                        "start a fresh one with: modkit sim boot --root " + root);
-            }
-            return new SimulatedKernel(c, ProfileFile.parse(root.resolve(DB).toString(), r.getBytes(2)));
-        } catch (SQLException e) {
-            throw stateError(root, e);
+        record Head(int schema, byte[] profile) {}
+        StateDb db = new StateDb(c);
+        Head h;
+        try {
+            h = db.first("SELECT schema, profile FROM kernel", r -> new Head(r.getInt(1), r.getBytes(2)));
+        } catch (ModkitException e) {
+            h = null;
         }
+        if (h == null || h.schema() != Schema.VERSION) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // reporting the version problem matters more
+            }
+            throw new ModkitException(root.resolve(DB) + ": not a modkit kernel state of this version",
+                    "start a fresh one with: modkit sim boot --root " + root);
+        }
+        SimulatedKernel k = new SimulatedKernel(c, ProfileFile.parse(root.resolve(DB).toString(), h.profile()));
+        k.recover();
+        return k;
     }
 
     /** True if a kernel was booted under {@code root}. */
@@ -88,7 +103,7 @@ public final class SimulatedKernel implements KernelBackend {
             Files.createDirectories(root);
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + root.resolve(DB));
             try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA busy_timeout = 30000");
+                s.execute("PRAGMA busy_timeout = 60000");
                 s.execute("PRAGMA foreign_keys = ON");
             }
             c.setAutoCommit(true);
@@ -98,13 +113,16 @@ public final class SimulatedKernel implements KernelBackend {
         }
     }
 
-    private static ModkitException stateError(Path root, SQLException e) {
-        return new ModkitException(root.resolve(DB) + ": simulated kernel state error: " + e.getMessage(),
-                "if the file is damaged, start a fresh kernel with: modkit sim boot");
+    /** Where recovery notices go (stderr by default). */
+    public void onNotice(Consumer<String> sink) {
+        this.notices = sink;
     }
 
-    private ModkitException stateError(SQLException e) {
-        return new ModkitException("simulated kernel state error: " + e.getMessage());
+    /** Cleans up modules left in a transient state by processes that are gone; returns what it did. */
+    public List<String> recover() {
+        List<String> done = db.write(life::recover);
+        done.forEach(notices);
+        return done;
     }
 
     @Override
@@ -114,68 +132,205 @@ public final class SimulatedKernel implements KernelBackend {
 
     @Override
     public List<LoadedModule> modules() {
-        try {
-            return ModuleList.read(db);
-        } catch (SQLException e) {
-            throw stateError(e);
+        return ModuleList.read(db);
+    }
+
+    /**
+     * {@code add_unformed_module}: takes the kernel's lock for the link. A module of the same name that is LIVE
+     * gives EEXIST, one that is GOING EBUSY; one that is still COMING is waited for (up to 30 s), since its init
+     * may fail and free the name.
+     */
+    @Override
+    public LoadTransaction beginLoad(String name) {
+        long deadline = System.currentTimeMillis() + Lifecycle.WAIT_MILLIS;
+        while (true) {
+            db.begin();
+            try {
+                life.recover().forEach(notices);
+                ModuleState st = life.state(name);
+                if (st == null) {
+                    return new SqlLoad(db, profile, name);
+                }
+                if (st == ModuleState.LIVE) {
+                    throw new KernelException("EEXIST", "module " + name + " is already loaded", "remove it first with: rmmod " + name);
+                }
+                if (st == ModuleState.GOING) {
+                    throw new KernelException("EBUSY", "module " + name + " is being removed", "try again when that rmmod has finished");
+                }
+            } catch (RuntimeException e) {
+                db.rollback();
+                throw e;
+            }
+            db.rollback();
+            if (!sleepUntil(deadline)) {
+                throw new KernelException("EBUSY", "module " + name + " is still initialising in another load after "
+                        + Lifecycle.WAIT_MILLIS / 1000 + " s", "see its state with: modkit sim proc-modules");
+            }
         }
     }
 
+    /** {@code resolve_symbol_wait}: waits until {@code module} is no longer COMING; false at the deadline. */
     @Override
-    public LoadTransaction beginLoad(String name) {
-        try (Statement s = db.createStatement()) {
-            s.executeUpdate("BEGIN IMMEDIATE");
-        } catch (SQLException e) {
-            throw stateError(e);
+    public boolean awaitNotComing(String module, long deadlineMillis) {
+        while (life.state(module) == ModuleState.COMING) {
+            if (!sleepUntil(deadlineMillis)) {
+                return false;
+            }
+            recover();
         }
-        SqlLoad load = new SqlLoad(db, profile, name);
-        try {
-            load.checkNotLoaded();
-        } catch (RuntimeException e) {
-            load.close();
-            throw e;
-        }
-        return load;
+        return true;
     }
 
     @Override
     public void unload(String name, boolean force) {
-        try (Statement s = db.createStatement()) {
-            s.executeUpdate("BEGIN IMMEDIATE");
-            try {
-                ModuleList.delete(db, profile, name, force);
-                s.executeUpdate("COMMIT");
-            } catch (RuntimeException | SQLException e) {
-                s.executeUpdate("ROLLBACK");
-                throw e;
+        unload(name, force, false);
+    }
+
+    /** {@code delete_module}; with {@code wait}, waits (without a limit) for explicit references to be dropped. */
+    public void unload(String name, boolean force, boolean wait) {
+        Unload u = new Unload(db, profile);
+        while (true) {
+            Unload.Stage stage = db.write(() -> {
+                life.recover().forEach(notices);
+                return u.begin(name, force, wait);
+            });
+            if (stage == Unload.Stage.GOING) {
+                break;
             }
-        } catch (SQLException e) {
-            throw stateError(e);
+            while (u.references(name) > 0) {
+                sleepUntil(Long.MAX_VALUE);
+            }
         }
+        // exit() runs here, with the module GOING and the lock released; sim exit-delay makes it slow.
+        Long exitDelay = db.first("SELECT exit_delay_ms FROM faults WHERE module = ?", r -> r.getLong(1), name);
+        if (exitDelay != null && exitDelay > 0) {
+            try {
+                Thread.sleep(exitDelay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        db.write(() -> {
+            u.finish(name);
+            return null;
+        });
+    }
+
+    /** {@code try_module_get}: an explicit reference, refused once the module is GOING. */
+    public long get(String name) {
+        return db.write(() -> {
+            ModuleState st = life.state(name);
+            if (st == null || st == ModuleState.UNFORMED) {
+                throw new KernelException("ENOENT", "Module " + name + " is not currently loaded", null);
+            }
+            if (st == ModuleState.GOING) {
+                throw new KernelException("ENOENT", "Module " + name + " is going: no new references can be taken", null);
+            }
+            db.exec("UPDATE modules SET refcnt = refcnt + 1 WHERE name = ?", name);
+            return ModuleList.find(db, name).refcnt();
+        });
+    }
+
+    /** {@code module_put}: drops an explicit reference. */
+    public long put(String name) {
+        return db.write(() -> {
+            LoadedModule m = ModuleList.find(db, name);
+            if (m == null) {
+                throw new KernelException("ENOENT", "Module " + name + " is not currently loaded", null);
+            }
+            if (m.refcnt() - m.holders().size() <= 0) {
+                throw new KernelException("EINVAL", "Module " + name + " holds no reference to put",
+                        "references come from: modkit sim get " + name);
+            }
+            db.exec("UPDATE modules SET refcnt = refcnt - 1 WHERE name = ?", name);
+            return ModuleList.find(db, name).refcnt();
+        });
+    }
+
+    /** {@code sim fail-init}: the module's next inits return {@code errno}. */
+    public void failInit(String name, Errno errno) {
+        db.write(() -> db.exec("INSERT INTO faults(module, fail_errno) VALUES (?, ?)"
+                + " ON CONFLICT(module) DO UPDATE SET fail_errno = excluded.fail_errno", name, errno.name()));
+    }
+
+    /** {@code sim init-delay}: the module's next inits take {@code millis}. */
+    public void initDelay(String name, long millis) {
+        db.write(() -> db.exec("INSERT INTO faults(module, delay_ms) VALUES (?, ?)"
+                + " ON CONFLICT(module) DO UPDATE SET delay_ms = excluded.delay_ms", name, millis));
+    }
+
+    /** {@code sim exit-delay}: the module's exit takes {@code millis} (it stays GOING meanwhile). */
+    public void exitDelay(String name, long millis) {
+        db.write(() -> db.exec("INSERT INTO faults(module, exit_delay_ms) VALUES (?, ?)"
+                + " ON CONFLICT(module) DO UPDATE SET exit_delay_ms = excluded.exit_delay_ms", name, millis));
+    }
+
+    /** {@code sim clear}: removes the module's hooks; returns false if there were none. */
+    public boolean clearFaults(String name) {
+        return db.write(() -> db.exec("DELETE FROM faults WHERE module = ?", name) > 0);
+    }
+
+    /** The notifier log, oldest first. */
+    public List<ModuleEvent> events() {
+        return db.query("SELECT seq, time, module, event, detail FROM events ORDER BY seq",
+                r -> new ModuleEvent(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5)));
+    }
+
+    /** The kernel's taint letters (sticky, as /proc/sys/kernel/tainted). */
+    public String taints() {
+        return life.kernelTaints();
+    }
+
+    /** /sys/module/NAME/parameters: each parameter with its value read from the module's memory. */
+    public Map<String, String> parameters(String name, boolean all) {
+        if (ModuleList.find(db, name) == null) {
+            throw new KernelException("ENOENT", "Module " + name + " is not currently loaded", null);
+        }
+        List<ModuleImage.Region> regions = db.query("SELECT name, address, size, bytes FROM regions WHERE module = ?",
+                r -> new ModuleImage.Region(r.getString(1), r.getLong(2), r.getLong(3), r.getBytes(4)), name);
+        ImageMemory mem = ImageMemory.of(regions, profile);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ModuleParam p : db.query("SELECT name, type, address, size, perm FROM params WHERE module = ? ORDER BY name",
+                r -> new ModuleParam(r.getString(1), r.getString(2), r.getLong(3), r.getInt(4), r.getInt(5)), name)) {
+            if (all || p.perm() != 0) {
+                out.put(p.name(), ParamTypes.show(mem, p.type(), p.address()));
+            }
+        }
+        return out;
     }
 
     @Override
     public void close() {
         try {
-            db.close();
+            db.connection.close();
         } catch (SQLException e) {
             // Nothing is pending: every change was committed or rolled back already.
         }
     }
 
-    /** The kernel's exports that a loaded module provides, for views like ksyms. */
+    /** The kernel's exports that loaded modules provide, with their owners, for views like ksyms. */
     public List<KernelSymbol> moduleExports() {
         List<KernelSymbol> out = new ArrayList<>();
-        try (Statement s = db.createStatement();
-                ResultSet r = s.executeQuery("SELECT name, address, crc, gpl, namespace, module FROM exports ORDER BY name")) {
-            while (r.next()) {
-                long crc = r.getLong(3);
-                out.add(new KernelSymbol(r.getString(1), r.getLong(2), r.wasNull() ? null : crc, r.getInt(4) != 0,
-                        r.getString(5), r.getString(6)));
-            }
-        } catch (SQLException e) {
-            throw stateError(e);
-        }
+        out.addAll(db.query("SELECT e.name, e.address, e.crc, e.gpl, e.namespace, e.module FROM exports e"
+                + " JOIN modules m ON m.name = e.module WHERE m.state <> 'UNFORMED' ORDER BY e.name", r -> {
+                    long crc = r.getLong(3);
+                    return new KernelSymbol(r.getString(1), r.getLong(2), r.wasNull() ? null : crc, r.getInt(4) != 0,
+                            r.getString(5), r.getString(6));
+                }));
         return out;
+    }
+
+    /** Sleeps one poll interval; false if the deadline has passed. */
+    private static boolean sleepUntil(long deadlineMillis) {
+        if (System.currentTimeMillis() >= deadlineMillis) {
+            return false;
+        }
+        try {
+            Thread.sleep(Lifecycle.POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KernelException("EINTR", "interrupted while waiting", null);
+        }
+        return true;
     }
 }

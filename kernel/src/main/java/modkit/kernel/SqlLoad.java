@@ -1,101 +1,79 @@
 package modkit.kernel;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import modkit.elf.ModkitException;
 
-/** One load inside an open {@code BEGIN IMMEDIATE} transaction of the simulated kernel. */
+/**
+ * One load into the simulated kernel, following {@code load_module}: while linking, an open {@code BEGIN
+ * IMMEDIATE} transaction holds the kernel's lock (the module is UNFORMED: nobody else can see it). {@link #commit}
+ * is {@code complete_formation}: the module becomes COMING with its exports and references, the lock is
+ * released, init runs (with the fault-injection hooks), and a second transaction makes it LIVE and frees its
+ * init memory, or, if init failed, GOING and freed.
+ */
 final class SqlLoad implements LoadTransaction {
-    private final Connection db;
+    private final StateDb db;
+    private final Lifecycle life;
     private final KernelProfile profile;
     private final String name;
     private final List<long[]> reserved = new ArrayList<>();
-    private boolean done;
+    private boolean open = true;
 
-    SqlLoad(Connection db, KernelProfile profile, String name) {
+    SqlLoad(StateDb db, KernelProfile profile, String name) {
         this.db = db;
+        this.life = new Lifecycle(db);
         this.profile = profile;
         this.name = name;
     }
 
-    void checkNotLoaded() {
-        try (PreparedStatement p = db.prepareStatement("SELECT state FROM modules WHERE name = ?")) {
-            p.setString(1, name);
-            try (ResultSet r = p.executeQuery()) {
-                if (r.next()) {
-                    ModuleState state = ModuleState.valueOf(r.getString(1));
-                    if (state == ModuleState.LIVE) {
-                        throw new KernelException("EEXIST", "module " + name + " is already loaded",
-                                "remove it first with: rmmod " + name);
-                    }
-                    throw new KernelException("EBUSY", "module " + name + " is " + state.name().toLowerCase()
-                            + " in another load or unload", "try again when that command has finished");
-                }
-            }
-        } catch (SQLException e) {
-            throw new ModkitException("simulated kernel state error: " + e.getMessage());
-        }
-    }
-
+    /**
+     * {@code find_symbol} over vmlinux, then over formed modules. A COMING exporter cannot be referenced yet
+     * ({@link ModuleComing}: the caller waits and retries); a GOING one is not found, as {@code ref_module} fails.
+     */
     @Override
     public KernelSymbol findSymbol(String symbol) {
         KernelSymbol k = profile.symbols().get(symbol);
         if (k != null) {
             return k;
         }
-        try (PreparedStatement p = db.prepareStatement(
-                "SELECT e.address, e.crc, e.gpl, e.namespace, e.module FROM exports e JOIN modules m ON m.name = e.module"
-                        + " WHERE e.name = ? AND m.state <> 'UNFORMED'")) {
-            p.setString(1, symbol);
-            try (ResultSet r = p.executeQuery()) {
-                if (!r.next()) {
-                    return null;
-                }
-                long crc = r.getLong(2);
-                Long crcOrNull = r.wasNull() ? null : crc;
-                return new KernelSymbol(symbol, r.getLong(1), crcOrNull, r.getInt(3) != 0, r.getString(4), r.getString(5));
-            }
-        } catch (SQLException e) {
-            throw new ModkitException("simulated kernel state error: " + e.getMessage());
+        record Hit(KernelSymbol symbol, String state) {}
+        Hit hit = db.first("SELECT e.address, e.crc, e.gpl, e.namespace, e.module, m.state FROM exports e"
+                + " JOIN modules m ON m.name = e.module WHERE e.name = ?", r -> {
+                    long crc = r.getLong(2);
+                    Long crcOrNull = r.wasNull() ? null : crc;
+                    return new Hit(new KernelSymbol(symbol, r.getLong(1), crcOrNull, r.getInt(3) != 0, r.getString(4),
+                            r.getString(5)), r.getString(6));
+                }, symbol);
+        if (hit == null || hit.state().equals("GOING") || hit.state().equals("UNFORMED")) {
+            return null;
         }
+        if (hit.state().equals("COMING")) {
+            throw new ModuleComing(hit.symbol().owner());
+        }
+        return hit.symbol();
     }
 
     @Override
     public boolean isProprietary(String module) {
-        try (PreparedStatement p = db.prepareStatement("SELECT proprietary FROM modules WHERE name = ?")) {
-            p.setString(1, module);
-            try (ResultSet r = p.executeQuery()) {
-                return r.next() && r.getInt(1) != 0;
-            }
-        } catch (SQLException e) {
-            throw new ModkitException("simulated kernel state error: " + e.getMessage());
-        }
+        Integer p = db.first("SELECT proprietary FROM modules WHERE name = ?", r -> r.getInt(1), module);
+        return p != null && p != 0;
     }
 
     /** First fit over the module area, below and between the regions already allocated. */
     @Override
     public long allocate(long size) {
         List<long[]> used = new ArrayList<>(reserved);
-        try (Statement s = db.createStatement();
-                ResultSet r = s.executeQuery("SELECT address, size FROM regions")) {
-            while (r.next()) {
-                used.add(new long[] {r.getLong(1), r.getLong(2)});
-            }
-        } catch (SQLException e) {
-            throw new ModkitException("simulated kernel state error: " + e.getMessage());
-        }
+        used.addAll(db.query("SELECT address, size FROM regions", r -> new long[] {r.getLong(1), r.getLong(2)}));
         used.sort((a, b) -> Long.compareUnsigned(a[0], b[0]));
         long at = profile.moduleAreaStart();
         for (long[] u : used) {
             if (Long.compareUnsigned(at + size, u[0]) <= 0) {
                 break;
             }
-            at = Math.max(at, u[0] + u[1]);
+            // Regions are stored with their exact sizes; the pages they were given end on a page boundary.
+            long end = (u[0] + u[1] + profile.pageSize() - 1) & -profile.pageSize();
+            if (Long.compareUnsigned(end, at) > 0) {
+                at = end;
+            }
         }
         if (Long.compareUnsigned(at + size, profile.moduleAreaEnd()) > 0 || Long.compareUnsigned(at + size, at) < 0) {
             throw new KernelException("ENOMEM", "module area exhausted: no room for 0x" + Long.toHexString(size) + " bytes",
@@ -106,96 +84,69 @@ final class SqlLoad implements LoadTransaction {
     }
 
     @Override
-    public void commit(ModuleImage image) {
+    public long commit(ModuleImage image) {
         try {
-            long seq;
-            try (Statement s = db.createStatement();
-                    ResultSet r = s.executeQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM modules")) {
-                r.next();
-                seq = r.getLong(1);
-            }
-            try (PreparedStatement p = db.prepareStatement("INSERT INTO modules(name, seq, state, file, taints, proprietary,"
-                    + " has_init, has_exit, refcnt, params) VALUES (?, ?, 'LIVE', ?, ?, ?, ?, ?, 0, ?)")) {
-                p.setString(1, image.name());
-                p.setLong(2, seq);
-                p.setString(3, image.file());
-                p.setString(4, image.taints());
-                p.setInt(5, image.proprietary() ? 1 : 0);
-                p.setInt(6, image.init() != 0 ? 1 : 0);
-                p.setInt(7, image.exit() != 0 ? 1 : 0);
-                p.setString(8, image.params());
-                p.executeUpdate();
-            }
-            try (PreparedStatement p = db.prepareStatement(
-                    "INSERT INTO regions(module, name, address, size, bytes) VALUES (?, ?, ?, ?, ?)")) {
-                for (ModuleImage.Region r : image.regions()) {
-                    // A live module's init memory is freed after init succeeded: only the core stays allocated.
-                    if (r.isInit()) {
-                        continue;
-                    }
-                    p.setString(1, image.name());
-                    p.setString(2, r.name());
-                    p.setLong(3, r.address());
-                    p.setLong(4, r.size());
-                    p.setBytes(5, r.bytes());
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
-            try (PreparedStatement p = db.prepareStatement(
-                    "INSERT INTO exports(name, module, address, crc, gpl, namespace) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (KernelSymbol s : image.exports()) {
-                    checkDuplicateExport(s);
-                    p.setString(1, s.name());
-                    p.setString(2, image.name());
-                    p.setLong(3, s.address());
-                    if (s.crc() == null) {
-                        p.setNull(4, java.sql.Types.INTEGER);
-                    } else {
-                        p.setLong(4, s.crc());
-                    }
-                    p.setInt(5, s.gpl() ? 1 : 0);
-                    p.setString(6, s.namespace());
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
-            try (PreparedStatement p = db.prepareStatement("INSERT INTO uses(user, used) VALUES (?, ?)")) {
-                for (String used : image.uses()) {
-                    p.setString(1, image.name());
-                    p.setString(2, used);
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
-            try (Statement s = db.createStatement()) {
-                s.executeUpdate("COMMIT");
-            }
-            done = true;
-        } catch (SQLException e) {
-            throw new ModkitException("simulated kernel state error: " + e.getMessage());
+            form(image);
+            db.commit();
+            open = false;
+        } finally {
+            close(); // after a commit this does nothing; after a failure it rolls back
         }
+        return new InitRun(db, life, image).run();
     }
 
-    /** complete_formation: an export already provided by vmlinux or a module fails the load. */
-    private void checkDuplicateExport(KernelSymbol s) throws SQLException {
-        KernelSymbol owner = findSymbol(s.name());
-        if (owner != null) {
-            throw new KernelException("ENOEXEC", name + ": exports duplicate symbol " + s.name() + " (owned by "
-                    + (owner.owner() == null ? "kernel" : owner.owner()) + ")", null);
+    /** {@code complete_formation}: exports checked and published, references taken, state COMING, notifier. */
+    private void form(ModuleImage image) {
+        long seq = db.first("SELECT COALESCE(MAX(seq), 0) + 1 FROM modules", r -> r.getLong(1));
+        Owner owner = Owner.current();
+        db.exec("INSERT INTO modules(name, seq, state, file, taints, proprietary, has_init, has_exit, refcnt, params,"
+                + " owner_pid, owner_start) VALUES (?, ?, 'COMING', ?, ?, ?, ?, ?, 0, ?, ?, ?)", image.name(), seq,
+                image.file(), image.taints(), image.proprietary() ? 1 : 0, image.init() != 0 ? 1 : 0,
+                image.exit() != 0 ? 1 : 0, image.params(), owner.pid(), owner.start());
+        for (ModuleImage.Region r : image.regions()) {
+            db.exec("INSERT INTO regions(module, name, address, size, bytes) VALUES (?, ?, ?, ?, ?)", image.name(),
+                    r.name(), r.address(), r.size(), r.bytes());
         }
+        for (KernelSymbol s : image.exports()) {
+            KernelSymbol owned = ownerOf(s.name());
+            if (owned != null) {
+                throw new KernelException("ENOEXEC", name + ": exports duplicate symbol " + s.name() + " (owned by "
+                        + (owned.owner() == null ? "kernel" : owned.owner()) + ")", null);
+            }
+            db.exec("INSERT INTO exports(name, module, address, crc, gpl, namespace) VALUES (?, ?, ?, ?, ?, ?)", s.name(),
+                    image.name(), s.address(), s.crc(), s.gpl() ? 1 : 0, s.namespace());
+        }
+        for (String used : image.uses()) {
+            ModuleState st = life.state(used);
+            if (st != ModuleState.LIVE) {
+                throw new KernelException("ENOENT", name + ": module " + used + " it links against is "
+                        + (st == null ? "gone" : st.name().toLowerCase()), "load " + used + " again, then retry");
+            }
+            db.exec("INSERT INTO uses(user, used) VALUES (?, ?)", image.name(), used);
+        }
+        for (ModuleParam p : image.parameters()) {
+            db.exec("INSERT INTO params(module, name, type, address, size, perm) VALUES (?, ?, ?, ?, ?, ?)", image.name(),
+                    p.name(), p.type(), p.address(), p.size(), p.perm());
+        }
+        life.taintKernel(image.taints());
+        life.event(image.name(), "COMING", null);
+    }
+
+    /** Any owner of an export name, formed or not (duplicates are refused even against a COMING module). */
+    private KernelSymbol ownerOf(String symbol) {
+        KernelSymbol k = profile.symbols().get(symbol);
+        if (k != null) {
+            return k;
+        }
+        return db.first("SELECT module FROM exports WHERE name = ?",
+                r -> new KernelSymbol(symbol, 0, null, false, "", r.getString(1)), symbol);
     }
 
     @Override
     public void close() {
-        if (done) {
-            return;
-        }
-        done = true;
-        try (Statement s = db.createStatement()) {
-            s.executeUpdate("ROLLBACK");
-        } catch (SQLException e) {
-            // The connection is closing anyway; SQLite rolls back an open transaction on close.
+        if (open) {
+            open = false;
+            db.rollback();
         }
     }
 }

@@ -24,8 +24,11 @@ public final class RmmodCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "NAME", description = "Module names (or paths: the file name is used)")
     List<String> names;
 
-    @Option(names = {"-f", "--force"}, description = "Remove even if in use (needs CONFIG_MODULE_FORCE_UNLOAD)")
+    @Option(names = {"-f", "--force"}, description = "Remove even if referenced or permanent (needs CONFIG_MODULE_FORCE_UNLOAD; taints R)")
     boolean force;
+
+    @Option(names = {"-w", "--wait"}, description = "Wait until the module's references are dropped, then remove it")
+    boolean waitForUsers;
 
     @Option(names = {"-v", "--verbose"}, description = "Say what was done")
     boolean verbose;
@@ -37,7 +40,12 @@ public final class RmmodCommand implements Callable<Integer> {
             for (String n : names) {
                 String name = moduleName(n);
                 try {
-                    kernel.unload(name, force);
+                    String before = kernel.taints();
+                    kernel.unload(name, force, waitForUsers);
+                    if (!before.equals(kernel.taints())) {
+                        System.err.println("rmmod: forced removal of " + name + ": the kernel is now tainted ("
+                                + kernel.taints() + ")");
+                    }
                     if (verbose) {
                         System.out.println("removed " + name);
                     }

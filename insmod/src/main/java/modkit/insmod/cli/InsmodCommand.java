@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import modkit.command.CommonOptions;
 import modkit.elf.ModkitException;
+import modkit.elf.ObjectFile;
 import modkit.insmod.ImageWriter;
 import modkit.insmod.Insmod;
 import modkit.insmod.LinkOptions;
@@ -72,12 +73,15 @@ public final class InsmodCommand implements Callable<Integer> {
                     "to load into a kernel of that profile, boot one: modkit sim boot --kernel " + kernelProfile);
         }
         LinkOptions opts = new LinkOptions(force || forceVermagic, force || forceModversion, joinParams(params));
-        LinkResult r;
+        Insmod.Outcome outcome;
+        long pageSize;
         try (KernelBackend kernel = kernelProfile != null
                 ? new MemoryKernel(ProfileFile.read(kernelProfile))
                 : common.openKernel()) {
-            r = Insmod.load(file, kernel, opts, dryRun);
+            outcome = Insmod.run(ObjectFile.read(file), kernel, opts, dryRun, w -> System.err.println("insmod: kernel: " + w));
+            pageSize = kernel.profile().pageSize();
         }
+        LinkResult r = outcome.link();
         if (map) {
             System.out.print(LoadMap.text(r));
         }
@@ -90,6 +94,11 @@ public final class InsmodCommand implements Callable<Integer> {
         if (verbose) {
             System.out.println((dryRun ? "linked " : "inserted ") + r.image().name() + " at 0x"
                     + Long.toHexString(r.image().coreAddress()) + " (" + r.relocations() + " relocations)");
+            if (!dryRun) {
+                long pages = (outcome.initBytesFreed() + pageSize - 1) / pageSize;
+                System.out.println("init done: freed " + pages + " page" + (pages == 1 ? "" : "s") + " of init memory ("
+                        + outcome.initBytesFreed() + " bytes); core stays at " + r.image().coreSize() + " bytes");
+            }
         }
         return 0;
     }
