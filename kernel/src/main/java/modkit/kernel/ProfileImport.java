@@ -162,7 +162,7 @@ public final class ProfileImport {
         return switch (arch) {
             case "x86_64" -> new long[] {0xffffffffc0000000L, 0xffffffffff000000L};
             case "i386" -> new long[] {0xf8000000L, 0xff000000L};
-            case "m68k" -> new long[] {0xd0000000L, 0xf0000000L}; // vmalloc area of a virt machine
+            case "m68k" -> new long[] {0x08800000L, 0xd0000000L}; // M68kArch.defaultModuleArea: vmalloc, 128 MiB RAM
             case "ia64" -> new long[] {0xa000000200000000L, 0xa000000400000000L}; // region 5, vmalloc
             default -> throw new ModkitException("unknown architecture '" + arch + "'",
                     "modkit links x86_64, i386, m68k and ia64");

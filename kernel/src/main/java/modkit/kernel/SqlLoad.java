@@ -95,7 +95,9 @@ final class SqlLoad implements LoadTransaction {
             if (Long.compareUnsigned(at + size, u[0]) <= 0) {
                 break;
             }
-            at = Math.max(at, u[0] + u[1]);
+            // vmalloc hands out whole pages; a committed region records its unpadded size
+            long end = (u[0] + u[1] + profile.pageSize() - 1) & -(long) profile.pageSize();
+            at = Math.max(at, end);
         }
         if (Long.compareUnsigned(at + size, profile.moduleAreaEnd()) > 0 || Long.compareUnsigned(at + size, at) < 0) {
             throw new KernelException("ENOMEM", "module area exhausted: no room for 0x" + Long.toHexString(size) + " bytes",
