@@ -2,11 +2,13 @@ package modkit.testdata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.util.List;
 import modkit.elf.ModkitException;
+import modkit.elf.ObjectFile;
 import modkit.insmod.Insmod;
 import modkit.insmod.LinkOptions;
 import modkit.insmod.LinkResult;
@@ -39,6 +41,28 @@ class CorpusLoadTest {
         assertEquals("6.1.0-50-686 SMP preempt mod_unload modversions GEODE ", profile.vermagic(),
                 "vermagic built from the config must equal the modules' own");
         loadAll(root, profile, ModulesDep.read(corpus.resolve("modules.dep"), corpus), 29);
+    }
+
+    @Test
+    void everyM68kModuleLoadsIntoAProfileImportedFromItsKernel(@TempDir Path root) {
+        Path corpus = TestPaths.corpus("m68k-6.1");
+        KernelProfile profile = m68kProfile(corpus);
+        assertEquals("6.1.192-virt mod_unload modversions ", profile.vermagic(),
+                "vermagic built from the config must equal the modules' own (m68k adds no suffix)");
+        ModulesDep dep = ModulesDep.read(corpus.resolve("modules.dep"), corpus);
+        // With MODVERSIONS on both sides every imported symbol's CRC is compared: a load is 0 unknown symbols and
+        // 0 CRC mismatches.
+        assertTrue(profile.modversions(), "the m68k kernel has CONFIG_MODVERSIONS");
+        for (String m : dep.loadOrder()) {
+            assertTrue(ObjectFile.read(dep.path(m)).hasVersions(), m + " has no __versions: its CRCs would not be checked");
+        }
+        loadAll(root, profile, dep, 17);
+    }
+
+    /** The m68k corpus kernel, as {@code modkit profile import} makes it from System.map, Module.symvers and config. */
+    static KernelProfile m68kProfile(Path corpus) {
+        return ProfileImport.run(new ProfileImport.Request(corpus.resolve("System.map.gz"), corpus.resolve("Module.symvers.gz"),
+                corpus.resolve("config"), "6.1.192-virt", null, null));
     }
 
     private static void loadAll(Path root, KernelProfile profile, ModulesDep dep, int expectedModules) {
