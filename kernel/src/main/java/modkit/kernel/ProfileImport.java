@@ -154,6 +154,9 @@ public final class ProfileImport {
         if (text != null && Long.compareUnsigned(text, 0xffffffff00000000L) >= 0) {
             return "x86_64";
         }
+        if (addresses.containsKey("m68k_cputype")) {
+            return "m68k"; // defined by arch/m68k/kernel/setup_mm.c, by no other architecture
+        }
         throw new ModkitException("cannot tell the architecture from System.map",
                 "pass --arch (x86_64, i386, m68k, ia64) or --config with the kernel's .config");
     }
