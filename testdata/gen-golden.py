@@ -3,7 +3,7 @@
 
     gen-golden.py [--out-dir DIR] [--keep] OBJECT MAP.json
 
-OBJECT is a relocatable ELF (.o / .ko, x86_64 or i386). MAP.json is the load
+OBJECT is a relocatable ELF (.o / .ko, x86_64, i386 or m68k). MAP.json is the load
 map modkit prints with `modkit insmod -n --map-json MAP.json ...`; only its
 placement (which section goes where) and the addresses of symbols that come
 from outside the object are used. GNU ld then links the object *at exactly
@@ -35,9 +35,12 @@ Steps (each checked; any surprise is a hard error, never a silent fix):
     its map address (`.modkit.s<index> ADDR : { *(.modkit.in<index>) }`) and a
     /DISCARD/ for every other content section (e.g. .modinfo, __versions,
     non-allocated sections whose relocations the kernel skips); without it ld
-    would place them as orphans somewhere in the address space;
+    would place them as orphans somewhere in the address space. Exception:
+    an empty unplaced section that defines symbols (m68k's empty, non-ALLOC
+    .m68k_fixup holding __start_fixup/__stop_fixup) goes to address 0, where
+    modkit resolves symbols of sections the kernel does not place;
  4. --defsym NAME=ADDR for every map symbol whose "from" is not "self";
- 5. ld -m elf_x86_64 | elf_i386 -static -nostdlib --no-relax (no
+ 5. ld -m elf_x86_64 | elf_i386 | m68kelf -static -nostdlib --no-relax (no
     --noinhibit-exec: undefined symbols and overflows are errors);
  6. read each output section back from ld's ELF output and check that its
     address and size are exactly the map's (ld would pad if the map address
@@ -55,13 +58,15 @@ import tempfile
 
 SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_NOBITS, SHT_REL = 0, 2, 3, 4, 8, 9
 SHT_GROUP, SHT_SYMTAB_SHNDX = 17, 18
+STT_SECTION = 3
 SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS = 0x1, 0x2, 0x4, 0x10, 0x20
-EM_386, EM_X86_64 = 3, 62
+EM_386, EM_68K, EM_X86_64 = 3, 4, 62
 
 # arch name -> (e_machine, ELF class, ld emulation, default ld, default objcopy)
 ARCHES = {
     "x86_64": (EM_X86_64, 2, "elf_x86_64", "ld", "objcopy"),
     "i386": (EM_386, 1, "elf_i386", "i686-linux-gnu-ld", "i686-linux-gnu-objcopy"),
+    "m68k": (EM_68K, 1, "m68kelf", "m68k-linux-gnu-ld", "m68k-linux-gnu-objcopy"),
 }
 
 
@@ -76,22 +81,23 @@ class Section:
 
 
 def read_elf(path):
-    """Return (e_machine, elf_class, [Section], raw bytes) of a little-endian ELF."""
+    """Return (e_machine, elf_class, [Section], raw bytes) of an ELF of either byte order."""
     with open(path, "rb") as f:
         data = f.read()
     if data[:4] != b"\x7fELF":
         raise GoldenError(f"{path}: not an ELF file")
     ei_class, ei_data = data[4], data[5]
-    if ei_data != 1:
-        raise GoldenError(f"{path}: not little-endian (EI_DATA={ei_data})")
+    if ei_data not in (1, 2):
+        raise GoldenError(f"{path}: bad EI_DATA {ei_data}")
+    e = "<" if ei_data == 1 else ">"
     if ei_class == 2:
         (e_type, e_machine, _v, _entry, _phoff, e_shoff, _fl, _eh, _phes, _phn,
-         e_shentsize, e_shnum, e_shstrndx) = struct.unpack_from("<HHIQQQIHHHHHH", data, 16)
-        shfmt = "<IIQQQQIIQQ"
+         e_shentsize, e_shnum, e_shstrndx) = struct.unpack_from(e + "HHIQQQIHHHHHH", data, 16)
+        shfmt = e + "IIQQQQIIQQ"
     elif ei_class == 1:
         (e_type, e_machine, _v, _entry, _phoff, e_shoff, _fl, _eh, _phes, _phn,
-         e_shentsize, e_shnum, e_shstrndx) = struct.unpack_from("<HHIIIIIHHHHHH", data, 16)
-        shfmt = "<IIIIIIIIII"
+         e_shentsize, e_shnum, e_shstrndx) = struct.unpack_from(e + "HHIIIIIHHHHHH", data, 16)
+        shfmt = e + "IIIIIIIIII"
     else:
         raise GoldenError(f"{path}: bad EI_CLASS {ei_class}")
     if e_shnum == 0 or e_shstrndx >= e_shnum:
@@ -109,6 +115,24 @@ def read_elf(path):
         sections.append(Section(i, name_at(sh_name), sh_type, sh_flags, sh_addr,
                                 sh_offset, sh_size, sh_addralign))
     return e_machine, ei_class, sections, data
+
+
+def symbol_sections(data, ei_class, sections):
+    """Indexes of the sections that define at least one symbol other than a section symbol."""
+    e = "<" if data[5] == 1 else ">"
+    out = set()
+    for sec in sections:
+        if sec.type != SHT_SYMTAB:
+            continue
+        entsize = 24 if ei_class == 2 else 16
+        for at in range(sec.offset + entsize, sec.offset + sec.size, entsize):
+            if ei_class == 2:
+                _name, info, _other, shndx = struct.unpack_from(e + "IBBH", data, at)
+            else:
+                _name, _value, _size, info, _other, shndx = struct.unpack_from(e + "IIIBBH", data, at)
+            if info & 0xf != STT_SECTION and 0 < shndx < len(sections):
+                out.add(shndx)
+    return out
 
 
 def parse_int(value, what):
@@ -163,7 +187,7 @@ def generate(obj_path, map_path, out_dir, ld, objcopy, keep, verbose):
     if not module or "/" in module:
         raise GoldenError(f"{map_path}: bad module name {module!r}")
 
-    e_machine, ei_class, sections, _ = read_elf(obj_path)
+    e_machine, ei_class, sections, obj_data = read_elf(obj_path)
     if (e_machine, ei_class) != (machine, elf_class):
         raise GoldenError(f"{obj_path}: e_machine {e_machine} / class {ei_class} is not {arch}")
 
@@ -239,17 +263,27 @@ def generate(obj_path, map_path, out_dir, ld, objcopy, keep, verbose):
 
         # 3. linker script
         placed_idx = {s.index for s, _ in placed}
+        defining = symbol_sections(obj_data, ei_class, sections)
         discard = []
+        at_zero = []
         for s in sections:
             if s.index == 0 or s.index in placed_idx:
                 continue
             if s.type in (SHT_SYMTAB, SHT_STRTAB, SHT_REL, SHT_RELA, SHT_GROUP, SHT_SYMTAB_SHNDX):
                 continue
-            if s.name not in discard:
+            if s.size == 0 and s.index in defining:
+                # An empty unloaded section that defines symbols (m68k: __start_fixup/__stop_fixup in an empty,
+                # non-ALLOC .m68k_fixup). The kernel does not place it; its symbols resolve against the section's
+                # address in the kernel's temporary copy of the file, which modkit gives as 0. Discarding it would
+                # make ld refuse the references; an empty output section at 0 gives them the same values.
+                at_zero.append(s)
+            elif s.name not in discard:
                 discard.append(s.name)
         lines = ["/* generated by testdata/gen-golden.py */", "SECTIONS", "{"]
         for sec, addr in placed:
             lines.append(f"  .modkit.s{sec.index} {addr:#x} : {{ *(.modkit.in{sec.index}) }}")
+        for sec in at_zero:
+            lines.append(f"  .modkit.z{sec.index} 0x0 : {{ *({ld_quote(sec.name)}) }}")
         if discard:
             lines.append("  /DISCARD/ : {")
             lines += [f"    *({ld_quote(n)})" for n in discard]
@@ -317,8 +351,8 @@ def main():
     ap.add_argument("object")
     ap.add_argument("map_json")
     ap.add_argument("--out-dir", help="default: testdata/golden/<arch>")
-    ap.add_argument("--ld", help="GNU ld to use (default: ld / i686-linux-gnu-ld)")
-    ap.add_argument("--objcopy", help="objcopy to use (default: objcopy / i686-linux-gnu-objcopy)")
+    ap.add_argument("--ld", help="GNU ld to use (default: ld / i686-linux-gnu-ld / m68k-linux-gnu-ld, by arch)")
+    ap.add_argument("--objcopy", help="objcopy to use (default: objcopy / i686-linux-gnu-objcopy / m68k-linux-gnu-objcopy, by arch)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary link directory")
     ap.add_argument("-v", "--verbose", action="store_true", help="print commands and linker script")
     args = ap.parse_args()

@@ -12,7 +12,7 @@
 #
 # Env: MODKIT (default: ../bin/modkit), PYTHON (default: python3),
 #      Cases marked IMPORT load mk_exporter into their fresh kernel first.
-# Needs: binutils, binutils-i686-linux-gnu, python3, a built bin/modkit.
+# Needs: binutils, binutils-i686-linux-gnu, binutils-m68k-linux-gnu, python3, a built bin/modkit.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,9 +31,11 @@ mk_strings      objects/x86_64/mk_strings.ko      -                         -
 mk_failinit     objects/x86_64/mk_failinit.ko     -                         -
 relocs-x86_64   objects/x86_64/relocs.o           profiles/x86_64-test.profile -
 relocs-i386     objects/i386/relocs.o             profiles/i386-test.profile   -
+relocs-m68k     objects/m68k/relocs.o             profiles/m68k-test.profile   -
+mk_calls        objects/m68k/mk_calls.o           profiles/m68k-test.profile   -
 '
 # Deliberately not here (a loader must refuse them, so there is no image):
-# mk_nsmissing, mk_proprietary, objects/x86_64/bad-*.o, objects/i386/bad-*.o
+# mk_nsmissing, mk_proprietary, objects/x86_64/bad-*.o, objects/i386/bad-*.o, objects/m68k/bad-*.o
 
 [ -x "$MODKIT" ] || { echo "error: $MODKIT not found or not executable (build modkit first, or set MODKIT)" >&2; exit 1; }
 

@@ -2,6 +2,7 @@ package modkit.arch;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * One target architecture, as the kernel's module loader sees it: which relocation types it accepts, what each
@@ -42,6 +43,32 @@ public interface Arch {
 
     /** Writes {@code value} into the field of {@code type} at {@code at}, checking its range. */
     void store(ByteBuffer section, int at, int type, long value) throws FieldOverflow;
+
+    /**
+     * Completes "unknown relocation R_X (n) against 'sym': ..." for a type {@link #kindOf} calls UNSUPPORTED. An
+     * arch whose older loaders accepted the type says so here, so the user knows which loader modkit follows.
+     */
+    default String whyUnsupported(int type) {
+        return "the " + name() + " kernel loader does not accept it";
+    }
+
+    /** The hint line under that message. */
+    default String unsupportedHint(int type) {
+        return "kernel modules must not use GOT/PLT or TLS relocations: build with the kernel's flags (-mcmodel=kernel -fno-pic)";
+    }
+
+    /** The hint line under a {@link FieldOverflow} of {@code type}; null lets the linker pick a generic one. */
+    default String overflowHint(int type) {
+        return null;
+    }
+
+    /**
+     * The kernel's {@code module_finalize}: the patches it would make to the relocated image (m68k's
+     * {@code .m68k_fixup} table). Read after relocation, recorded in the load map, never applied.
+     */
+    default List<FinalizePatch> finalizePatches(FinalizePatch.Image image) {
+        return List.of();
+    }
 
     /** {@code ARCH_SHF_SMALL}: the section flag that sends a section to the small-data group (ia64 only). */
     default long smallDataFlag() {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import modkit.arch.Arch;
+import modkit.arch.FinalizePatch;
 import modkit.elf.ModuleExport;
 import modkit.elf.ObjectFile;
 import modkit.elf.Section;
@@ -101,6 +102,14 @@ public final class Linker {
             }
         });
 
+        List<FinalizePatch> finalizePatches = arch.finalizePatches(n -> {
+            Section s = obj.anySection(n);
+            if (s == null || s.size() == 0 || sectionRegion[s.index()] == null) {
+                return null;
+            }
+            return buffers.get(sectionRegion[s.index()]).slice(sectionOffset[s.index()], (int) s.size()).order(arch.order());
+        });
+
         String name = obj.moduleName();
         List<KernelSymbol> exports = new ArrayList<>();
         for (ModuleExport e : obj.exports()) {
@@ -118,7 +127,7 @@ public final class Linker {
         long exit = profile.moduleUnload() ? definedValue(st, resolver.values, "cleanup_module") : 0;
         ModuleImage image = new ModuleImage(name, obj.file(), arch.name(), List.copyOf(regions.values()), exports,
                 resolver.uses, taints.has(Taints.PROPRIETARY), taints.toString(), init, exit, opts.params(), List.of());
-        return new LinkResult(obj, profile.release(), image, placed, symbols, resolver.values, refs.count);
+        return new LinkResult(obj, profile.release(), image, placed, symbols, resolver.values, refs.count, finalizePatches);
     }
 
     private static long definedValue(SymbolTable st, long[] values, String name) {

@@ -1,11 +1,13 @@
 package modkit.insmod;
 
 import java.util.List;
+import modkit.arch.FinalizePatch;
 import modkit.kernel.ModuleImage;
 
 /**
  * The load map of a linked module, as text ({@code insmod -m}) and as JSON ({@code --map-json}). The JSON shape
  * is a public interface: addresses and sizes are "0x..." strings so no consumer loses 64-bit precision.
+ * {@code "finalize"} appears only when the arch's {@code module_finalize} would patch something (m68k fixups).
  */
 public final class LoadMap {
     private LoadMap() {}
@@ -27,6 +29,12 @@ public final class LoadMap {
         b.append("\nsymbols:\n");
         for (ResolvedSymbol s : r.symbols()) {
             b.append(String.format("  %-40s %18s  %s%n", s.name(), hex(s.address()), s.from()));
+        }
+        if (!r.finalizePatches().isEmpty()) {
+            b.append("\nmodule_finalize patches (recorded, not applied):\n");
+            for (FinalizePatch p : r.finalizePatches()) {
+                b.append(String.format("  %18s %-28s %s%n", hex(p.address()), where(r, p.address()), p.action()));
+            }
         }
         b.append("\ninit ").append(hex(img.init())).append("  exit ").append(hex(img.exit()));
         b.append("  relocations ").append(r.relocations());
@@ -69,9 +77,30 @@ public final class LoadMap {
                     .append(str(hex(s.address()))).append(", \"from\": ").append(str(s.from())).append('}');
         }
         b.append("\n  ],\n");
+        List<FinalizePatch> patches = r.finalizePatches();
+        if (!patches.isEmpty()) {
+            b.append("  \"finalize\": [");
+            for (int i = 0; i < patches.size(); i++) {
+                FinalizePatch p = patches.get(i);
+                b.append(i == 0 ? "\n" : ",\n").append("    {\"address\": ").append(str(hex(p.address())))
+                        .append(", \"at\": ").append(str(where(r, p.address()))).append(", \"width\": ").append(p.width())
+                        .append(", \"action\": ").append(str(p.action())).append('}');
+            }
+            b.append("\n  ],\n");
+        }
         field(b, "init", hex(img.init())).append(",\n");
         field(b, "exit", hex(img.exit())).append('\n');
         return b.append("}\n").toString();
+    }
+
+    /** "section+0xoff" of the placed section holding {@code address}, or "outside the module". */
+    static String where(LinkResult r, long address) {
+        for (LinkResult.PlacedSection s : r.sections()) {
+            if (Long.compareUnsigned(address, s.address()) >= 0 && Long.compareUnsigned(address - s.address(), s.size()) < 0) {
+                return s.name() + "+" + hex(address - s.address());
+            }
+        }
+        return "outside the module";
     }
 
     private static StringBuilder field(StringBuilder b, String key, String value) {

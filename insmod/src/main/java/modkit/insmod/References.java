@@ -49,8 +49,7 @@ final class References {
                 if (arch.kindOf(type) == RelocKind.UNSUPPORTED) {
                     throw new ModkitException(obj.file() + ":" + target.at(off) + ": unknown relocation " + arch.typeName(type)
                             + " (" + Integer.toUnsignedString(type) + ") against '" + SymbolResolver.displayName(obj, t.symbol(i))
-                            + "': the " + arch.name() + " kernel loader does not accept it",
-                            "kernel modules must not use GOT/PLT or TLS relocations: build with the kernel's flags (-mcmodel=kernel -fno-pic)");
+                            + "': " + arch.whyUnsupported(type), arch.unsupportedHint(type));
                 }
                 if (off + arch.fieldSize(type) > target.size()) {
                     throw new ModkitException(obj.file() + ":" + target.at(off) + ": " + arch.typeName(type)

@@ -55,13 +55,11 @@ final class Relocator {
         String type = arch.typeName(t.type(i));
         String where = obj.file() + ":" + t.target().at(t.offset(i)) + ": " + type + " against '"
                 + SymbolResolver.displayName(obj, t.symbol(i)) + "': " + e.getMessage();
-        String hint;
-        if (type.endsWith("_32") || type.endsWith("_32S")) {
+        String hint = arch.overflowHint(t.type(i));
+        if (hint == null && (type.endsWith("_32") || type.endsWith("_32S"))) {
             hint = "was the module built with -mcmodel=kernel?";
-        } else if (type.contains("PC") || type.contains("PLT")) {
+        } else if (hint == null && (type.contains("PC") || type.contains("PLT"))) {
             hint = "the target is out of reach of a 32-bit displacement: does the kernel profile's module area lie within 2 GiB of the kernel?";
-        } else {
-            hint = null;
         }
         return new ModkitException(where, hint);
     }

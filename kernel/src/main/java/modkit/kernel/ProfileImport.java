@@ -154,6 +154,9 @@ public final class ProfileImport {
         if (text != null && Long.compareUnsigned(text, 0xffffffff00000000L) >= 0) {
             return "x86_64";
         }
+        if (addresses.containsKey("m68k_cputype")) {
+            return "m68k"; // defined by arch/m68k/kernel/setup_mm.c, by no other architecture
+        }
         throw new ModkitException("cannot tell the architecture from System.map",
                 "pass --arch (x86_64, i386, m68k, ia64) or --config with the kernel's .config");
     }
@@ -162,7 +165,7 @@ public final class ProfileImport {
         return switch (arch) {
             case "x86_64" -> new long[] {0xffffffffc0000000L, 0xffffffffff000000L};
             case "i386" -> new long[] {0xf8000000L, 0xff000000L};
-            case "m68k" -> new long[] {0xd0000000L, 0xf0000000L}; // vmalloc area of a virt machine
+            case "m68k" -> new long[] {0x08800000L, 0xd0000000L}; // M68kArch.defaultModuleArea: vmalloc, 128 MiB RAM
             case "ia64" -> new long[] {0xa000000200000000L, 0xa000000400000000L}; // region 5, vmalloc
             default -> throw new ModkitException("unknown architecture '" + arch + "'",
                     "modkit links x86_64, i386, m68k and ia64");

@@ -70,7 +70,7 @@ final class SqlLoad implements LoadTransaction {
                 break;
             }
             // Regions are stored with their exact sizes; the pages they were given end on a page boundary.
-            long end = (u[0] + u[1] + profile.pageSize() - 1) & -profile.pageSize();
+            long end = (u[0] + u[1] + profile.pageSize() - 1) & -(long) profile.pageSize();
             if (Long.compareUnsigned(end, at) > 0) {
                 at = end;
             }

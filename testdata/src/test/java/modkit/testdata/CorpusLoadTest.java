@@ -2,11 +2,20 @@ package modkit.testdata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import modkit.elf.ModkitException;
+import modkit.elf.ObjectFile;
+import modkit.elf.Section;
 import modkit.insmod.Insmod;
 import modkit.insmod.LinkOptions;
 import modkit.insmod.LinkResult;
@@ -39,6 +48,72 @@ class CorpusLoadTest {
         assertEquals("6.1.0-50-686 SMP preempt mod_unload modversions GEODE ", profile.vermagic(),
                 "vermagic built from the config must equal the modules' own");
         loadAll(root, profile, ModulesDep.read(corpus.resolve("modules.dep"), corpus), 29);
+    }
+
+    @Test
+    void everyM68kModuleLoadsIntoAProfileImportedFromItsKernel(@TempDir Path root) {
+        Path corpus = TestPaths.corpus("m68k-6.1");
+        KernelProfile profile = m68kProfile(corpus);
+        assertEquals("6.1.192-virt mod_unload modversions ", profile.vermagic(),
+                "vermagic built from the config must equal the modules' own (m68k adds no suffix)");
+        ModulesDep dep = ModulesDep.read(corpus.resolve("modules.dep"), corpus);
+        // With MODVERSIONS on both sides every imported symbol's CRC is compared: a load is 0 unknown symbols and
+        // 0 CRC mismatches.
+        assertTrue(profile.modversions(), "the m68k kernel has CONFIG_MODVERSIONS");
+        for (String m : dep.loadOrder()) {
+            assertTrue(ObjectFile.read(dep.path(m)).hasVersions(), m + " has no __versions: its CRCs would not be checked");
+        }
+        loadAll(root, profile, dep, 17);
+    }
+
+    /**
+     * System.map + Module.symvers alone, as for x86_64: the arch is recognised from the map, the vermagic has no
+     * arch suffix (Kconfig defaults: no SMP, no mod_unload, no modversions), addresses and CRCs are 32-bit.
+     */
+    @Test
+    void m68kProfileFromSystemMapAndSymversAlone() {
+        Path corpus = TestPaths.corpus("m68k-6.1");
+        KernelProfile p = ProfileImport.run(new ProfileImport.Request(corpus.resolve("System.map.gz"),
+                corpus.resolve("Module.symvers.gz"), null, "6.1.192-virt", null, null));
+        assertEquals("m68k", p.arch());
+        assertEquals("6.1.192-virt ", p.vermagic());
+        assertEquals(0x08800000L, p.moduleAreaStart());
+        assertEquals(0xd0000000L, p.moduleAreaEnd());
+        assertEquals(5576, p.symbols().size(), "every vmlinux export of Module.symvers");
+        assertEquals(0x425d08L, p.symbols().get("_printk").address(), "System.map: 00425d08 T _printk");
+        assertTrue(p.symbols().all().stream().allMatch(k -> k.crc() != null && k.crc() >>> 32 == 0), "32-bit CRCs");
+    }
+
+    /** __versions on m68k: 64-byte entries whose CRC is a big-endian 32-bit word; a flipped bit must be caught. */
+    @Test
+    void m68kCrcMismatchIsCaught(@TempDir Path tmp) throws IOException {
+        Path corpus = TestPaths.corpus("m68k-6.1");
+        Path p = tmp.resolve("nls_cp437.ko");
+        Files.copy(corpus.resolve("kernel/fs/nls/nls_cp437.ko"), p);
+        Section versions = ObjectFile.read(p).allocSection("__versions");
+        byte[] b = Files.readAllBytes(p);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
+        int entry = -1;
+        for (int at = (int) versions.offset(); at < versions.offset() + versions.size(); at += 64) {
+            if (new String(b, at + 4, 15, StandardCharsets.ISO_8859_1).equals("__register_nls\0")) {
+                entry = at;
+            }
+        }
+        assertTrue(entry >= 0, "nls_cp437 imports __register_nls");
+        long good = Integer.toUnsignedLong(buf.getInt(entry));
+        buf.putInt(entry, (int) (good ^ 0x100));
+        Files.write(p, b);
+        try (SimulatedKernel kernel = SimulatedKernel.boot(tmp.resolve("root"), m68kProfile(corpus))) {
+            ModkitException e = assertThrows(ModkitException.class, () -> Insmod.load(p, kernel, LinkOptions.DEFAULT, true));
+            assertEquals(p + ": disagrees about version of 1 symbol: __register_nls (module 0x" + Long.toHexString(good ^ 0x100)
+                    + ", kernel 0x" + Long.toHexString(good) + ")", e.getMessage());
+        }
+    }
+
+    /** The m68k corpus kernel, as {@code modkit profile import} makes it from System.map, Module.symvers and config. */
+    static KernelProfile m68kProfile(Path corpus) {
+        return ProfileImport.run(new ProfileImport.Request(corpus.resolve("System.map.gz"), corpus.resolve("Module.symvers.gz"),
+                corpus.resolve("config"), "6.1.192-virt", null, null));
     }
 
     private static void loadAll(Path root, KernelProfile profile, ModulesDep dep, int expectedModules) {

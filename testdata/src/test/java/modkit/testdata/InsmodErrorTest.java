@@ -154,6 +154,29 @@ class InsmodErrorTest {
     }
 
     @Test
+    void m68kTypeOnlyModutilsAccepted() throws Exception {
+        bootM68kTestKernel();
+        String f = td.resolve("objects/m68k/bad-pc16.o").toString();
+        assertRefused("insmod: error: " + f + ":(.rodata+0x2): unknown relocation R_68K_PC16 (5) against 'mk_kfunc': the m68k kernel"
+                + " loader does not accept it (2.4 modutils did; modkit follows the kernel)", f);
+    }
+
+    @Test
+    void m68kGotRelocation() throws Exception {
+        bootM68kTestKernel();
+        String f = td.resolve("objects/m68k/bad-got.o").toString();
+        assertRefused("insmod: error: " + f + ":(.text+0x4): unknown relocation R_68K_GOT32O (10) against 'mk_kvar': the m68k kernel"
+                + " loader does not accept it", f);
+    }
+
+    @Test
+    void m68kValueOutOfRange() throws Exception {
+        bootM68kTestKernel();
+        String f = td.resolve("objects/m68k/bad-range32.o").toString();
+        assertRefused("insmod: error: " + f + ":(.data+0x4): R_68K_32 against 'mk_khigh': 0x100100000 does not fit in 32 bits", f);
+    }
+
+    @Test
     void missingSymbolsAreAllListed() throws Exception {
         bootTestKernel();
         String f = td.resolve("objects/x86_64/bad-missing.o").toString();
@@ -184,6 +207,11 @@ class InsmodErrorTest {
     @Test
     void usageErrorExitsTwo() {
         assertEquals(2, insmod().exit());
+    }
+
+    private void bootM68kTestKernel() {
+        assertEquals(0, Modkit.run("sim", "boot", "--root", root.toString(), "--kernel",
+                td.resolve("profiles/m68k-test.profile").toString()));
     }
 
     private void bootTestKernel() {

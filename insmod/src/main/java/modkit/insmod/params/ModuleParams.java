@@ -90,7 +90,8 @@ public final class ModuleParams {
         ModuleImage image = new ModuleImage(r.image().name(), r.image().file(), r.image().arch(), List.copyOf(regions),
                 r.image().exports(), r.image().uses(), r.image().proprietary(), r.image().taints(), r.image().init(),
                 r.image().exit(), args, List.copyOf(table));
-        return new LinkResult(r.object(), r.kernel(), image, r.sections(), r.symbols(), r.symbolValues(), r.relocations());
+        return new LinkResult(r.object(), r.kernel(), image, r.sections(), r.symbols(), r.symbolValues(), r.relocations(),
+                r.finalizePatches());
     }
 
     /** The {@code struct kernel_param} entries of {@code __param}, with their types. */
