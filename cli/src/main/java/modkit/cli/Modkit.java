@@ -4,6 +4,7 @@ import java.util.Arrays;
 import modkit.command.CommandRunner;
 import modkit.insmod.cli.InsmodCommand;
 import modkit.lsmod.LsmodCommand;
+import modkit.modprobe.cli.ModprobeCommand;
 import modkit.rmmod.RmmodCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "modkit", mixinStandardHelpOptions = true, version = "modkit 0.1",
         description = "A userspace kernel-module linker and toolchain.",
-        subcommands = {InsmodCommand.class, RmmodCommand.class, LsmodCommand.class, ProfileCommand.class,
+        subcommands = {InsmodCommand.class, RmmodCommand.class, LsmodCommand.class, ModprobeCommand.class, ProfileCommand.class,
             SimCommand.class, BenchCommand.class})
 public final class Modkit implements Runnable {
     @Override
