@@ -181,7 +181,7 @@ public final class ConfigParser {
             case "softdep" -> softdep(file, lineNo, w);
             case "include", "config" -> config.warnings.add(new ModprobeConfig.Warning(file, lineNo,
                     "'" + cmd + "' is not supported (kmod dropped it); line ignored"));
-            default -> bad(file, lineNo, "ignoring bad line starting with '" + cmd + "'");
+            default -> bad(file, lineNo, "unknown command '" + cmd + "'");
         }
     }
 
