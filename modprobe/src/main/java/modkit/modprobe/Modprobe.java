@@ -4,8 +4,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import modkit.elf.ModkitException;
 import modkit.insmod.LinkOptions;
@@ -57,6 +59,8 @@ public final class Modprobe {
     private final PrintStream out;
     private final PrintStream err;
     private final List<LinkResult> linked = new ArrayList<>();
+    /** Modules whose removal is under way: softdeps that point back (a post: b, b post: a) must not recurse. */
+    private final Set<String> removing = new HashSet<>();
 
     /**
      * @param kernel where to load and what is loaded; null for {@code --show-depends}
@@ -212,6 +216,17 @@ public final class Modprobe {
 
     private void removeOne(Ref m, boolean quietBuiltin) {
         String name = m.name();
+        if (!removing.add(name)) {
+            return;
+        }
+        try {
+            removeOneOnce(m, name, quietBuiltin);
+        } finally {
+            removing.remove(name);
+        }
+    }
+
+    private void removeOneOnce(Ref m, String name, boolean quietBuiltin) {
         String command = settings.ignoreCommands() ? null : lookup.config().removeCommandFor(name);
         ModprobeConfig.Softdep sd = settings.ignoreCommands() ? null : lookup.config().softdepsFor(name);
         if (command == null) {

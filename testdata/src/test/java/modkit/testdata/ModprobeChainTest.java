@@ -136,6 +136,31 @@ class ModprobeChainTest {
     }
 
     @Test
+    void softdepCyclesEndAndDryRunRemovalChangesNothing() throws IOException {
+        objectsTree("softdep mk_params post: mk_strings\nsoftdep mk_strings post: mk_params\n");
+        ModprobeFixture.Run r = modprobe("mk_params");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("mk_params", "mk_strings"), loaded());
+        r = modprobe("-r", "-n", "-v", "mk_params");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("rmmod mk_strings\nrmmod mk_params\n", r.out());
+        assertEquals(List.of("mk_params", "mk_strings"), loaded(), "-n removes from a scratch copy only");
+        assertEquals(0, modprobe("-r", "mk_params").exit());
+        assertEquals(List.of(), loaded());
+    }
+
+    @Test
+    void aFileArgumentIsLoadedWithItsModulesDepDependencies() throws IOException {
+        objectsTree("");
+        Path file = TestPaths.testdata().resolve("objects/x86_64/mk_importer.ko");
+        ModprobeFixture.Run r = modprobe("-v", file.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("insmod " + base + "/lib/modules/6.1.0-56-amd64/extra/mk_exporter.ko \ninsmod " + file + " \n",
+                r.out());
+        assertEquals(List.of("mk_exporter", "mk_importer"), loaded());
+    }
+
+    @Test
     void installAndRemoveCommandsRunThroughTheShell() throws IOException {
         Path log = tmp.resolve("log");
         objectsTree("options mk_exporter opt=2\n"
