@@ -256,7 +256,7 @@ public final class Modprobe {
             if (!settings.dryRun()) {
                 runCommand("remove", name, ShellCommand.expand(command, null));
             }
-        } else {
+        } else if (kernel.find(name) != null) { // a holder's removal may have taken it already, as unused
             LoadedModule lm = kernel.find(name);
             if (lm.refcnt() > 0 && !settings.forceRemove()) {
                 throw new ModkitException("Module " + name + " is in use.",

@@ -111,6 +111,16 @@ class ModprobeChainTest {
     }
 
     @Test
+    void removeHoldersTakesTheUsersFirst() throws IOException {
+        objectsTree("");
+        assertEquals(0, modprobe("-a", "mk_importer", "mk_params").exit());
+        ModprobeFixture.Run r = modprobe("-r", "-v", "--remove-holders", "mk_exporter", "mk_params");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("rmmod mk_importer\nrmmod mk_exporter\nrmmod mk_params\n", r.out());
+        assertEquals(List.of(), loaded());
+    }
+
+    @Test
     void dryRunLinksTheWholeChainButChangesNothing() throws IOException {
         objectsTree("");
         ModprobeFixture.Run r = modprobe("-n", "-m", "mk_importer");
