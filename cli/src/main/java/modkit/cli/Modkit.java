@@ -5,6 +5,7 @@ import modkit.command.CommandRunner;
 import modkit.insmod.cli.InsmodCommand;
 import modkit.lsmod.KsymsCommand;
 import modkit.lsmod.LsmodCommand;
+import modkit.modprobe.cli.ModprobeCommand;
 import modkit.rmmod.RmmodCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "modkit", mixinStandardHelpOptions = true, version = "modkit 0.1",
         description = "A userspace kernel-module linker and toolchain.",
-        subcommands = {InsmodCommand.class, RmmodCommand.class, LsmodCommand.class, ProfileCommand.class,
-            SimCommand.class, BenchCommand.class, KsymsCommand.class})
+        subcommands = {InsmodCommand.class, RmmodCommand.class, LsmodCommand.class, ModprobeCommand.class,
+            ProfileCommand.class, SimCommand.class, BenchCommand.class, KsymsCommand.class})
 public final class Modkit implements Runnable {
     @Override
     public void run() {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,10 +21,14 @@ import modkit.elf.ModkitException;
 public final class ModulesDep {
     private final Path base;
     private final Map<String, List<String>> deps;
+    private final Map<String, String> byName = new HashMap<>();
 
     private ModulesDep(Path base, Map<String, List<String>> deps) {
         this.base = base;
         this.deps = deps;
+        for (String relpath : deps.keySet()) {
+            byName.putIfAbsent(ModuleNames.fromPath(relpath), relpath);
+        }
     }
 
     public static ModulesDep read(Path file, Path moduleDir) {
@@ -63,6 +68,16 @@ public final class ModulesDep {
 
     public Path path(String relpath) {
         return base.resolve(relpath);
+    }
+
+    /** The line's module path for a module name ({@code snd_pcm} finds {@code kernel/sound/core/snd-pcm.ko}), or null. */
+    public String relpath(String moduleName) {
+        return byName.get(moduleName);
+    }
+
+    /** The dependencies on a module's line, as written (most basic last); empty if the module has no line. */
+    public List<String> dependencies(String relpath) {
+        return deps.getOrDefault(relpath, List.of());
     }
 
     /**
