@@ -1,6 +1,7 @@
 package modkit.insmod;
 
 import java.util.List;
+import modkit.arch.ArchSections;
 import modkit.elf.ObjectFile;
 import modkit.kernel.ModuleImage;
 
@@ -10,6 +11,7 @@ import modkit.kernel.ModuleImage;
  * @param sections every placed section with its region and final address, in placement order
  * @param symbols undefined symbols with where they resolved, then the module's own global symbols ("self")
  * @param relocations how many relocation entries were applied
+ * @param archEntries what the arch built around the module (ia64: gp, PLT stubs, GOT slots, descriptors)
  */
 public record LinkResult(
         ObjectFile object,
@@ -18,7 +20,8 @@ public record LinkResult(
         List<PlacedSection> sections,
         List<ResolvedSymbol> symbols,
         long[] symbolValues,
-        int relocations) {
+        int relocations,
+        List<ArchSections.Entry> archEntries) {
 
     /** A section at its final address; {@code offset} is its offset inside the region's bytes. */
     public record PlacedSection(int index, String name, String region, long address, long size, int offset) {}

@@ -1,6 +1,7 @@
 package modkit.insmod;
 
 import java.util.List;
+import modkit.arch.ArchSections;
 import modkit.kernel.ModuleImage;
 
 /**
@@ -23,6 +24,14 @@ public final class LoadMap {
         for (LinkResult.PlacedSection s : r.sections()) {
             b.append(String.format("  [%3d] %-28s %-8s %18s %10s%n", s.index(), s.name(), s.region(), hex(s.address()),
                     hex(s.size())));
+        }
+        if (!r.archEntries().isEmpty()) {
+            LinkageNames names = new LinkageNames(r);
+            b.append("\nlinkage:\n");
+            for (ArchSections.Entry e : r.archEntries()) {
+                b.append(String.format("  %-6s %18s %6s  %-40s -> %s%n", e.kind(), hex(e.address()), hex(e.size()),
+                        names.name(e), e.kind().equals("gp") ? "" : hex(e.target())));
+            }
         }
         b.append("\nsymbols:\n");
         for (ResolvedSymbol s : r.symbols()) {
@@ -69,6 +78,19 @@ public final class LoadMap {
                     .append(str(hex(s.address()))).append(", \"from\": ").append(str(s.from())).append('}');
         }
         b.append("\n  ],\n");
+        if (!r.archEntries().isEmpty()) {
+            LinkageNames names = new LinkageNames(r);
+            b.append("  \"linkage\": [");
+            List<ArchSections.Entry> entries = r.archEntries();
+            for (int i = 0; i < entries.size(); i++) {
+                ArchSections.Entry e = entries.get(i);
+                b.append(i == 0 ? "\n" : ",\n").append("    {\"kind\": ").append(str(e.kind())).append(", \"name\": ")
+                        .append(str(names.name(e))).append(", \"address\": ").append(str(hex(e.address())))
+                        .append(", \"size\": ").append(str(hex(e.size()))).append(", \"target\": ")
+                        .append(str(hex(e.target()))).append('}');
+            }
+            b.append("\n  ],\n");
+        }
         field(b, "init", hex(img.init())).append(",\n");
         field(b, "exit", hex(img.exit())).append('\n');
         return b.append("}\n").toString();

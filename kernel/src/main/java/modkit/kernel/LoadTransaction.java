@@ -14,6 +14,22 @@ public interface LoadTransaction extends AutoCloseable {
     /** {@code module_alloc}: reserves {@code size} bytes (a multiple of the page size) and returns the address. */
     long allocate(long size);
 
+    /**
+     * The per-cpu allocator: reserves {@code size} bytes aligned to {@code align} in the per-cpu area [start, end)
+     * of the profile and returns the address.
+     */
+    default long allocatePercpu(long start, long end, long size, long align) {
+        throw new KernelException("ENOMEM", "this kernel backend has no per-cpu allocator", null);
+    }
+
+    /**
+     * Reads kernel memory a loaded module occupies ({@code length} bytes at {@code address}), or null if no loaded
+     * module's region holds it. The ia64 loader reads function descriptors of other modules this way.
+     */
+    default byte[] read(long address, int length) {
+        return null;
+    }
+
     /** Makes the module live: its exports become visible and its users are recorded. */
     void commit(ModuleImage image);
 

@@ -77,9 +77,22 @@ final class SqlLoad implements LoadTransaction {
         }
     }
 
-    /** First fit over the module area, below and between the regions already allocated. */
+    /**
+     * First fit over the module area, below and between the regions already allocated. Regions are stored with
+     * their layout size; each starts on a page, as {@code module_alloc} memory does.
+     */
     @Override
     public long allocate(long size) {
+        return firstFit(profile.moduleAreaStart(), profile.moduleAreaEnd(), size, profile.pageSize(), "module area");
+    }
+
+    /** First fit over the per-cpu area; per-cpu copies are regions named "percpu" like any other. */
+    @Override
+    public long allocatePercpu(long start, long end, long size, long align) {
+        return firstFit(start, end, size, align, "per-cpu area for modules");
+    }
+
+    private long firstFit(long start, long end, long size, long align, String area) {
         List<long[]> used = new ArrayList<>(reserved);
         try (Statement s = db.createStatement();
                 ResultSet r = s.executeQuery("SELECT address, size FROM regions")) {
@@ -90,19 +103,51 @@ final class SqlLoad implements LoadTransaction {
             throw new ModkitException("simulated kernel state error: " + e.getMessage());
         }
         used.sort((a, b) -> Long.compareUnsigned(a[0], b[0]));
-        long at = profile.moduleAreaStart();
+        long at = start;
         for (long[] u : used) {
             if (Long.compareUnsigned(at + size, u[0]) <= 0) {
                 break;
             }
-            at = Math.max(at, u[0] + u[1]);
+            if (Long.compareUnsigned(u[0] + u[1], at) > 0) {
+                at = (u[0] + u[1] + align - 1) & -align;
+            }
         }
-        if (Long.compareUnsigned(at + size, profile.moduleAreaEnd()) > 0 || Long.compareUnsigned(at + size, at) < 0) {
-            throw new KernelException("ENOMEM", "module area exhausted: no room for 0x" + Long.toHexString(size) + " bytes",
+        if (Long.compareUnsigned(at + size, end) > 0 || Long.compareUnsigned(at + size, at) < 0) {
+            throw new KernelException("ENOMEM", area + " exhausted: no room for 0x" + Long.toHexString(size) + " bytes",
                     "remove modules you do not need, or boot a fresh kernel with: modkit sim boot");
         }
         reserved.add(new long[] {at, size});
         return at;
+    }
+
+    /** Kernel memory of loaded modules: the stored bytes of the region holding [address, address + length). */
+    @Override
+    public byte[] read(long address, int length) {
+        try (Statement s = db.createStatement();
+                ResultSet r = s.executeQuery("SELECT module, name, address, size FROM regions")) {
+            while (r.next()) {
+                long base = r.getLong(3);
+                long size = r.getLong(4);
+                if (Long.compareUnsigned(address - base, size) < 0 && Long.compareUnsigned(address - base + length, size) <= 0) {
+                    return bytesOf(r.getString(1), r.getString(2), (int) (address - base), length);
+                }
+            }
+            return null;
+        } catch (SQLException e) {
+            throw new ModkitException("simulated kernel state error: " + e.getMessage());
+        }
+    }
+
+    private byte[] bytesOf(String module, String region, int offset, int length) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("SELECT substr(bytes, ?, ?) FROM regions WHERE module = ? AND name = ?")) {
+            p.setInt(1, offset + 1);
+            p.setInt(2, length);
+            p.setString(3, module);
+            p.setString(4, region);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getBytes(1) : null;
+            }
+        }
     }
 
     @Override
