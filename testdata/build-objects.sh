@@ -2,15 +2,18 @@
 # Assemble the hand-written relocation test objects (not kbuild):
 #   samples/x86_64/asm/*.S -> objects/x86_64/*.o   (GNU as --64)
 #   samples/i386/*.S       -> objects/i386/*.o     (i686-linux-gnu-as --32)
+#   samples/ia64/*.S       -> objects/ia64/*.o     (ia64-linux-gnu-as -x, then ia64-patch-relocs.py for the
+#                                                   types GNU as cannot emit: see the PATCH lines in each .S)
 # Each object is a minimal "module" for the x86_64-test / i386-test profile
 # (profiles/*.profile): see samples/*/modkit-module.inc.
 #
-# Needs (Debian 12): binutils, binutils-i686-linux-gnu
+# Needs (Debian 12): binutils, binutils-i686-linux-gnu, binutils-ia64-linux-gnu, python3
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 AS64=${AS64:-as}
 AS32=${AS32:-i686-linux-gnu-as}
+ASIA64=${ASIA64:-ia64-linux-gnu-as}
 
 build() { # assembler flags srcdir outdir
 	as_cmd=$1; flags=$2; srcdir=$3; outdir=$4
@@ -26,3 +29,12 @@ build() { # assembler flags srcdir outdir
 
 build "$AS64" --64 "$here/samples/x86_64/asm" "$here/objects/x86_64"
 build "$AS32" --32 "$here/samples/i386" "$here/objects/i386"
+
+# ia64: -x checks instruction dependencies (the samples are not meant to run, so its warnings are expected)
+build "$ASIA64" -x "$here/samples/ia64" "$here/objects/ia64" 2>&1 | grep -v -e Warning -e 'conflict is reported' \
+	-e 'location of the conflicting' -e 'Assembler messages' || true
+for src in "$here"/samples/ia64/*.S; do
+	obj="$here/objects/ia64/$(basename "${src%.S}").o"
+	echo "+ ia64-patch-relocs.py ${src#$here/} ${obj#$here/}"
+	python3 "$here/ia64-patch-relocs.py" "$src" "$obj"
+done

@@ -12,7 +12,7 @@ import modkit.elf.SymbolTable;
  * symbol whose value it holds or leads to; one that leads nowhere known is named by its target address.
  */
 final class LinkageNames {
-    private final Map<Long, String> byAddress = new HashMap<>();
+    private final java.util.TreeMap<Long, String> byAddress = new java.util.TreeMap<>(Long::compareUnsigned);
     private final Map<Long, String> descriptorOf = new HashMap<>();
 
     LinkageNames(LinkResult r) {
@@ -32,17 +32,28 @@ final class LinkageNames {
             }
         }
         for (ArchSections.Entry e : r.archEntries()) {
+            if (e.kind().equals("plt")) {
+                descriptorOf.put(e.address(), nameOf(e.target()) + "@plt");
+            }
+        }
+        for (ArchSections.Entry e : r.archEntries()) {
             if (e.kind().equals("fdesc")) {
                 descriptorOf.put(e.address(), nameOf(e.target()));
             }
         }
     }
 
-    /** The symbol at an address, or the address in hex. */
+    /** The symbol at an address, "sym+0x8" a little past one, or the address in hex. */
     String nameOf(long address) {
-        String n = byAddress.get(address);
+        String n = descriptorOf.get(address);
         if (n == null) {
-            n = descriptorOf.get(address);
+            n = byAddress.get(address);
+        }
+        if (n == null) {
+            Map.Entry<Long, String> below = byAddress.floorEntry(address);
+            if (below != null && Long.compareUnsigned(address - below.getKey(), 0x1000) < 0) {
+                n = below.getValue() + "+0x" + Long.toHexString(address - below.getKey());
+            }
         }
         return n != null ? n : "0x" + Long.toHexString(address);
     }
