@@ -81,8 +81,11 @@ public interface Arch {
         return null;
     }
 
-    /** A hint for a value that does not fit the field of {@code type}; null to let the linker guess, "" for none. */
-    default String overflowHint(int type) {
+    /**
+     * A hint for a store of {@code type} that failed with {@code problem}; null to let the linker guess, "" for
+     * none.
+     */
+    default String overflowHint(int type, FieldOverflow problem) {
         return null;
     }
 }

@@ -78,7 +78,7 @@ final class Relocator {
         String type = arch.typeName(t.type(i));
         String where = obj.file() + ":" + t.target().at(t.offset(i)) + ": " + type + " against '"
                 + SymbolResolver.displayName(obj, t.symbol(i)) + "': " + e.getMessage();
-        String hint = arch.overflowHint(t.type(i));
+        String hint = arch.overflowHint(t.type(i), e);
         if (hint != null) {
             return new ModkitException(where, hint.isEmpty() ? null : hint);
         }

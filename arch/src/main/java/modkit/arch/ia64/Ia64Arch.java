@@ -132,10 +132,10 @@ public final class Ia64Arch implements Arch {
     }
 
     @Override
-    public String overflowHint(int type) {
+    public String overflowHint(int type, FieldOverflow problem) {
         Ia64Relocs.Type t = Ia64Relocs.accepted(type);
-        if (t == null) {
-            return "";
+        if (t == null || !problem.getMessage().contains(" range ")) {
+            return ""; // a wrong slot or an unknown descriptor: the message says it all
         }
         return switch (t.kind()) {
             case GPREL, GOT_GPREL, GPREL_OR_GOT, GOT_FPTR_GPREL ->
