@@ -4,11 +4,13 @@
 #   samples/i386/*.S       -> objects/i386/*.o     (i686-linux-gnu-as --32)
 #   samples/m68k/*.S       -> objects/m68k/*.o     (m68k-linux-gnu-as -m68040)
 #   samples/m68k/*.c       -> objects/m68k/*.o     (m68k-linux-gnu-gcc, kbuild's code flags for a 68040)
+#   samples/ia64/*.S       -> objects/ia64/*.o     (ia64-linux-gnu-as -x, then ia64-patch-relocs.py for the
+#                                                   types GNU as cannot emit: see the PATCH lines in each .S)
 # Each object is a minimal "module" for the x86_64-test / i386-test profile
 # (profiles/*.profile): see samples/*/modkit-module.inc.
 #
 # Needs (Debian 12): binutils, binutils-i686-linux-gnu, binutils-m68k-linux-gnu,
-#                    gcc-m68k-linux-gnu (12.2)
+#                    gcc-m68k-linux-gnu (12.2), binutils-ia64-linux-gnu, python3
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +18,7 @@ AS64=${AS64:-as}
 AS32=${AS32:-i686-linux-gnu-as}
 ASM68K=${ASM68K:-m68k-linux-gnu-as}
 CC68K=${CC68K:-m68k-linux-gnu-gcc}
+ASIA64=${ASIA64:-ia64-linux-gnu-as}
 
 build() { # assembler-or-compiler flags srcdir outdir [suffix]
 	as_cmd=$1; flags=$2; srcdir=$3; outdir=$4; suffix=${5:-S}
@@ -41,3 +44,12 @@ obj="$here/objects/x86_64/mk_params.ko"
 gzip -9n -c "$obj" > "$obj.gz"
 xz -T1 -c "$obj" > "$obj.xz"
 zstd -q -19 -c "$obj" > "$obj.zst"
+
+# ia64: -x checks instruction dependencies (the samples are not meant to run, so its warnings are expected)
+build "$ASIA64" -x "$here/samples/ia64" "$here/objects/ia64" 2>&1 | grep -v -e Warning -e 'conflict is reported' \
+	-e 'location of the conflicting' -e 'Assembler messages' || true
+for src in "$here"/samples/ia64/*.S; do
+	obj="$here/objects/ia64/$(basename "${src%.S}").o"
+	echo "+ ia64-patch-relocs.py ${src#$here/} ${obj#$here/}"
+	python3 "$here/ia64-patch-relocs.py" "$src" "$obj"
+done

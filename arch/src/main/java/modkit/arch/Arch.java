@@ -82,4 +82,37 @@ public interface Arch {
 
     /** Where {@code module_alloc} places modules when the profile does not say: [start, end). */
     long[] defaultModuleArea();
+
+    /**
+     * The kernel's {@code module_frob_arch_sections} and the tables behind its relocations (ia64: PLT, GOT,
+     * function descriptors, gp), for one module; {@code config} tells which kernel options are set. Most arches
+     * have none.
+     */
+    default ArchSections sections(modkit.elf.ObjectFile obj, java.util.function.Predicate<String> config) {
+        return ArchSections.NONE;
+    }
+
+    /**
+     * End (exclusive, as an offset in the section) of the bytes a relocation at {@code offset} patches; the
+     * linker checks it lies inside the section. ia64 instruction relocations patch the whole 16-byte bundle.
+     */
+    default long fieldEnd(int type, long offset) {
+        return offset + fieldSize(type);
+    }
+
+    /**
+     * Why the kernel's loader refuses a type {@link #kindOf} calls UNSUPPORTED, in the kernel's words where it has
+     * some; null for the generic "does not accept it".
+     */
+    default String rejection(int type) {
+        return null;
+    }
+
+    /**
+     * A hint for a store of {@code type} that failed with {@code problem}; null to let the linker guess, "" for
+     * none.
+     */
+    default String overflowHint(int type, FieldOverflow problem) {
+        return null;
+    }
 }

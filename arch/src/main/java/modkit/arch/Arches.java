@@ -2,12 +2,13 @@ package modkit.arch;
 
 import java.util.List;
 import modkit.arch.m68k.M68kArch;
+import modkit.arch.ia64.Ia64Arch;
 import modkit.arch.x86.I386Arch;
 import modkit.arch.x86.X86_64Arch;
 
 /** The architectures modkit links for. Any host links for any of them. */
 public final class Arches {
-    private static final List<Arch> ALL = List.of(new X86_64Arch(), new I386Arch(), new M68kArch());
+    private static final List<Arch> ALL = List.of(new X86_64Arch(), new I386Arch(), new M68kArch(), new Ia64Arch());
 
     private Arches() {}
 

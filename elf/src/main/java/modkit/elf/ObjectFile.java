@@ -66,6 +66,41 @@ public final class ObjectFile {
         ElfChecks.checkSymbols(file, this);
     }
 
+    private ObjectFile(ObjectFile o, Section[] sections) {
+        this.file = o.file;
+        this.data = o.data;
+        this.buf = o.buf;
+        this.is64 = o.is64;
+        this.machine = o.machine;
+        this.sections = sections;
+        this.compression = o.compression;
+        this.signature = o.signature;
+        this.symbols = o.symbols;
+        this.modinfo = o.modinfo;
+        for (Section s : sections) {
+            if (s.isAlloc()) {
+                allocByName.putIfAbsent(s.name(), s);
+            }
+        }
+    }
+
+    /**
+     * The same object with some section headers replaced, as an arch's {@code module_frob_arch_sections} rewrites
+     * them in place (ia64 resizes its PLT, GOT and descriptor placeholders). Each header keeps its index.
+     */
+    public ObjectFile withSections(List<Section> replaced) {
+        if (replaced.size() != sections.length) {
+            throw new IllegalArgumentException("section count changed");
+        }
+        Section[] out = replaced.toArray(new Section[0]);
+        for (int i = 0; i < out.length; i++) {
+            if (out[i].index() != i) {
+                throw new IllegalArgumentException("section " + i + " has index " + out[i].index());
+            }
+        }
+        return new ObjectFile(this, out);
+    }
+
     /** Reads a module file: decompresses by magic, strips a signature trailer, checks the ELF. */
     public static ObjectFile read(Path path) {
         String file = path.toString();

@@ -42,14 +42,16 @@ public final class ImageWriter {
         int ehsize = is64 ? 64 : 52;
         body.write(new byte[ehsize], 0, ehsize);
         long[] offsets = new long[sections.size()];
+        java.util.Set<Integer> written = new java.util.HashSet<>();
         for (int i = 0; i < sections.size(); i++) {
             LinkResult.PlacedSection s = sections.get(i);
             Section src = obj.section(s.index());
             pad(body, Math.max(1, src.addralign()));
             offsets[i] = body.size();
-            if (hasBytes(r, s, src)) {
-                byte[] bytes = r.sectionBytes(s);
+            byte[] bytes = r.sectionBytes(s);
+            if (!src.isNobits() || filled(bytes)) {
                 body.write(bytes, 0, bytes.length);
+                written.add(i);
             }
         }
         // Symbols: null, locals, then globals (sh_info = first global).
@@ -73,6 +75,26 @@ public final class ImageWriter {
             if (!s.from().equals("self")) {
                 globals.add(sym(obj, str.add(s.name()), s.address(), 0, (SymbolTable.STB_GLOBAL << 4) | SymbolTable.STT_NOTYPE,
                         SymbolTable.SHN_ABS));
+            }
+        }
+        // What the arch built (ia64 PLT stubs, GOT slots, descriptors, gp), named so objdump shows "<printk@plt>".
+        LinkageNames linkage = new LinkageNames(r);
+        java.util.Set<Long> externalCode = new java.util.HashSet<>();
+        for (modkit.arch.ArchSections.Entry e : r.archEntries()) {
+            int in = SymbolTable.SHN_ABS;
+            for (int i = 0; i < sections.size(); i++) {
+                LinkResult.PlacedSection s = sections.get(i);
+                if (e.size() > 0 && Long.compareUnsigned(e.address() - s.address(), s.size()) < 0) {
+                    in = i + 1;
+                }
+            }
+            int type = e.kind().equals("plt") ? SymbolTable.STT_FUNC : e.size() > 0 ? SymbolTable.STT_OBJECT : SymbolTable.STT_NOTYPE;
+            locals.add(sym(obj, str.add(linkage.name(e)), e.address(), e.size(), (SymbolTable.STB_LOCAL << 4) | type, in));
+            if (e.kind().equals("plt") && !externalCode.contains(e.code())) {
+                // The callee's code address, so the stub's branch reads "brl.many ... <printk>".
+                externalCode.add(e.code());
+                locals.add(sym(obj, str.add(linkage.nameOf(e.target())), e.code(), 0,
+                        (SymbolTable.STB_LOCAL << 4) | SymbolTable.STT_FUNC, SymbolTable.SHN_ABS));
             }
         }
         pad(body, 8);
@@ -106,7 +128,8 @@ public final class ImageWriter {
         for (int i = 0; i < sections.size(); i++) {
             LinkResult.PlacedSection s = sections.get(i);
             Section src = obj.section(s.index());
-            shdr(sh, is64, names[i], hasBytes(r, sections.get(i), src) ? (src.isNobits() ? 1 : src.type()) : src.type(), src.flags() & ~Section.SHF_INFO_LINK, s.address(), offsets[i], s.size(), 0, 0,
+            int type = written.contains(i) ? (src.isNobits() ? Section.SHT_PROGBITS : src.type()) : src.type();
+            shdr(sh, is64, names[i], type, src.flags() & ~Section.SHF_INFO_LINK, s.address(), offsets[i], s.size(), 0, 0,
                     src.addralign(), src.entsize());
         }
         int symEnt = is64 ? 24 : 16;
@@ -136,6 +159,16 @@ public final class ImageWriter {
             eh.putShort(50, (short) (shnum - 1));
         }
         return out;
+    }
+
+    /** A NOBITS section the arch filled (a PLT, GOT or descriptor table) is written with its contents. */
+    private static boolean filled(byte[] bytes) {
+        for (byte x : bytes) {
+            if (x != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] sym(ObjectFile obj, int name, long value, long size, int info, int shndx) {
@@ -187,21 +220,5 @@ public final class ImageWriter {
         byte[] bytes() {
             return bytes.toByteArray();
         }
-    }
-
-    /**
-     * Whether the section's bytes go into the file: always for PROGBITS; for NOBITS only once something (a
-     * module parameter) made them non-zero, and then the section is written as PROGBITS so readers see them.
-     */
-    private static boolean hasBytes(LinkResult r, LinkResult.PlacedSection s, Section src) {
-        if (!src.isNobits()) {
-            return true;
-        }
-        for (byte b : r.sectionBytes(s)) {
-            if (b != 0) {
-                return true;
-            }
-        }
-        return false;
     }
 }

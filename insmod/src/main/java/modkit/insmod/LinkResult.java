@@ -2,6 +2,7 @@ package modkit.insmod;
 
 import java.util.List;
 import modkit.arch.FinalizePatch;
+import modkit.arch.ArchSections;
 import modkit.elf.ObjectFile;
 import modkit.kernel.ModuleImage;
 
@@ -12,6 +13,7 @@ import modkit.kernel.ModuleImage;
  * @param symbols undefined symbols with where they resolved, then the module's own global symbols ("self")
  * @param relocations how many relocation entries were applied
  * @param finalizePatches what the arch's {@code module_finalize} would patch afterwards (not applied)
+ * @param archEntries what the arch built around the module (ia64: gp, PLT stubs, GOT slots, descriptors)
  */
 public record LinkResult(
         ObjectFile object,
@@ -21,7 +23,8 @@ public record LinkResult(
         List<ResolvedSymbol> symbols,
         long[] symbolValues,
         int relocations,
-        List<FinalizePatch> finalizePatches) {
+        List<FinalizePatch> finalizePatches,
+        List<ArchSections.Entry> archEntries) {
 
     /** A section at its final address; {@code offset} is its offset inside the region's bytes. */
     public record PlacedSection(int index, String name, String region, long address, long size, int offset) {}

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import modkit.arch.Arch;
+import modkit.arch.ArchSections;
+import modkit.arch.FieldOverflow;
 import modkit.arch.FinalizePatch;
 import modkit.elf.ModuleExport;
 import modkit.elf.ObjectFile;
@@ -42,6 +44,10 @@ public final class Linker {
         ModuleChecks.vermagic(obj, profile, opts, versions != null, taints);
         ModuleChecks.modinfoTaints(obj, taints);
         ModuleChecks.common(obj);
+        ArchSections tables = arch.sections(obj, profile::enabled);
+        if (tables != ArchSections.NONE) {
+            obj = obj.withSections(tables.adjust(obj)); // module_frob_arch_sections
+        }
 
         Layout layout = Layout.compute(obj, profile, arch.smallDataFlag());
         References refs = References.scan(obj, arch, layout);
@@ -74,7 +80,9 @@ public final class Linker {
         long percpuBase = 0;
         Section percpu = obj.anySection(".data..percpu");
         if (percpu != null && percpu.size() > 0) {
-            percpuBase = tx.allocate(Layout.align(percpu.size(), profile.pageSize()));
+            long[] area = profile.percpuModuleArea();
+            percpuBase = area == null ? tx.allocate(Layout.align(percpu.size(), profile.pageSize()))
+                    : tx.allocatePercpu(area[0], area[1], percpu.size(), Math.max(1, percpu.addralign()));
             byte[] bytes = new byte[(int) percpu.size()];
             obj.copyContents(percpu, bytes, 0);
             regions.put("percpu", new ModuleImage.Region("percpu", percpuBase, percpu.size(), bytes));
@@ -85,6 +93,7 @@ public final class Linker {
 
         Map<String, ByteBuffer> buffers = new HashMap<>();
         regions.forEach((k, r) -> buffers.put(k, ByteBuffer.wrap(r.bytes()).order(arch.order())));
+        tables.bind(placedModule(obj, arch, profile, tx, regions, sectionAddress, sectionOffset, sectionRegion));
         Relocator.apply(obj, arch, refs, resolver.values, new Relocator.Target() {
             @Override
             public ByteBuffer buffer(int i) {
@@ -100,10 +109,11 @@ public final class Linker {
             public long address(int i) {
                 return sectionAddress[i];
             }
-        });
+        }, tables);
 
+        ObjectFile placedObj = obj;
         List<FinalizePatch> finalizePatches = arch.finalizePatches(n -> {
-            Section s = obj.anySection(n);
+            Section s = placedObj.anySection(n);
             if (s == null || s.size() == 0 || sectionRegion[s.index()] == null) {
                 return null;
             }
@@ -113,7 +123,8 @@ public final class Linker {
         String name = obj.moduleName();
         List<KernelSymbol> exports = new ArrayList<>();
         for (ModuleExport e : obj.exports()) {
-            long address = e.symbol() < 0 ? 0 : resolver.values[e.symbol()];
+            long address = e.symbol() < 0 ? 0
+                    : tables.exportAddress(resolver.values[e.symbol()], obj.symbols().type(e.symbol()) == SymbolTable.STT_FUNC);
             exports.add(new KernelSymbol(e.name(), address, e.crc(), e.gpl(), e.namespace(), name));
         }
         List<ResolvedSymbol> symbols = new ArrayList<>(resolver.resolved);
@@ -127,7 +138,48 @@ public final class Linker {
         long exit = profile.moduleUnload() ? definedValue(st, resolver.values, "cleanup_module") : 0;
         ModuleImage image = new ModuleImage(name, obj.file(), arch.name(), List.copyOf(regions.values()), exports,
                 resolver.uses, taints.has(Taints.PROPRIETARY), taints.toString(), init, exit, opts.params(), List.of());
-        return new LinkResult(obj, profile.release(), image, placed, symbols, resolver.values, refs.count, finalizePatches);
+        return new LinkResult(obj, profile.release(), image, placed, symbols, resolver.values, refs.count, finalizePatches,
+                tables.entries());
+    }
+
+    /** The module at its final addresses, for the arch's PLT/GOT/descriptor tables. */
+    private static ArchSections.PlacedModule placedModule(ObjectFile obj, Arch arch, KernelProfile profile,
+            LoadTransaction tx, Map<String, ModuleImage.Region> regions, long[] sectionAddress, int[] sectionOffset,
+            String[] sectionRegion) {
+        List<ArchSections.Region> moduleRegions = new ArrayList<>();
+        regions.values().stream().filter(r -> !r.isPercpu())
+                .forEach(r -> moduleRegions.add(new ArchSections.Region(r.name(), r.address(), r.size())));
+        return new ArchSections.PlacedModule() {
+            @Override
+            public long address(int i) {
+                return sectionAddress[i];
+            }
+
+            @Override
+            public ByteBuffer bytes(int i) {
+                byte[] region = regions.get(sectionRegion[i]).bytes();
+                return ByteBuffer.wrap(region, sectionOffset[i], (int) obj.section(i).size()).slice().order(arch.order());
+            }
+
+            @Override
+            public List<ArchSections.Region> regions() {
+                return moduleRegions;
+            }
+
+            @Override
+            public long read64(long address) throws FieldOverflow {
+                Long v = profile.symbols().read64(address);
+                if (v != null) {
+                    return v;
+                }
+                byte[] b = tx.read(address, 8);
+                if (b == null) {
+                    throw new FieldOverflow("no function descriptor is known at 0x" + Long.toHexString(address)
+                            + " (neither a vmlinux export of the profile nor memory of a loaded module)");
+                }
+                return ByteBuffer.wrap(b).order(arch.order()).getLong();
+            }
+        };
     }
 
     private static long definedValue(SymbolTable st, long[] values, String name) {

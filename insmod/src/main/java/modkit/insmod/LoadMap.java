@@ -2,6 +2,7 @@ package modkit.insmod;
 
 import java.util.List;
 import modkit.arch.FinalizePatch;
+import modkit.arch.ArchSections;
 import modkit.kernel.ModuleImage;
 
 /**
@@ -25,6 +26,14 @@ public final class LoadMap {
         for (LinkResult.PlacedSection s : r.sections()) {
             b.append(String.format("  [%3d] %-28s %-8s %18s %10s%n", s.index(), s.name(), s.region(), hex(s.address()),
                     hex(s.size())));
+        }
+        if (!r.archEntries().isEmpty()) {
+            LinkageNames names = new LinkageNames(r);
+            b.append("\nlinkage:\n");
+            for (ArchSections.Entry e : r.archEntries()) {
+                b.append(String.format("  %-6s %18s %6s  %-40s -> %s%n", e.kind(), hex(e.address()), hex(e.size()),
+                        names.name(e), e.kind().equals("gp") ? "" : hex(e.target())));
+            }
         }
         b.append("\nsymbols:\n");
         for (ResolvedSymbol s : r.symbols()) {
@@ -85,6 +94,19 @@ public final class LoadMap {
                 b.append(i == 0 ? "\n" : ",\n").append("    {\"address\": ").append(str(hex(p.address())))
                         .append(", \"at\": ").append(str(where(r, p.address()))).append(", \"width\": ").append(p.width())
                         .append(", \"action\": ").append(str(p.action())).append('}');
+            }
+            b.append("\n  ],\n");
+        }
+        if (!r.archEntries().isEmpty()) {
+            LinkageNames names = new LinkageNames(r);
+            b.append("  \"linkage\": [");
+            List<ArchSections.Entry> entries = r.archEntries();
+            for (int i = 0; i < entries.size(); i++) {
+                ArchSections.Entry e = entries.get(i);
+                b.append(i == 0 ? "\n" : ",\n").append("    {\"kind\": ").append(str(e.kind())).append(", \"name\": ")
+                        .append(str(names.name(e))).append(", \"address\": ").append(str(hex(e.address())))
+                        .append(", \"size\": ").append(str(hex(e.size()))).append(", \"target\": ")
+                        .append(str(hex(e.target()))).append('}');
             }
             b.append("\n  ],\n");
         }

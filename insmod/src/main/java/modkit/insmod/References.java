@@ -47,13 +47,17 @@ final class References {
                 int type = t.type(i);
                 long off = t.offset(i);
                 if (arch.kindOf(type) == RelocKind.UNSUPPORTED) {
-                    throw new ModkitException(obj.file() + ":" + target.at(off) + ": unknown relocation " + arch.typeName(type)
+                    String why = arch.rejection(type);
+                    throw new ModkitException(obj.file() + ":" + target.at(off) + ": " + (why == null ? "unknown" : "unsupported")
+                            + " relocation " + arch.typeName(type)
                             + " (" + Integer.toUnsignedString(type) + ") against '" + SymbolResolver.displayName(obj, t.symbol(i))
-                            + "': " + arch.whyUnsupported(type), arch.unsupportedHint(type));
+                            + "': " + arch.whyUnsupported(type) + (why == null ? "" : ": " + why),
+                            why != null ? null : arch.unsupportedHint(type));
                 }
-                if (off + arch.fieldSize(type) > target.size()) {
+                long end = arch.fieldEnd(type, off);
+                if (end > target.size()) {
                     throw new ModkitException(obj.file() + ":" + target.at(off) + ": " + arch.typeName(type)
-                            + " field of " + arch.fieldSize(type) + " bytes runs past the end of " + target.name()
+                            + " field of " + (end - off) + " bytes runs past the end of " + target.name()
                             + " (size 0x" + Long.toHexString(target.size()) + ")");
                 }
                 int sym = t.symbol(i);

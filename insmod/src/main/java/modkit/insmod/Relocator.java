@@ -2,6 +2,7 @@ package modkit.insmod;
 
 import java.nio.ByteBuffer;
 import modkit.arch.Arch;
+import modkit.arch.ArchSections;
 import modkit.arch.FieldOverflow;
 import modkit.elf.ModkitException;
 import modkit.elf.ObjectFile;
@@ -9,7 +10,8 @@ import modkit.elf.RelocTable;
 
 /**
  * {@code apply_relocations}: for each entry, S (the symbol's final value), A (the addend: r_addend, or the field
- * for REL) and P (the field's final address) give the value its kind asks for; the arch stores it.
+ * for REL) and P (the field's final address) give the value its kind asks for; the arch stores it. Kinds that
+ * need a GOT slot, a function descriptor or a PLT stub ask the arch's {@link ArchSections}, which builds them.
  */
 final class Relocator {
     private Relocator() {}
@@ -23,7 +25,7 @@ final class Relocator {
         long address(int sectionIndex);
     }
 
-    static void apply(ObjectFile obj, Arch arch, References refs, long[] values, Target target) {
+    static void apply(ObjectFile obj, Arch arch, References refs, long[] values, Target target, ArchSections tables) {
         for (RelocTable t : refs.tables) {
             int sec = t.target().index();
             ByteBuffer buf = target.buffer(sec);
@@ -36,26 +38,51 @@ final class Relocator {
                 long S = values[t.symbol(i)];
                 long A = rela ? t.addend(i) : arch.implicitAddend(buf, at, type);
                 long P = secAddr + t.offset(i);
-                long value = switch (arch.kindOf(type)) {
-                    case NONE -> 0;
-                    case ABS -> S + A;
-                    case PC -> S + A - P;
-                    case UNSUPPORTED -> throw new IllegalStateException("unsupported type passed the scan: " + type);
-                };
+                long B = P & ~0xfL; // the ia64 bundle holding P
+                long value = 0;
                 try {
+                    value = switch (arch.kindOf(type)) {
+                        case NONE -> 0;
+                        case ABS -> S + A;
+                        case PC -> S + A - P;
+                        case PC_BUNDLE -> S + A - B;
+                        case PC_BUNDLE_LOCAL -> {
+                            if (!tables.isInternal(S + A)) {
+                                throw new FieldOverflow("reloc against non-local symbol (0x" + Long.toHexString(S + A)
+                                        + "): the target must lie inside the module");
+                            }
+                            yield S + A - B;
+                        }
+                        case CALL -> tables.call(S + A, P) - B;
+                        case GPREL -> S + A - tables.gp();
+                        case GOT_GPREL -> tables.got(S + A) - tables.gp();
+                        case GPREL_OR_GOT -> (tables.gpAddressable(S + A) ? S + A : tables.got(S + A)) - tables.gp();
+                        case FPTR -> tables.fptr(S + A);
+                        case GOT_FPTR_GPREL -> tables.got(tables.fptr(S + A)) - tables.gp();
+                        case PLT_ABS -> tables.plt(S + A, P);
+                        case IPLT -> tables.fptr(tables.plt(S + A, P));
+                        case SECREL -> S + A - secAddr;
+                        case BDREL -> S + A - tables.regionBase(S + A);
+                        case SUB -> A - S;
+                        case UNSUPPORTED -> throw new IllegalStateException("unsupported type passed the scan: " + type);
+                    };
                     arch.store(buf, at, type, value);
                 } catch (FieldOverflow e) {
-                    throw overflow(obj, arch, t, i, value, e);
+                    throw overflow(obj, arch, t, i, e);
                 }
             }
         }
     }
 
-    private static ModkitException overflow(ObjectFile obj, Arch arch, RelocTable t, int i, long value, FieldOverflow e) {
+    private static ModkitException overflow(ObjectFile obj, Arch arch, RelocTable t, int i, FieldOverflow e) {
         String type = arch.typeName(t.type(i));
         String where = obj.file() + ":" + t.target().at(t.offset(i)) + ": " + type + " against '"
                 + SymbolResolver.displayName(obj, t.symbol(i)) + "': " + e.getMessage();
-        String hint = arch.overflowHint(t.type(i));
+        String hint = arch.overflowHint(t.type(i), e);
+        if (hint != null) {
+            return new ModkitException(where, hint.isEmpty() ? null : hint);
+        }
+        hint = arch.overflowHint(t.type(i));
         if (hint == null && (type.endsWith("_32") || type.endsWith("_32S"))) {
             hint = "was the module built with -mcmodel=kernel?";
         } else if (hint == null && (type.contains("PC") || type.contains("PLT"))) {

@@ -83,6 +83,20 @@ public record KernelProfile(
         }
     }
 
+    /**
+     * Where the kernel's per-cpu allocator places module per-cpu data, [start, end): the reserved chunk right
+     * after the kernel's static per-cpu data (PERCPU_MODULE_RESERVE). Null where modkit does not model the per-cpu
+     * area (the per-cpu copy then takes module-area pages).
+     */
+    public long[] percpuModuleArea() {
+        String v = config.get("MODKIT_PERCPU_MODULE_AREA");
+        if (v == null) {
+            return null;
+        }
+        String[] p = v.split("-");
+        return new long[] {ProfileFile.parseHex("MODKIT_PERCPU_MODULE_AREA", p[0]), ProfileFile.parseHex("MODKIT_PERCPU_MODULE_AREA", p[1])};
+    }
+
     /** 6.4 replaced the core/init layouts by seven separately allocated regions (module_memory). */
     public boolean usesModuleMemory() {
         return version() >= 604;

@@ -18,6 +18,22 @@ public interface LoadTransaction extends AutoCloseable {
     long allocate(long size);
 
     /**
+     * The per-cpu allocator: reserves {@code size} bytes aligned to {@code align} in the per-cpu area [start, end)
+     * of the profile and returns the address.
+     */
+    default long allocatePercpu(long start, long end, long size, long align) {
+        throw new KernelException("ENOMEM", "this kernel backend has no per-cpu allocator", null);
+    }
+
+    /**
+     * Reads kernel memory a loaded module occupies ({@code length} bytes at {@code address}), or null if no loaded
+     * module's region holds it. The ia64 loader reads function descriptors of other modules this way.
+     */
+    default byte[] read(long address, int length) {
+        return null;
+    }
+
+    /**
      * Hands the module to the kernel: it is formed (exports visible, users recorded), its init runs, and it
      * becomes live. Returns the bytes of init memory freed after init; throws if init failed, after the kernel
      * has unwound the load.

@@ -16,6 +16,7 @@ public final class MemoryKernel implements KernelBackend {
     private final List<ModuleImage> loaded = new ArrayList<>();
     private final Map<String, KernelSymbol> moduleExports = new HashMap<>();
     private long next;
+    private long nextPercpu;
 
     public MemoryKernel(KernelProfile profile) {
         this.profile = profile;
@@ -53,6 +54,7 @@ public final class MemoryKernel implements KernelBackend {
         }
         return new LoadTransaction() {
             private final long start = next;
+            private final long startPercpu = nextPercpu;
 
             @Override
             public KernelSymbol findSymbol(String symbol) {
@@ -76,6 +78,30 @@ public final class MemoryKernel implements KernelBackend {
             }
 
             @Override
+            public long allocatePercpu(long areaStart, long areaEnd, long size, long align) {
+                long from = Long.compareUnsigned(nextPercpu, areaStart) < 0 ? areaStart : nextPercpu;
+                long at = (from + align - 1) & -align;
+                if (Long.compareUnsigned(at + size, areaEnd) > 0) {
+                    throw new KernelException("ENOMEM", "per-cpu area for modules exhausted", null);
+                }
+                nextPercpu = at + size;
+                return at;
+            }
+
+            @Override
+            public byte[] read(long address, int length) {
+                for (ModuleImage m : loaded) {
+                    for (ModuleImage.Region r : m.regions()) {
+                        long off = address - r.address();
+                        if (!r.isInit() && Long.compareUnsigned(off, r.size()) < 0 && off + length <= r.size()) {
+                            return java.util.Arrays.copyOfRange(r.bytes(), (int) off, (int) off + length);
+                        }
+                    }
+                }
+                return null;
+            }
+
+            @Override
             public long commit(ModuleImage image) {
                 loaded.add(image);
                 for (KernelSymbol s : image.exports()) {
@@ -88,6 +114,7 @@ public final class MemoryKernel implements KernelBackend {
             public void close() {
                 if (loaded.isEmpty() || !loaded.getLast().name().equals(name)) {
                     next = start;
+                    nextPercpu = startPercpu;
                 }
             }
         };

@@ -40,6 +40,8 @@ import modkit.elf.ModkitException;
  * </pre>
  *
  * Symbol lines: address in hex, CRC in hex or "-", the export macro, the name, an optional namespace.
+ * An ia64 profile ends with a {@code fdescs} line and one line per function descriptor of an exported function,
+ * "ADDRESS IP GP" in hex (see {@link SymbolMap#descriptors}).
  */
 public final class ProfileFile {
     private static final String EMBEDDED = "/modkit/kernel/default.profile.gz";
@@ -85,14 +87,25 @@ public final class ProfileFile {
         Map<String, String> header = new LinkedHashMap<>();
         Map<String, String> config = new LinkedHashMap<>();
         List<KernelSymbol> symbols = new ArrayList<>();
+        Map<Long, long[]> descriptors = new LinkedHashMap<>();
         boolean inSymbols = false;
+        boolean inDescriptors = false;
         int lineNo = 0;
         for (String line; (line = r.readLine()) != null; ) {
             lineNo++;
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
-            if (inSymbols) {
+            if (inDescriptors) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length != 3) {
+                    throw new ModkitException(name + ":" + lineNo + ": bad descriptor line '" + line + "' (want: ADDRESS IP GP)");
+                }
+                String at = name + ":" + lineNo;
+                descriptors.put(parseHex(at, f[0]), new long[] {parseHex(at, f[1]), parseHex(at, f[2])});
+            } else if (line.equals("fdescs")) {
+                inDescriptors = true;
+            } else if (inSymbols) {
                 symbols.add(symbolLine(name, lineNo, line));
             } else if (line.equals("symbols")) {
                 inSymbols = true;
@@ -132,7 +145,7 @@ public final class ProfileFile {
                 parseHex(name, area[0]),
                 parseHex(name, area[1]),
                 config,
-                new SymbolMap(symbols));
+                new SymbolMap(symbols, descriptors));
     }
 
     private static KernelSymbol symbolLine(String name, int lineNo, String line) {
@@ -178,6 +191,15 @@ public final class ProfileFile {
                 w.write(Long.toHexString(s.address()) + " " + (s.crc() == null ? "-" : String.format("%08x", s.crc()))
                         + " " + (s.gpl() ? "EXPORT_SYMBOL_GPL " : "EXPORT_SYMBOL ") + s.name()
                         + (s.namespace().isEmpty() ? "" : " " + s.namespace()) + "\n");
+            }
+            if (!p.symbols().descriptors().isEmpty()) {
+                w.write("fdescs\n");
+                List<Long> addresses = new ArrayList<>(p.symbols().descriptors().keySet());
+                addresses.sort(Long::compareUnsigned);
+                for (long a : addresses) {
+                    long[] d = p.symbols().descriptors().get(a);
+                    w.write(Long.toHexString(a) + " " + Long.toHexString(d[0]) + " " + Long.toHexString(d[1]) + "\n");
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

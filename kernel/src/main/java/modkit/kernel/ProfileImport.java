@@ -32,7 +32,7 @@ public final class ProfileImport {
             "CONFIG_MODULE_SIG", "CONFIG_MODULE_SIG_FORCE", "CONFIG_KALLSYMS", "CONFIG_KALLSYMS_ALL",
             "CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS", "CONFIG_GCC_VERSION", "CONFIG_RANDSTRUCT",
             "CONFIG_PAGE_SIZE_4KB", "CONFIG_PAGE_SIZE_8KB", "CONFIG_IA64_PAGE_SIZE_4KB", "CONFIG_IA64_PAGE_SIZE_8KB",
-            "CONFIG_IA64_PAGE_SIZE_16KB", "CONFIG_IA64_PAGE_SIZE_64KB", "CONFIG_SUN3");
+            "CONFIG_IA64_PAGE_SIZE_16KB", "CONFIG_IA64_PAGE_SIZE_64KB", "CONFIG_ITANIUM", "CONFIG_SUN3");
 
     /** x86-32 MODULE_PROC_FAMILY (arch/x86/include/asm/module.h), in the header's order. */
     private static final Map<String, String> X86_32_FAMILY = new LinkedHashMap<>();
@@ -59,7 +59,8 @@ public final class ProfileImport {
     public static KernelProfile run(Request req) {
         Map<String, String> fullConfig = req.config() == null ? Map.of() : readConfig(req.config());
         String arch = req.arch() != null ? req.arch() : archFromConfig(fullConfig);
-        Map<String, Long> addresses = readSystemMap(req.systemMap());
+        Map<String, Character> types = new HashMap<>();
+        Map<String, Long> addresses = readSystemMap(req.systemMap(), types);
         if (arch == null) {
             arch = guessArch(addresses);
         }
@@ -82,9 +83,19 @@ public final class ProfileImport {
         config.put("MODKIT_REJECT_MISSING_CRC", release.matches("\\d+\\.\\d+\\.\\d+-\\d+-.*") ? "y" : "n");
         String vermagic = req.vermagic() != null ? req.vermagic() : vermagic(release, arch, fullConfig);
         List<KernelSymbol> symbols = readSymvers(req.symvers(), addresses);
+        Map<Long, long[]> descriptors = Map.of();
+        if (arch.equals("ia64")) {
+            Ia64KernelImage.Descriptors d = Ia64KernelImage.descriptors(req.systemMap().toString(), symbols, addresses, types);
+            symbols = d.symbols();
+            descriptors = d.table();
+            String percpu = Ia64KernelImage.percpuModuleArea(addresses);
+            if (percpu != null) {
+                config.put("MODKIT_PERCPU_MODULE_AREA", percpu);
+            }
+        }
         long[] area = defaultModuleArea(arch);
         return new KernelProfile(arch, release, vermagic, pageSize(arch, fullConfig), area[0], area[1], config,
-                new SymbolMap(symbols));
+                new SymbolMap(symbols, descriptors));
     }
 
     /** VERMAGIC_STRING of include/linux/vermagic.h (6.1), built from the config. */
@@ -228,6 +239,11 @@ public final class ProfileImport {
 
     /** System.map / kallsyms: "ADDRESS TYPE NAME [\[module\]]". The first address of a name wins. */
     static Map<String, Long> readSystemMap(Path p) {
+        return readSystemMap(p, new HashMap<>());
+    }
+
+    /** Like {@link #readSystemMap(Path)}, also collecting each name's type letter (T, D, ...) into {@code types}. */
+    static Map<String, Long> readSystemMap(Path p, Map<String, Character> types) {
         Map<String, Long> out = new HashMap<>(1 << 18);
         int lineNo = 0;
         try (BufferedReader r = open(p)) {
@@ -243,7 +259,9 @@ public final class ProfileImport {
                 if (f.length == 4) {
                     continue; // a module's symbol in /proc/kallsyms: not part of the kernel image
                 }
-                out.putIfAbsent(f[2], ProfileFile.parseHex(p + ":" + lineNo, f[0]));
+                if (out.putIfAbsent(f[2], ProfileFile.parseHex(p + ":" + lineNo, f[0])) == null) {
+                    types.put(f[2], f[1].charAt(0));
+                }
             }
         } catch (IOException e) {
             throw new ModkitException(p + ": cannot read: " + e.getMessage());

@@ -58,29 +58,63 @@ final class SqlLoad implements LoadTransaction {
         return p != null && p != 0;
     }
 
-    /** First fit over the module area, below and between the regions already allocated. */
+    /**
+     * First fit over the module area, below and between the regions already allocated. Regions are stored with
+     * their layout size; each starts on a page, as {@code module_alloc} memory does.
+     */
     @Override
     public long allocate(long size) {
+        return firstFit(profile.moduleAreaStart(), profile.moduleAreaEnd(), size, profile.pageSize(), "module area");
+    }
+
+    /** First fit over the per-cpu area; per-cpu copies are regions named "percpu" like any other. */
+    @Override
+    public long allocatePercpu(long start, long end, long size, long align) {
+        return firstFit(start, end, size, align, "per-cpu area for modules");
+    }
+
+    private long firstFit(long start, long end, long size, long align, String area) {
         List<long[]> used = new ArrayList<>(reserved);
         used.addAll(db.query("SELECT address, size FROM regions", r -> new long[] {r.getLong(1), r.getLong(2)}));
         used.sort((a, b) -> Long.compareUnsigned(a[0], b[0]));
-        long at = profile.moduleAreaStart();
+        long at = start;
         for (long[] u : used) {
             if (Long.compareUnsigned(at + size, u[0]) <= 0) {
                 break;
             }
-            // Regions are stored with their exact sizes; the pages they were given end on a page boundary.
-            long end = (u[0] + u[1] + profile.pageSize() - 1) & -(long) profile.pageSize();
-            if (Long.compareUnsigned(end, at) > 0) {
-                at = end;
+            if (Long.compareUnsigned(u[0] + u[1], at) > 0) {
+                at = (u[0] + u[1] + align - 1) & -align;
             }
         }
-        if (Long.compareUnsigned(at + size, profile.moduleAreaEnd()) > 0 || Long.compareUnsigned(at + size, at) < 0) {
-            throw new KernelException("ENOMEM", "module area exhausted: no room for 0x" + Long.toHexString(size) + " bytes",
+        if (Long.compareUnsigned(at + size, end) > 0 || Long.compareUnsigned(at + size, at) < 0) {
+            throw new KernelException("ENOMEM", area + " exhausted: no room for 0x" + Long.toHexString(size) + " bytes",
                     "remove modules you do not need, or boot a fresh kernel with: modkit sim boot");
         }
         reserved.add(new long[] {at, size});
         return at;
+    }
+
+    /**
+     * Kernel memory of loaded (formed) modules: the stored bytes of the region holding [address, address +
+     * length), or null.
+     */
+    @Override
+    public byte[] read(long address, int length) {
+        record Hit(String module, String region, long base) {}
+        for (Hit h : db.query("SELECT g.module, g.name, g.address, g.size FROM regions g JOIN modules m ON m.name = g.module"
+                + " WHERE m.state IN ('COMING', 'LIVE')", r -> {
+                    long base = r.getLong(3);
+                    long size = r.getLong(4);
+                    boolean holds = Long.compareUnsigned(address - base, size) < 0
+                            && Long.compareUnsigned(address - base + length, size) <= 0;
+                    return holds ? new Hit(r.getString(1), r.getString(2), base) : null;
+                })) {
+            if (h != null) {
+                return db.first("SELECT substr(bytes, ?, ?) FROM regions WHERE module = ? AND name = ?", r -> r.getBytes(1),
+                        (int) (address - h.base()) + 1, length, h.module(), h.region());
+            }
+        }
+        return null;
     }
 
     @Override

@@ -28,6 +28,7 @@ class M68kRelocationTableTest {
             case ABS -> S + A;
             case PC -> S + A - P;
             case UNSUPPORTED -> throw new AssertionError("unsupported");
+            default -> throw new AssertionError("m68k uses no other kind: " + arch.kindOf(type));
         };
         arch.store(b, 0, type, value);
         return b.array();

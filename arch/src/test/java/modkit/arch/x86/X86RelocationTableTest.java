@@ -24,7 +24,7 @@ class X86RelocationTableTest {
             case NONE -> 0;
             case ABS -> S + addend;
             case PC -> S + addend - P;
-            case UNSUPPORTED -> throw new AssertionError("unsupported");
+            default -> throw new AssertionError(arch.kindOf(type) + " is not an x86 kind");
         };
         arch.store(b, 0, type, value);
         return b.array();

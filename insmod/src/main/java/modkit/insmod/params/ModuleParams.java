@@ -91,7 +91,7 @@ public final class ModuleParams {
                 r.image().exports(), r.image().uses(), r.image().proprietary(), r.image().taints(), r.image().init(),
                 r.image().exit(), args, List.copyOf(table));
         return new LinkResult(r.object(), r.kernel(), image, r.sections(), r.symbols(), r.symbolValues(), r.relocations(),
-                r.finalizePatches());
+                r.finalizePatches(), r.archEntries());
     }
 
     /** The {@code struct kernel_param} entries of {@code __param}, with their types. */

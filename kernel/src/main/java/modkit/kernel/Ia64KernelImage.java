@@ -1,0 +1,78 @@
+package modkit.kernel;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import modkit.elf.ModkitException;
+
+/**
+ * What an ia64 System.map does not say directly and the ia64 loader needs.
+ *
+ * <p>Function descriptors: in vmlinux's export table an exported function's value is the address of its
+ * descriptor {ip, gp} in {@code .opd}, not of its code; System.map names only the code. The descriptors are
+ * anonymous, so their real addresses cannot be recovered: the profile gives each exported function one descriptor
+ * inside vmlinux's {@code [__start_opd, __end_opd)}, in code-address order, holding the System.map address and
+ * the kernel's {@code __gp}. A module sees exactly what the kernel would give it: a descriptor address it calls
+ * through.
+ *
+ * <p>Per-cpu area: the kernel's static per-cpu data sits at {@code __per_cpu_start} (PERCPU_ADDR, the top 256 KiB
+ * of region 7 on ia64); module per-cpu data is allocated from the reserved chunk that follows it
+ * (PERCPU_MODULE_RESERVE, 8 KiB), so 22-bit immediates reach it ({@code addl r=var,r0}).
+ */
+final class Ia64KernelImage {
+    /** PERCPU_MODULE_RESERVE of include/linux/percpu.h. */
+    static final long PERCPU_MODULE_RESERVE = 8 << 10;
+
+    private Ia64KernelImage() {}
+
+    record Descriptors(List<KernelSymbol> symbols, Map<Long, long[]> table) {}
+
+    static Descriptors descriptors(String where, List<KernelSymbol> exports, Map<String, Long> addresses,
+            Map<String, Character> types) {
+        Long gp = addresses.get("__gp");
+        if (gp == null) {
+            throw new ModkitException(where + ": no __gp in System.map, which an ia64 kernel always has",
+                    "is this the System.map of an ia64 kernel?");
+        }
+        Long opd = addresses.get("__start_opd");
+        if (opd == null) {
+            Long end = addresses.get("_end");
+            opd = end == null ? 0 : (end + 15) & -16L;
+        }
+        List<KernelSymbol> functions = new ArrayList<>();
+        for (KernelSymbol s : exports) {
+            Character t = types.get(s.name());
+            if (t != null && "TtWw".indexOf(t) >= 0) {
+                functions.add(s);
+            }
+        }
+        functions.sort(Comparator.comparing(KernelSymbol::address, Long::compareUnsigned).thenComparing(KernelSymbol::name));
+        Map<String, Long> descriptorOf = new LinkedHashMap<>();
+        Map<Long, long[]> table = new LinkedHashMap<>();
+        long next = opd;
+        for (KernelSymbol f : functions) {
+            descriptorOf.put(f.name(), next);
+            table.put(next, new long[] {f.address(), gp});
+            next += 16;
+        }
+        List<KernelSymbol> out = new ArrayList<>(exports.size());
+        for (KernelSymbol s : exports) {
+            Long d = descriptorOf.get(s.name());
+            out.add(d == null ? s : new KernelSymbol(s.name(), d, s.crc(), s.gpl(), s.namespace(), s.owner()));
+        }
+        return new Descriptors(out, table);
+    }
+
+    /** "START-END" of the per-cpu reserve for modules, or null without __per_cpu_start/__per_cpu_end. */
+    static String percpuModuleArea(Map<String, Long> addresses) {
+        Long start = addresses.get("__per_cpu_start");
+        Long end = addresses.get("__per_cpu_end");
+        if (start == null || end == null) {
+            return null;
+        }
+        long reserve = start + ((end - start + 3) & -4L); // static size rounded to PCPU_MIN_ALLOC_SIZE
+        return "0x" + Long.toHexString(reserve) + "-0x" + Long.toHexString(reserve + PERCPU_MODULE_RESERVE);
+    }
+}

@@ -1,0 +1,37 @@
+/*
+ * bad-slot.S (ia64): an R_IA64_GPREL22 moved (PATCH below) from the addl in slot 0 to slot 2 of the same MIB
+ * bundle, which holds a branch. The kernel would scatter the 22 bits into the branch; modkit refuses.
+ */
+	.include "modkit-module.inc"
+	MODKIT_MODULE bad-slot
+
+	.text
+	.global bs_fn
+	.proc bs_fn
+bs_fn:
+	{ .mib
+	addl r2 = @gprel(bs_var), gp
+	nop.i 0
+	br.ret.sptk.many b0 ;;
+	}
+	.endp bs_fn
+
+	.section .init.text, "ax", @progbits
+	.global init_module
+	.proc init_module
+init_module:
+	br.ret.sptk.many b0 ;;
+	.endp init_module
+
+	.section .exit.text, "ax", @progbits
+	.global cleanup_module
+	.proc cleanup_module
+cleanup_module:
+	br.ret.sptk.many b0 ;;
+	.endp cleanup_module
+
+	.data
+bs_var:
+	data8 1
+
+// PATCH .rela.text 0x0 offset=0x2
