@@ -14,6 +14,8 @@ import java.util.TreeSet;
 public final class MemoryKernel implements KernelBackend {
     private final KernelProfile profile;
     private final List<ModuleImage> loaded = new ArrayList<>();
+    /** The same modules by name: lookups during a link must not walk a 4,000-module list. */
+    private final Map<String, ModuleImage> byName = new HashMap<>();
     private final Map<String, KernelSymbol> moduleExports = new HashMap<>();
     private long next;
     private long nextPercpu;
@@ -47,10 +49,8 @@ public final class MemoryKernel implements KernelBackend {
 
     @Override
     public LoadTransaction beginLoad(String name) {
-        for (ModuleImage m : loaded) {
-            if (m.name().equals(name)) {
-                throw new KernelException("EEXIST", "module " + name + " is already loaded", null);
-            }
+        if (byName.containsKey(name)) {
+            throw new KernelException("EEXIST", "module " + name + " is already loaded", null);
         }
         return new LoadTransaction() {
             private final long start = next;
@@ -64,7 +64,8 @@ public final class MemoryKernel implements KernelBackend {
 
             @Override
             public boolean isProprietary(String module) {
-                return loaded.stream().anyMatch(m -> m.name().equals(module) && m.proprietary());
+                ModuleImage m = byName.get(module);
+                return m != null && m.proprietary();
             }
 
             @Override
@@ -104,6 +105,7 @@ public final class MemoryKernel implements KernelBackend {
             @Override
             public long commit(ModuleImage image) {
                 loaded.add(image);
+                byName.put(image.name(), image);
                 for (KernelSymbol s : image.exports()) {
                     moduleExports.put(s.name(), s); // newest first wins, as in the kernel's list walk
                 }
@@ -128,6 +130,7 @@ public final class MemoryKernel implements KernelBackend {
             throw new KernelException("EWOULDBLOCK", "Module " + name + " is in use", null);
         }
         loaded.remove(m);
+        byName.remove(name);
         m.exports().forEach(s -> moduleExports.remove(s.name(), s));
     }
 
