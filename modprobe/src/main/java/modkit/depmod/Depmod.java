@@ -59,19 +59,36 @@ public final class Depmod {
 
     private Depmod() {}
 
+    /** Phase times on stderr when the system property modkit.timing is set (for the benchmark). */
+    private static final class Timing {
+        private final boolean on = System.getProperty("modkit.timing") != null;
+        private long last = System.nanoTime();
+
+        void mark(String phase) {
+            if (on) {
+                long now = System.nanoTime();
+                System.err.printf("depmod timing: %-26s %7.1f ms%n", phase, (now - last) / 1e6);
+                last = now;
+            }
+        }
+    }
+
     public static Path moduleDir(Options o) {
         return RootPaths.moduleDir(o.root(), o.version());
     }
 
     /** Computes everything; writes nothing. */
     public static Result compute(Options o, Log log) {
+        Timing time = new Timing();
         Path dir = moduleDir(o);
         if (o.quick() && isUpToDate(dir)) {
             return new Result(null, null, List.of(), List.of(), 0);
         }
         DepmodConfig cfg = DepmodConfig.load(configPaths(o), o.root(), o.version(), log::error);
         List<ModuleFile> files = o.files().isEmpty() ? ModuleTree.find(dir, cfg, log::error) : explicitFiles(dir, o.files());
+        time.mark("find");
         ModuleScanner.Result scan = ModuleScanner.scan(files);
+        time.mark("scan");
         for (ModuleScanner.Bad b : scan.bad()) {
             log.error(b.reason());
         }
@@ -88,6 +105,7 @@ public final class Depmod {
         }
         DependencyGraph graph = DependencyGraph.build(modules,
                 kernel, new DependencyGraph.Checks(printUnknown, o.symvers() != null, o.symbolPrefix()), log::warning);
+        time.mark("resolve");
         if (!graph.cycles().isEmpty()) {
             for (String c : graph.cycles()) {
                 log.error("Cycle detected: " + c);
@@ -97,10 +115,8 @@ public final class Depmod {
         }
         DepmodOutput out = new DepmodOutput(modules, graph, readOptional(dir, "modules.builtin", log),
                 readOptional(dir, "modules.builtin.modinfo", log), log::warning);
-        Map<String, byte[]> rendered = new LinkedHashMap<>();
-        for (String f : DepmodOutput.FILES) {
-            rendered.put(f, out.render(f));
-        }
+        Map<String, byte[]> rendered = out.renderAll();
+        time.mark("render");
         return new Result(rendered, out, scan.bad(), List.of(), scan.bad().isEmpty() ? 0 : 1);
     }
 

@@ -30,7 +30,8 @@ public final class DepmodOutput {
     private final DependencyGraph graph;
     private final byte[] builtin;
     private final byte[] builtinModinfo;
-    private final Consumer<String> warn;
+    private final ThreadLocal<Consumer<String>> warn = new ThreadLocal<>();
+    private final Consumer<String> defaultWarn;
 
     /**
      * @param builtin the modules.builtin file, or null if absent
@@ -42,7 +43,39 @@ public final class DepmodOutput {
         this.graph = graph;
         this.builtin = builtin;
         this.builtinModinfo = builtinModinfo;
-        this.warn = warn;
+        this.defaultWarn = warn;
+    }
+
+    private void warn(String message) {
+        Consumer<String> w = warn.get();
+        (w != null ? w : defaultWarn).accept(message);
+    }
+
+    /**
+     * Renders every file, in parallel (they are independent); each file's warnings go to {@code warn} after all
+     * are rendered, in file order, so the output does not depend on thread timing.
+     */
+    public Map<String, byte[]> renderAll() {
+        List<List<String>> warnings = new ArrayList<>();
+        for (int i = 0; i < FILES.size(); i++) {
+            warnings.add(new ArrayList<>());
+        }
+        byte[][] bytes = new byte[FILES.size()][];
+        deps(); // computed once, up front: the dependency walk is not thread-safe
+        java.util.stream.IntStream.range(0, FILES.size()).parallel().forEach(i -> {
+            warn.set(warnings.get(i)::add);
+            try {
+                bytes[i] = render(FILES.get(i));
+            } finally {
+                warn.remove();
+            }
+        });
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < FILES.size(); i++) {
+            warnings.get(i).forEach(defaultWarn);
+            out.put(FILES.get(i), bytes[i]);
+        }
+        return out;
     }
 
     /** The name of module {@code i} (as {@link #symbols} gives owners by index). */
@@ -90,7 +123,18 @@ public final class DepmodOutput {
         }
     }
 
-    public List<DepLine> deps() {
+    private List<DepLine> deps;
+    private List<Map.Entry<String, Integer>> symbols;
+
+    /** Every modules.dep entry, in module order (computed once). */
+    public synchronized List<DepLine> deps() {
+        if (deps == null) {
+            deps = computeDeps();
+        }
+        return deps;
+    }
+
+    private List<DepLine> computeDeps() {
         List<DepLine> out = new ArrayList<>(modules.size());
         for (int i = 0; i < modules.size(); i++) {
             int[] all = graph.allDependencies(i);
@@ -166,12 +210,12 @@ public final class DepmodOutput {
             if (c == '-') {
                 sb.append('_');
             } else if (c == ']') {
-                warn.accept("Unmatched bracket in " + alias);
+                warn("Unmatched bracket in " + alias);
                 return null;
             } else if (c == '[') {
                 int close = alias.indexOf(']', i);
                 if (close < 0) {
-                    warn.accept("Unmatched bracket in " + alias);
+                    warn("Unmatched bracket in " + alias);
                     return null;
                 }
                 sb.append(alias, i, close + 1);
@@ -206,8 +250,11 @@ public final class DepmodOutput {
     }
 
     /** (symbol, owning module index) in kmod's hash order. */
-    public List<Map.Entry<String, Integer>> symbols() {
-        return KmodHash.iterationOrder(graph.symbolOwners().entrySet(), Map.Entry::getKey, KmodHash.SYMBOL_BUCKETS);
+    public synchronized List<Map.Entry<String, Integer>> symbols() {
+        if (symbols == null) {
+            symbols = KmodHash.iterationOrder(graph.symbolOwners().entrySet(), Map.Entry::getKey, KmodHash.SYMBOL_BUCKETS);
+        }
+        return symbols;
     }
 
     private List<String> symbolLines() {
@@ -221,7 +268,7 @@ public final class DepmodOutput {
 
     private byte[] symbolsBin() {
         IndexWriter w = new IndexWriter();
-        for (Map.Entry<String, Integer> s : graph.symbolOwners().entrySet()) {
+        for (Map.Entry<String, Integer> s : symbols()) {
             w.add("symbol:" + s.getKey(), modules.get(s.getValue()).file().modname(), s.getValue());
         }
         return w.toBytes();
@@ -266,7 +313,7 @@ public final class DepmodOutput {
                 if (type != 0) {
                     out.add(new Devname(m.file().modname(), devname, type, major, minor));
                 } else {
-                    warn.accept("Module '" + m.file().modname() + "' has devname (" + devname
+                    warn("Module '" + m.file().modname() + "' has devname (" + devname
                             + ") but lacks major and minor information. Ignoring.");
                 }
             }
@@ -296,7 +343,7 @@ public final class DepmodOutput {
                 continue;
             }
             if (!Character.isLetter(line.charAt(0)) || line.charAt(0) > 127) {
-                warn.accept("Invalid modules.builtin line: " + line);
+                warn("Invalid modules.builtin line: " + line);
                 continue;
             }
             int slash = line.lastIndexOf('/');

@@ -100,11 +100,13 @@ public final class ModuleTree {
             if (name.equals("build") || name.equals("source") || cfg.excludes().contains(name)) {
                 continue;
             }
-            if (Files.isDirectory(p)) {
-                walk(p, inTree);
-            } else if (isModuleFile(name) && Files.isRegularFile(p)) {
+            if (isModuleFile(name)) {
+                // Taken as a file without a stat (kmod uses readdir's d_type, which Java does not expose); a
+                // directory or device with a module's name fails when read and is reported then.
                 String rel = inTree ? dir.relativize(p).toString() : null;
                 add(new ModuleFile(p, rel, modname(name)));
+            } else if (Files.isDirectory(p)) {
+                walk(p, inTree);
             }
         }
     }
