@@ -3,6 +3,7 @@ package modkit.cli;
 import java.util.Arrays;
 import modkit.command.CommandRunner;
 import modkit.depmod.cli.DepmodCommand;
+import modkit.modinfo.cli.ModinfoCommand;
 import modkit.insmod.cli.InsmodCommand;
 import modkit.lsmod.LsmodCommand;
 import modkit.rmmod.RmmodCommand;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "modkit", mixinStandardHelpOptions = true, version = "modkit 0.1",
         description = "A userspace kernel-module linker and toolchain.",
         subcommands = {InsmodCommand.class, RmmodCommand.class, LsmodCommand.class, ProfileCommand.class,
-            SimCommand.class, BenchCommand.class, DepmodCommand.class})
+            SimCommand.class, BenchCommand.class, DepmodCommand.class,
+            ModinfoCommand.class})
 public final class Modkit implements Runnable {
     @Override
     public void run() {

@@ -78,6 +78,11 @@ public final class ModuleSummary {
         return new Reader(file, data).summarize();
     }
 
+    /** Like {@link #parse} for bytes already decompressed (a signature trailer may follow the ELF image). */
+    public static ModuleSummary ofElf(String file, byte[] elf) {
+        return new Reader(file, elf).summarize();
+    }
+
     /** One pass over one file's bytes; every offset is checked before use. */
     private static final class Reader {
         private final String file;

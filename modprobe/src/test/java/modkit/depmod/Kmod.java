@@ -13,24 +13,24 @@ import java.util.List;
  * Runs the installed kmod (depmod, modprobe, modinfo through links named after them) for comparison tests. Tests
  * call {@link #assumeInstalled} first, so they are skipped, with the reason, where kmod is absent.
  */
-final class Kmod {
-    static final Path KMOD = Path.of("/usr/bin/kmod");
+public final class Kmod {
+    public static final Path KMOD = Path.of("/usr/bin/kmod");
     private static Path links;
 
     /** What one run printed. */
-    record Run(int exit, byte[] stdout, String stderr) {
-        String out() {
+    public record Run(int exit, byte[] stdout, String stderr) {
+        public String out() {
             return new String(stdout, java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
 
     private Kmod() {}
 
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         assumeTrue(Files.isExecutable(KMOD), "kmod is not installed at " + KMOD);
     }
 
-    static synchronized Run run(String tool, List<String> args) {
+    public static synchronized Run run(String tool, List<String> args) {
         try {
             if (links == null) {
                 links = Files.createTempDirectory("kmod-links");
@@ -58,7 +58,7 @@ final class Kmod {
     }
 
     /** An empty directory to pass as {@code -C}, so kmod reads no depmod.d or modprobe.d of this host. */
-    static Path emptyConfig() {
+    public static Path emptyConfig() {
         try {
             return Files.createTempDirectory("kmod-empty-config");
         } catch (IOException e) {

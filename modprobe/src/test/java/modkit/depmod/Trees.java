@@ -18,12 +18,12 @@ import modkit.depmod.cli.DepmodCommand;
 import picocli.CommandLine;
 
 /** Test trees: the corpus presented as {@code BASE/lib/modules/VERSION}, copies, and running our depmod. */
-final class Trees {
-    static final String CORPUS_VERSION = "6.1.0-56-amd64";
+public final class Trees {
+    public static final String CORPUS_VERSION = "6.1.0-56-amd64";
 
     private Trees() {}
 
-    static Path corpus() {
+    public static Path corpus() {
         String prop = System.getProperty("modkit.corpus");
         String env = System.getenv("MODKIT_CORPUS");
         Path base = Path.of(prop != null ? prop : env != null ? env : "../shared/corpus");
@@ -33,7 +33,7 @@ final class Trees {
     }
 
     /** A root holding {@code lib/modules/VERSION} whose kernel/ and modules.* are links into the corpus. */
-    static Path corpusRoot(Path tmp) throws IOException {
+    public static Path corpusRoot(Path tmp) throws IOException {
         Path c = corpus();
         Path dir = tmp.resolve("lib/modules/" + CORPUS_VERSION);
         Files.createDirectories(dir);
@@ -43,7 +43,7 @@ final class Trees {
         return tmp;
     }
 
-    static void copy(Path from, Path to) {
+    public static void copy(Path from, Path to) {
         try {
             Files.walkFileTree(from, new SimpleFileVisitor<>() {
                 @Override
@@ -64,14 +64,23 @@ final class Trees {
     }
 
     /** Our depmod through its command, in this process: exit code, stdout bytes, stderr text. */
-    static Kmod.Run depmod(String... args) {
+    public static Kmod.Run depmod(String... args) {
+        return run(new DepmodCommand(), args);
+    }
+
+    /** Our modinfo through its command, in this process. */
+    public static Kmod.Run modinfo(String... args) {
+        return run(new modkit.modinfo.cli.ModinfoCommand(), args);
+    }
+
+    public static Kmod.Run run(Object command, String... args) {
         StringWriter err = new StringWriter();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream saved = System.out;
         int exit;
         try {
             System.setOut(new PrintStream(out, true));
-            CommandLine cl = new CommandLine(new DepmodCommand());
+            CommandLine cl = new CommandLine(command);
             cl.setErr(new PrintWriter(err, true));
             exit = cl.execute(args);
         } finally {
