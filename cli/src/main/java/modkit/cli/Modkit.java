@@ -2,6 +2,8 @@ package modkit.cli;
 
 import java.util.Arrays;
 import modkit.command.CommandRunner;
+import modkit.depmod.cli.DepmodCommand;
+import modkit.modinfo.cli.ModinfoCommand;
 import modkit.insmod.cli.InsmodCommand;
 import modkit.lsmod.KsymsCommand;
 import modkit.lsmod.LsmodCommand;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Command;
 @Command(name = "modkit", mixinStandardHelpOptions = true, version = "modkit 0.1",
         description = "A userspace kernel-module linker and toolchain.",
         subcommands = {InsmodCommand.class, RmmodCommand.class, LsmodCommand.class, ModprobeCommand.class,
-            ProfileCommand.class, SimCommand.class, BenchCommand.class, KsymsCommand.class})
+            DepmodCommand.class, ModinfoCommand.class, ProfileCommand.class, SimCommand.class, BenchCommand.class,
+            KsymsCommand.class})
 public final class Modkit implements Runnable {
     @Override
     public void run() {

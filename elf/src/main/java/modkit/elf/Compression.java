@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.XZInputStream;
 
 /**
@@ -69,7 +70,8 @@ public enum Compression {
     private InputStream open(InputStream raw) throws IOException {
         return switch (this) {
             case GZIP -> new GZIPInputStream(raw);
-            case XZ -> new XZInputStream(raw);
+            // The LZMA2 dictionary (1 MiB or more per file) is reused from a cache: depmod decompresses thousands.
+            case XZ -> new XZInputStream(raw, -1, true, BasicArrayCache.getInstance());
             case ZSTD -> new ZstdInputStream(raw);
             case NONE -> raw;
         };

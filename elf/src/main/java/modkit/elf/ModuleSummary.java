@@ -1,0 +1,395 @@
+package modkit.elf;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What depmod needs from a module, read the way kmod's {@code libkmod-elf.c} reads it, and nothing more: the
+ * {@code .modinfo} strings, the exported symbols and the needed (undefined) symbols with their CRCs.
+ *
+ * <p>This is the lean path for scanning thousands of modules: unlike {@link ObjectFile} it decodes no section
+ * records, builds no symbol table and runs none of the kernel's load-time checks (a module the kernel would refuse
+ * can still be indexed, as kmod indexes it). It does check every offset it follows, so a damaged file gives one
+ * {@link ElfFormatException} naming the file and the bad field.
+ *
+ * <ul>
+ *   <li>Exports: the {@code __crc_<name>} symbols of {@code .symtab}, in table order, each CRC being the 32-bit word
+ *       at {@code st_value} in the symbol's section (or {@code st_value} itself for {@code SHN_ABS}); a module
+ *       built without modversions has none, and then the names of {@code __ksymtab_strings} are the exports, CRC 0.
+ *   <li>Needs: every undefined symbol with a non-empty name, in table order, with the CRC of the first
+ *       {@code __versions} entry of that name (0 if none); then the {@code __versions} entries no symbol asked for
+ *       ({@code module_layout}), as kmod appends them.
+ * </ul>
+ * Sections are found by name ({@code .symtab}, {@code .strtab}), as kmod finds them.
+ */
+public final class ModuleSummary {
+    /** A symbol name with its CRC; {@code weak} only for needed symbols bound {@code STB_WEAK}. */
+    public record Symbol(String name, long crc, boolean weak) {}
+
+    private static final int SHN_UNDEF = 0;
+    private static final int SHN_ABS = 0xfff1;
+    private static final int STB_WEAK = 2;
+
+    private final List<ModInfo.Entry> modinfo;
+    private final List<Symbol> exports;
+    private final List<Symbol> needs;
+
+    private ModuleSummary(List<ModInfo.Entry> modinfo, List<Symbol> exports, List<Symbol> needs) {
+        this.modinfo = modinfo;
+        this.exports = exports;
+        this.needs = needs;
+    }
+
+    public List<ModInfo.Entry> modinfo() {
+        return modinfo;
+    }
+
+    public List<Symbol> exports() {
+        return exports;
+    }
+
+    public List<Symbol> needs() {
+        return needs;
+    }
+
+    /** Reads and summarizes a module file (plain, .gz, .xz or .zst, by magic). */
+    public static ModuleSummary read(Path path) {
+        String file = path.toString();
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new ModkitException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ModkitException(file + ": cannot read: " + e.getMessage());
+        }
+        return parse(file, raw);
+    }
+
+    public static ModuleSummary parse(String file, byte[] raw) {
+        byte[] data = Compression.detect(raw).decompress(file, raw);
+        return new Reader(file, data).summarize();
+    }
+
+    /** Like {@link #parse} for bytes already decompressed (a signature trailer may follow the ELF image). */
+    public static ModuleSummary ofElf(String file, byte[] elf) {
+        return new Reader(file, elf).summarize();
+    }
+
+    /** One pass over one file's bytes; every offset is checked before use. */
+    private static final class Reader {
+        private final String file;
+        private final byte[] data;
+        private ByteBuffer buf;
+        private boolean is64;
+        private int shnum;
+        private long shoff;
+        private int shentsize;
+        private long[] secOffset;
+        private long[] secSize;
+        private String[] secName;
+
+        Reader(String file, byte[] data) {
+            this.file = file;
+            this.data = data;
+        }
+
+        ModuleSummary summarize() {
+            header();
+            sections();
+            List<ModInfo.Entry> info = modinfo();
+            int symtab = find(".symtab");
+            int strtab = find(".strtab");
+            if (symtab < 0 || strtab < 0) {
+                // kmod: no symbols to export or import; the module still has its .modinfo.
+                return new ModuleSummary(info, kstrtabExports(), List.of());
+            }
+            List<Symbol> exports = crcExports(symtab, strtab);
+            if (exports.isEmpty()) {
+                exports = kstrtabExports();
+            }
+            return new ModuleSummary(info, exports, needs(symtab, strtab));
+        }
+
+        private void header() {
+            if (data.length < 16 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F') {
+                throw new ElfFormatException(file, data.length < 4
+                        ? "file is " + data.length + " bytes, too short for an ELF header (truncated?)"
+                        : "not an ELF file (bad magic in e_ident)");
+            }
+            int cls = data[4];
+            if (cls != 1 && cls != 2) {
+                throw new ElfFormatException(file, "Invalid ELF class " + cls + " in e_ident[EI_CLASS] (expected 1 or 2)");
+            }
+            int enc = data[5];
+            if (enc != 1 && enc != 2) {
+                throw new ElfFormatException(file, "Invalid ELF data encoding " + enc + " in e_ident[EI_DATA] (expected 1 or 2)");
+            }
+            is64 = cls == 2;
+            buf = ByteBuffer.wrap(data).order(enc == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+            int headerSize = is64 ? 64 : 52;
+            if (data.length < headerSize) {
+                throw new ElfFormatException(file, "Invalid ELF header len " + data.length + " (file truncated?)");
+            }
+            shoff = is64 ? buf.getLong(0x28) : Integer.toUnsignedLong(buf.getInt(0x20));
+            shentsize = Short.toUnsignedInt(buf.getShort(is64 ? 0x3a : 0x2e));
+            shnum = Short.toUnsignedInt(buf.getShort(is64 ? 0x3c : 0x30));
+            int shstrndx = Short.toUnsignedInt(buf.getShort(is64 ? 0x3e : 0x32));
+            int expected = is64 ? 64 : 40;
+            if (shentsize != expected) {
+                throw new ElfFormatException(file, "Invalid ELF section header size e_shentsize " + shentsize + " != " + expected);
+            }
+            if (shoff < 0 || shoff > data.length || (long) shnum * shentsize > data.length - shoff) {
+                throw new ElfFormatException(file, "section headers run past the end of the file: e_shoff 0x"
+                        + Long.toHexString(shoff) + " + " + shnum + " * " + shentsize + " > file size 0x"
+                        + Integer.toHexString(data.length) + " (truncated?)");
+            }
+            if (shstrndx >= shnum) {
+                throw new ElfFormatException(file, "e_shstrndx " + shstrndx + " >= e_shnum " + shnum);
+            }
+            this.shstrndx = shstrndx;
+        }
+
+        private int shstrndx;
+
+        private void sections() {
+            secOffset = new long[shnum];
+            secSize = new long[shnum];
+            secName = new String[shnum];
+            int[] nameOff = new int[shnum];
+            for (int i = 0; i < shnum; i++) {
+                int at = (int) (shoff + (long) i * shentsize);
+                nameOff[i] = buf.getInt(at);
+                int type = buf.getInt(at + 4);
+                secOffset[i] = is64 ? buf.getLong(at + 24) : Integer.toUnsignedLong(buf.getInt(at + 16));
+                secSize[i] = is64 ? buf.getLong(at + 32) : Integer.toUnsignedLong(buf.getInt(at + 20));
+                if (type == 8 /* SHT_NOBITS */ || type == 0) {
+                    secSize[i] = type == 0 ? 0 : secSize[i];
+                    continue;
+                }
+                if (secOffset[i] < 0 || secSize[i] < 0 || secOffset[i] > data.length
+                        || secSize[i] > data.length - secOffset[i]) {
+                    throw new ElfFormatException(file, "section " + i + " runs past the end of the file: sh_offset 0x"
+                            + Long.toHexString(secOffset[i]) + " + sh_size 0x" + Long.toHexString(secSize[i])
+                            + " > file size 0x" + Integer.toHexString(data.length) + " (truncated?)");
+                }
+            }
+            long strOff = secOffset[shstrndx];
+            long strSize = secSize[shstrndx];
+            for (int i = 0; i < shnum; i++) {
+                long n = Integer.toUnsignedLong(nameOff[i]);
+                if (i == 0 && n == 0) {
+                    secName[i] = "";
+                    continue;
+                }
+                if (n >= strSize) {
+                    throw new ElfFormatException(file, "section " + i + " sh_name 0x" + Long.toHexString(n)
+                            + " is past the section name table (0x" + Long.toHexString(strSize) + " bytes)");
+                }
+                secName[i] = cString((int) (strOff + n), (int) (strOff + strSize), "section " + i + " name");
+            }
+        }
+
+        private int find(String name) {
+            for (int i = 1; i < shnum; i++) {
+                if (secName[i].equals(name)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** A NUL-terminated string starting at {@code at} that must end before {@code limit}. */
+        private String cString(int at, int limit, String what) {
+            int end = at;
+            while (end < limit && data[end] != 0) {
+                end++;
+            }
+            if (end >= limit) {
+                throw new ElfFormatException(file, what + " at file offset 0x" + Integer.toHexString(at)
+                        + " is not NUL-terminated within its table");
+            }
+            return new String(data, at, end - at, StandardCharsets.ISO_8859_1);
+        }
+
+        private List<ModInfo.Entry> modinfo() {
+            int s = find(".modinfo");
+            List<ModInfo.Entry> out = new ArrayList<>();
+            if (s < 0) {
+                return out;
+            }
+            int i = (int) secOffset[s];
+            int end = (int) (secOffset[s] + secSize[s]);
+            while (i < end) {
+                if (data[i] == 0) {
+                    i++;
+                    continue;
+                }
+                int stop = i;
+                int eq = -1;
+                while (stop < end && data[stop] != 0) {
+                    if (eq < 0 && data[stop] == '=') {
+                        eq = stop;
+                    }
+                    stop++;
+                }
+                if (eq < 0) {
+                    out.add(new ModInfo.Entry(new String(data, i, stop - i, StandardCharsets.ISO_8859_1), ""));
+                } else {
+                    out.add(new ModInfo.Entry(
+                            new String(data, i, eq - i, StandardCharsets.ISO_8859_1),
+                            new String(data, eq + 1, stop - eq - 1, StandardCharsets.ISO_8859_1)));
+                }
+                i = stop + 1;
+            }
+            return out;
+        }
+
+        private List<Symbol> kstrtabExports() {
+            int s = find("__ksymtab_strings");
+            List<Symbol> out = new ArrayList<>();
+            if (s < 0) {
+                return out;
+            }
+            int i = (int) secOffset[s];
+            int end = (int) (secOffset[s] + secSize[s]);
+            while (i < end) {
+                int stop = i;
+                while (stop < end && data[stop] != 0) {
+                    stop++;
+                }
+                if (stop > i) {
+                    out.add(new Symbol(new String(data, i, stop - i, StandardCharsets.ISO_8859_1), 0, false));
+                }
+                i = stop + 1;
+            }
+            return out;
+        }
+
+        private int symSize() {
+            return is64 ? 24 : 16;
+        }
+
+        private String symbolName(int strtab, int at, int index) {
+            long nameOff = Integer.toUnsignedLong(buf.getInt(at));
+            if (nameOff >= secSize[strtab]) {
+                throw new ElfFormatException(file, "symbol " + index + " st_name 0x" + Long.toHexString(nameOff)
+                        + " is past .strtab (0x" + Long.toHexString(secSize[strtab]) + " bytes)");
+            }
+            int start = (int) (secOffset[strtab] + nameOff);
+            return cString(start, (int) (secOffset[strtab] + secSize[strtab]), "symbol " + index + " name");
+        }
+
+        private int shndx(int at) {
+            return Short.toUnsignedInt(buf.getShort(at + (is64 ? 6 : 14)));
+        }
+
+        private int info(int at) {
+            return data[at + (is64 ? 4 : 12)] & 0xff;
+        }
+
+        private long value(int at) {
+            return is64 ? buf.getLong(at + 8) : Integer.toUnsignedLong(buf.getInt(at + 4));
+        }
+
+        private boolean startsWith(int strtab, int at, byte[] prefix) {
+            long nameOff = Integer.toUnsignedLong(buf.getInt(at));
+            long start = secOffset[strtab] + nameOff;
+            if (nameOff >= secSize[strtab] || start + prefix.length > secOffset[strtab] + secSize[strtab]) {
+                return false;
+            }
+            for (int k = 0; k < prefix.length; k++) {
+                if (data[(int) start + k] != prefix[k]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static final byte[] CRC_PREFIX = "__crc_".getBytes(StandardCharsets.ISO_8859_1);
+
+        private List<Symbol> crcExports(int symtab, int strtab) {
+            List<Symbol> out = new ArrayList<>();
+            int count = (int) (secSize[symtab] / symSize());
+            int base = (int) secOffset[symtab];
+            for (int i = 1; i < count; i++) {
+                int at = base + i * symSize();
+                if (!startsWith(strtab, at, CRC_PREFIX)) {
+                    continue;
+                }
+                String name = symbolName(strtab, at, i).substring(CRC_PREFIX.length);
+                out.add(new Symbol(name, resolveCrc(value(at), shndx(at)), false));
+            }
+            return out;
+        }
+
+        /** kmod_elf_resolve_crc: the CRC is the 32-bit word at st_value in the symbol's section; -1 if out of range. */
+        private long resolveCrc(long value, int shndx) {
+            if (shndx == SHN_ABS || shndx == SHN_UNDEF) {
+                return value;
+            }
+            if (shndx >= shnum || secSize[shndx] < 4 || Long.compareUnsigned(value, secSize[shndx] - 4) > 0) {
+                return -1L;
+            }
+            return Integer.toUnsignedLong(buf.getInt((int) (secOffset[shndx] + value)));
+        }
+
+        private List<Symbol> needs(int symtab, int strtab) {
+            int versions = find("__versions");
+            int verCount = 0;
+            int verSize = is64 ? 64 : 64;
+            int crcSize = is64 ? 8 : 4;
+            if (versions >= 0 && secSize[versions] % verSize == 0) {
+                verCount = (int) (secSize[versions] / verSize);
+            }
+            String[] verNames = new String[verCount];
+            long[] verCrcs = new long[verCount];
+            int vbase = verCount > 0 ? (int) secOffset[versions] : 0;
+            for (int v = 0; v < verCount; v++) {
+                int at = vbase + v * verSize;
+                verCrcs[v] = is64 ? buf.getLong(at) : Integer.toUnsignedLong(buf.getInt(at));
+                int end = at + crcSize;
+                while (end < at + verSize && data[end] != 0) {
+                    end++;
+                }
+                verNames[v] = new String(data, at + crcSize, end - at - crcSize, StandardCharsets.ISO_8859_1);
+            }
+            boolean[] visited = new boolean[verCount];
+            List<Symbol> out = new ArrayList<>();
+            int count = (int) (secSize[symtab] / symSize());
+            int base = (int) secOffset[symtab];
+            for (int i = 1; i < count; i++) {
+                int at = base + i * symSize();
+                if (shndx(at) != SHN_UNDEF) {
+                    continue;
+                }
+                String name = symbolName(strtab, at, i);
+                if (name.isEmpty()) {
+                    continue;
+                }
+                long crc = 0;
+                for (int v = 0; v < verCount; v++) {
+                    if (verNames[v].equals(name)) {
+                        crc = verCrcs[v];
+                        visited[v] = true;
+                        break;
+                    }
+                }
+                out.add(new Symbol(name, crc, (info(at) >> 4) == STB_WEAK));
+            }
+            for (int v = 0; v < verCount; v++) {
+                if (!visited[v]) {
+                    out.add(new Symbol(verNames[v], verCrcs[v], false));
+                }
+            }
+            return out;
+        }
+    }
+}

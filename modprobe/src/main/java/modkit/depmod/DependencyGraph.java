@@ -1,0 +1,261 @@
+package modkit.depmod;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import modkit.elf.ModuleSummary;
+
+/**
+ * Who needs whom: each needed symbol is looked up among the exports of all modules (and of the kernel, when
+ * {@code -F}/{@code -E} supplied them), giving each module its direct dependencies; then a topological sort gives
+ * every module a global position, and each modules.dep line lists a module's transitive dependencies in that
+ * order, users before what they use.
+ *
+ * <p>The sort is kmod's: start from the modules nobody uses (in module order), take the last one found, append it,
+ * and release its dependencies in the order they were found, a dependency becoming ready when its last user has
+ * been taken. Matching kmod's order makes modules.dep byte-identical. When two modules export one symbol, the later
+ * module (in module order) owns it, as in kmod. Modules left over are in, or needed by, a dependency cycle; the
+ * cycles are found by a depth-first search from each left-over module in module order and reported as
+ * {@code a -> b -> c -> a}.
+ */
+public final class DependencyGraph {
+    /** How unresolved and mismatched symbols are reported ({@code depmod -e}). */
+    public record Checks(boolean printUnknown, boolean checkCrcs, char symbolPrefix) {}
+
+    private static final int KERNEL = -1;
+
+    private record Owner(int module, long crc) {}
+
+    private final List<ModuleScanner.Scanned> modules;
+    private final Map<String, Owner> symbols;
+    private final int[][] deps;
+    private final int[] sortIndex;
+    private final List<String> cycles = new ArrayList<>();
+    private int modulesInCycles;
+    private int[] seenStamp; // allDependencies: seenStamp[m] == generation means visited in this call
+    private int generation;
+
+    private DependencyGraph(List<ModuleScanner.Scanned> modules, Map<String, Owner> symbols, int[][] deps) {
+        this.modules = modules;
+        this.symbols = symbols;
+        this.deps = deps;
+        this.sortIndex = new int[modules.size()];
+    }
+
+    /**
+     * Resolves and sorts. {@code kernel} maps kernel symbols to CRCs, or is null; {@code warn} receives the
+     * {@code -e} lines ("PATH needs unknown symbol NAME", "PATH disagrees about version of symbol NAME").
+     */
+    public static DependencyGraph build(List<ModuleScanner.Scanned> modules, Map<String, Long> kernel, Checks checks,
+            Consumer<String> warn) {
+        Map<String, Owner> symbols = new HashMap<>(modules.size() * 8);
+        if (kernel != null) {
+            for (Map.Entry<String, Long> e : kernel.entrySet()) {
+                symbols.put(e.getKey(), new Owner(KERNEL, e.getValue()));
+            }
+        }
+        for (int i = 0; i < modules.size(); i++) {
+            for (ModuleSummary.Symbol s : modules.get(i).summary().exports()) {
+                symbols.put(strip(s.name(), checks.symbolPrefix(), false), new Owner(i, s.crc()));
+            }
+        }
+        int[][] deps = new int[modules.size()][];
+        for (int i = 0; i < modules.size(); i++) {
+            Set<Integer> d = new LinkedHashSet<>();
+            ModuleScanner.Scanned m = modules.get(i);
+            for (ModuleSummary.Symbol need : m.summary().needs()) {
+                Owner o = symbols.get(strip(need.name(), checks.symbolPrefix(), true));
+                if (o == null) {
+                    if (checks.printUnknown() && !need.weak()) {
+                        warn.accept(m.file().path() + " needs unknown symbol " + need.name());
+                    }
+                    continue;
+                }
+                if (checks.checkCrcs() && o.crc() != need.crc() && !need.weak() && checks.printUnknown()) {
+                    warn.accept(m.file().path() + " disagrees about version of symbol " + need.name());
+                }
+                if (o.module() != KERNEL) {
+                    d.add(o.module());
+                }
+            }
+            deps[i] = d.stream().mapToInt(Integer::intValue).toArray();
+        }
+        DependencyGraph g = new DependencyGraph(modules, symbols, deps);
+        g.sort();
+        return g;
+    }
+
+    /** kmod strips a leading '.' (PPC64 function descriptors) when looking up, and the -P prefix. */
+    private static String strip(String name, char prefix, boolean lookup) {
+        String n = name;
+        if (lookup && n.startsWith(".")) {
+            n = n.substring(1);
+        }
+        if (prefix != 0 && !n.isEmpty() && n.charAt(0) == prefix) {
+            n = n.substring(1);
+        }
+        return n;
+    }
+
+    private void sort() {
+        int n = modules.size();
+        int[] users = new int[n];
+        for (int[] d : deps) {
+            for (int x : d) {
+                users[x]++;
+            }
+        }
+        int[] stack = new int[n];
+        int top = 0;
+        for (int i = 0; i < n; i++) {
+            if (users[i] == 0) {
+                stack[top++] = i;
+            }
+        }
+        Arrays.fill(sortIndex, Integer.MAX_VALUE);
+        int sorted = 0;
+        while (top > 0) {
+            int src = stack[--top];
+            sortIndex[src] = sorted++;
+            for (int dst : deps[src]) {
+                if (--users[dst] == 0) {
+                    stack[top++] = dst;
+                }
+            }
+        }
+        if (sorted < n) {
+            findCycles(users);
+        }
+        for (int[] d : deps) {
+            sortBySortIndex(d);
+        }
+    }
+
+    private void sortBySortIndex(int[] d) {
+        if (d.length > 1) {
+            Integer[] boxed = Arrays.stream(d).boxed().toArray(Integer[]::new);
+            Arrays.sort(boxed, (a, b) -> Integer.compare(sortIndex[a], sortIndex[b]));
+            for (int i = 0; i < d.length; i++) {
+                d[i] = boxed[i];
+            }
+        }
+    }
+
+    /** Depth-first search over the left-over modules; each back edge closes one reported cycle. */
+    private void findCycles(int[] users) {
+        int n = modules.size();
+        int[] state = new int[n]; // 0 new, 1 on the current path, 2 done
+        boolean[] inCycle = new boolean[n];
+        List<Integer> path = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            if (users[r] > 0 && state[r] == 0) {
+                dfs(r, users, state, path, inCycle);
+            }
+        }
+        for (boolean b : inCycle) {
+            if (b) {
+                modulesInCycles++;
+            }
+        }
+    }
+
+    private void dfs(int m, int[] users, int[] state, List<Integer> path, boolean[] inCycle) {
+        state[m] = 1;
+        path.add(m);
+        for (int d : deps[m]) {
+            if (users[d] == 0) {
+                continue; // sorted: not part of any cycle
+            }
+            if (state[d] == 1) {
+                StringBuilder sb = new StringBuilder();
+                for (int k = path.indexOf(d); k < path.size(); k++) {
+                    sb.append(name(path.get(k))).append(" -> ");
+                    inCycle[path.get(k)] = true;
+                }
+                cycles.add(sb.append(name(d)).toString());
+            } else if (state[d] == 0) {
+                dfs(d, users, state, path, inCycle);
+            }
+        }
+        path.remove(path.size() - 1);
+        state[m] = 2;
+    }
+
+    private String name(int i) {
+        return modules.get(i).file().modname();
+    }
+
+    /** Each cycle as {@code a -> b -> c -> a}; empty if there is none. */
+    public List<String> cycles() {
+        return cycles;
+    }
+
+    /** How many distinct modules the reported cycles go through. */
+    public int modulesInCycles() {
+        return modulesInCycles;
+    }
+
+    /** Direct dependencies of module {@code i}, in sort order. */
+    public int[] directDependencies(int i) {
+        return deps[i];
+    }
+
+    /**
+     * All dependencies of module {@code i}, transitively, each once, users before what they use. Not thread-safe:
+     * it reuses one visited-marker array.
+     */
+    public int[] allDependencies(int i) {
+        if (seenStamp == null) {
+            seenStamp = new int[modules.size()];
+        }
+        int stamp = ++generation;
+        int[] out = new int[16];
+        int count = 0;
+        int[] work = new int[16];
+        int top = 0;
+        for (int d : deps[i]) {
+            work = push(work, top++, d);
+        }
+        while (top > 0) {
+            int m = work[--top];
+            if (seenStamp[m] == stamp) {
+                continue;
+            }
+            seenStamp[m] = stamp;
+            if (count == out.length) {
+                out = Arrays.copyOf(out, count * 2);
+            }
+            out[count++] = m;
+            for (int d : deps[m]) {
+                if (seenStamp[d] != stamp) {
+                    work = push(work, top++, d);
+                }
+            }
+        }
+        int[] result = Arrays.copyOf(out, count);
+        sortBySortIndex(result);
+        return result;
+    }
+
+    private static int[] push(int[] a, int at, int v) {
+        int[] b = at == a.length ? Arrays.copyOf(a, a.length * 2) : a;
+        b[at] = v;
+        return b;
+    }
+
+    /** The module that owns each exported symbol (kernel symbols excluded). */
+    public Map<String, Integer> symbolOwners() {
+        Map<String, Integer> out = new HashMap<>(symbols.size());
+        for (Map.Entry<String, Owner> e : symbols.entrySet()) {
+            if (e.getValue().module() != KERNEL) {
+                out.put(e.getKey(), e.getValue().module());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,239 @@
+package modkit.depmod;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import modkit.depmod.ModuleScanner.Scanned;
+import modkit.depmod.ModuleTree.ModuleFile;
+import modkit.elf.ModkitException;
+
+/**
+ * depmod: scans {@code ROOT/lib/modules/VERSION}, resolves every module's needed symbols against the others'
+ * exports, and writes modules.dep, modules.alias, modules.symbols, modules.softdep, modules.devname and the binary
+ * indexes, in kmod's formats (see {@link DepmodOutput}).
+ *
+ * <p>Steps: read depmod.d ({@link DepmodConfig}); find the module files ({@link ModuleTree}); read them on every
+ * core ({@link ModuleScanner}); order them as modules.order lists them, the rest in kmod's hash order; resolve and
+ * sort ({@link DependencyGraph}); render. A dependency cycle stops depmod before anything is written, as in kmod.
+ * A module file that cannot be read is named with its reason and left out; the indexes are still written for all
+ * the others.
+ */
+public final class Depmod {
+    /** Messages for the user; the command prefixes them with "depmod: ERROR: " or "depmod: WARNING: ". */
+    public interface Log {
+        void error(String message);
+
+        void warning(String message);
+    }
+
+    /**
+     * What to do.
+     *
+     * @param root root prefix ({@code -b}), null for /
+     * @param configPaths depmod.d files or directories ({@code -C}); null for the defaults under the root
+     * @param files explicit module files to index instead of the whole tree (may be empty)
+     * @param systemMap {@code -F}: kernel exports, for {@code -e}
+     * @param symvers {@code -E}: kernel exports with CRCs, for {@code -e}
+     * @param symbolPrefix {@code -P}, 0 for none
+     */
+    public record Options(Path root, String version, List<Path> configPaths, List<Path> files, boolean quick,
+            boolean errsyms, Path systemMap, Path symvers, char symbolPrefix) {}
+
+    /**
+     * The outcome: the rendered files (null if nothing was produced: up to date, or a cycle), the modules that
+     * could not be read, the cycles, and the exit status.
+     */
+    public record Result(Map<String, byte[]> files, DepmodOutput output, List<ModuleScanner.Bad> bad,
+            List<String> cycles, int exitCode) {}
+
+    private Depmod() {}
+
+    /** Phase times on stderr when the system property modkit.timing is set (for the benchmark). */
+    private static final class Timing {
+        private final boolean on = System.getProperty("modkit.timing") != null;
+        private long last = System.nanoTime();
+
+        void mark(String phase) {
+            if (on) {
+                long now = System.nanoTime();
+                System.err.printf("depmod timing: %-26s %7.1f ms%n", phase, (now - last) / 1e6);
+                last = now;
+            }
+        }
+    }
+
+    public static Path moduleDir(Options o) {
+        return RootPaths.moduleDir(o.root(), o.version());
+    }
+
+    /** Computes everything; writes nothing. */
+    public static Result compute(Options o, Log log) {
+        Timing time = new Timing();
+        Path dir = moduleDir(o);
+        if (o.quick() && isUpToDate(dir)) {
+            return new Result(null, null, List.of(), List.of(), 0);
+        }
+        DepmodConfig cfg = DepmodConfig.load(configPaths(o), o.root(), o.version(), log::error);
+        List<ModuleFile> files = o.files().isEmpty() ? ModuleTree.find(dir, cfg, log::error) : explicitFiles(dir, o.files());
+        time.mark("find");
+        ModuleScanner.Result scan = ModuleScanner.scan(files);
+        time.mark("scan");
+        for (ModuleScanner.Bad b : scan.bad()) {
+            log.error(b.reason());
+        }
+        List<Scanned> modules = order(scan.modules(), readOptional(dir, "modules.order", log), dir, log);
+        Map<String, Long> kernel = null;
+        boolean printUnknown = o.errsyms();
+        if (o.symvers() != null) {
+            kernel = KernelSymbols.fromSymvers(o.symvers(), o.symbolPrefix(), log::error);
+        } else if (o.systemMap() != null) {
+            kernel = KernelSymbols.fromSystemMap(o.systemMap(), o.symbolPrefix(), log::error);
+        } else if (printUnknown) {
+            log.warning("-e needs -E or -F");
+            printUnknown = false;
+        }
+        DependencyGraph graph = DependencyGraph.build(modules,
+                kernel, new DependencyGraph.Checks(printUnknown, o.symvers() != null, o.symbolPrefix()), log::warning);
+        time.mark("resolve");
+        if (!graph.cycles().isEmpty()) {
+            for (String c : graph.cycles()) {
+                log.error("Cycle detected: " + c);
+            }
+            log.error("Found " + graph.modulesInCycles() + " modules in dependency cycles!");
+            return new Result(null, null, scan.bad(), graph.cycles(), 1);
+        }
+        DepmodOutput out = new DepmodOutput(modules, graph, readOptional(dir, "modules.builtin", log),
+                readOptional(dir, "modules.builtin.modinfo", log), log::warning);
+        Map<String, byte[]> rendered = out.renderAll();
+        time.mark("render");
+        return new Result(rendered, out, scan.bad(), List.of(), scan.bad().isEmpty() ? 0 : 1);
+    }
+
+    /** Writes each file as NAME.tmp and renames it into place, so a reader never sees half a file. */
+    public static void write(Path dir, Map<String, byte[]> files) {
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            Path tmp = dir.resolve(e.getKey() + ".tmp");
+            Path dst = dir.resolve(e.getKey());
+            try {
+                Files.write(tmp, e.getValue());
+                try {
+                    Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException x) {
+                    Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException x) {
+                throw new ModkitException("could not write index '" + e.getKey() + "' in " + dir + ": " + x.getMessage());
+            }
+        }
+    }
+
+    /** The text files concatenated, as {@code depmod -n} prints them. */
+    public static byte[] dryRun(Map<String, byte[]> files) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            if (DepmodOutput.isText(e.getKey())) {
+                out.writeBytes(e.getValue());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static List<Path> configPaths(Options o) {
+        if (o.configPaths() != null) {
+            return o.configPaths();
+        }
+        List<Path> out = new ArrayList<>();
+        for (String d : DepmodConfig.DEFAULT_DIRS) {
+            out.add(RootPaths.under(o.root(), d));
+        }
+        return out;
+    }
+
+    private static List<ModuleFile> explicitFiles(Path dir, List<Path> files) {
+        List<ModuleFile> out = new ArrayList<>();
+        for (Path p : files) {
+            Path abs = p.toAbsolutePath().normalize();
+            String rel = abs.startsWith(dir.toAbsolutePath().normalize())
+                    ? dir.toAbsolutePath().normalize().relativize(abs).toString()
+                    : null;
+            out.add(new ModuleFile(abs, rel, ModuleTree.modname(abs.getFileName().toString())));
+        }
+        return out;
+    }
+
+    private static byte[] readOptional(Path dir, String name, Log log) {
+        try {
+            return Files.readAllBytes(dir.resolve(name));
+        } catch (NoSuchFileException e) {
+            log.warning("could not open " + name + " at " + dir + ": No such file or directory");
+            return null;
+        } catch (IOException e) {
+            log.warning("could not open " + name + " at " + dir + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Module order: modules.order's lines first, in that order; modules it does not list after them, in the order
+     * kmod's module hash table yields them. A modules.order whose last line lacks its newline is ignored, as kmod
+     * ignores it.
+     */
+    static List<Scanned> order(List<Scanned> scanned, byte[] modulesOrder, Path dir, Log log) {
+        List<Scanned> hashOrder = KmodHash.iterationOrder(scanned, s -> s.file().modname(), KmodHash.MODULE_BUCKETS);
+        if (modulesOrder == null) {
+            return hashOrder;
+        }
+        String text = new String(modulesOrder, StandardCharsets.ISO_8859_1);
+        if (!text.isEmpty() && !text.endsWith("\n")) {
+            int lines = text.split("\n", -1).length;
+            log.error(dir.resolve("modules.order") + ":" + lines + " corrupted line misses '\\n'");
+            return hashOrder;
+        }
+        Map<String, Integer> position = new HashMap<>();
+        String[] lines = text.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            position.put(lines[i], i - lines.length - 1);
+        }
+        List<Scanned> out = new ArrayList<>(hashOrder);
+        out.sort((a, b) -> Integer.compare(rank(position, a), rank(position, b))); // stable, like glibc's msort
+        return out;
+    }
+
+    private static int rank(Map<String, Integer> position, Scanned s) {
+        String rel = s.file().uncompressedRelpath();
+        Integer p = rel == null ? null : position.get(rel);
+        return p == null ? 1 : p;
+    }
+
+    /** depmod -A: true if modules.dep exists and no module file is newer. */
+    static boolean isUpToDate(Path dir) {
+        FileTime depTime;
+        try {
+            depTime = Files.getLastModifiedTime(dir.resolve("modules.dep"));
+        } catch (IOException e) {
+            return false;
+        }
+        try (Stream<Path> walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            return walk.filter(p -> ModuleTree.isModuleFile(p.getFileName().toString())).noneMatch(p -> {
+                try {
+                    return Files.getLastModifiedTime(p).compareTo(depTime) > 0;
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,398 @@
+package modkit.depmod;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import modkit.depmod.ModuleScanner.Scanned;
+import modkit.elf.ModInfo;
+
+/**
+ * Renders the files depmod writes, in kmod's formats and line order: the text files for people (and for
+ * {@code depmod -n}) and the binary indexes modprobe reads. Modules are taken in their final order (modules.order
+ * first); a module's position is the priority of its index values.
+ */
+public final class DepmodOutput {
+    /** The files in the order kmod writes them; {@link #isText} tells which go to stdout with {@code -n}. */
+    public static final List<String> FILES = List.of("modules.dep", "modules.dep.bin", "modules.alias",
+            "modules.alias.bin", "modules.softdep", "modules.symbols", "modules.symbols.bin", "modules.builtin.bin",
+            "modules.builtin.alias.bin", "modules.devname");
+
+    /** A device node line of modules.devname. */
+    public record Devname(String modname, String devname, char type, long major, long minor) {}
+
+    private final List<Scanned> modules;
+    private final DependencyGraph graph;
+    private final byte[] builtin;
+    private final byte[] builtinModinfo;
+    private final ThreadLocal<Consumer<String>> warn = new ThreadLocal<>();
+    private final Consumer<String> defaultWarn;
+
+    /**
+     * @param builtin the modules.builtin file, or null if absent
+     * @param builtinModinfo the modules.builtin.modinfo file, or null if absent
+     */
+    public DepmodOutput(List<Scanned> modules, DependencyGraph graph, byte[] builtin, byte[] builtinModinfo,
+            Consumer<String> warn) {
+        this.modules = modules;
+        this.graph = graph;
+        this.builtin = builtin;
+        this.builtinModinfo = builtinModinfo;
+        this.defaultWarn = warn;
+    }
+
+    private void warn(String message) {
+        Consumer<String> w = warn.get();
+        (w != null ? w : defaultWarn).accept(message);
+    }
+
+    /**
+     * Renders every file, in parallel (they are independent); each file's warnings go to {@code warn} after all
+     * are rendered, in file order, so the output does not depend on thread timing.
+     */
+    public Map<String, byte[]> renderAll() {
+        List<List<String>> warnings = new ArrayList<>();
+        for (int i = 0; i < FILES.size(); i++) {
+            warnings.add(new ArrayList<>());
+        }
+        byte[][] bytes = new byte[FILES.size()][];
+        deps(); // computed once, up front: the dependency walk is not thread-safe
+        java.util.stream.IntStream.range(0, FILES.size()).parallel().forEach(i -> {
+            warn.set(warnings.get(i)::add);
+            try {
+                bytes[i] = render(FILES.get(i));
+            } finally {
+                warn.remove();
+            }
+        });
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < FILES.size(); i++) {
+            warnings.get(i).forEach(defaultWarn);
+            out.put(FILES.get(i), bytes[i]);
+        }
+        return out;
+    }
+
+    /** The name of module {@code i} (as {@link #symbols} gives owners by index). */
+    public String moduleName(int i) {
+        return modules.get(i).file().modname();
+    }
+
+    public static boolean isText(String file) {
+        return !file.endsWith(".bin");
+    }
+
+    public byte[] render(String file) {
+        return switch (file) {
+            case "modules.dep" -> text(depLines());
+            case "modules.dep.bin" -> depBin();
+            case "modules.alias" -> text(aliasLines());
+            case "modules.alias.bin" -> aliasBin();
+            case "modules.softdep" -> text(softdepLines());
+            case "modules.symbols" -> text(symbolLines());
+            case "modules.symbols.bin" -> symbolsBin();
+            case "modules.builtin.bin" -> builtinBin();
+            case "modules.builtin.alias.bin" -> builtinAliasBin();
+            case "modules.devname" -> text(devnameLines());
+            default -> throw new IllegalArgumentException(file);
+        };
+    }
+
+    private static byte[] text(List<String> lines) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(lines.size() * 64);
+        for (String l : lines) {
+            out.writeBytes(l.getBytes(StandardCharsets.ISO_8859_1));
+            out.write('\n');
+        }
+        return out.toByteArray();
+    }
+
+    /** One modules.dep entry: a module and all its dependencies, users first. */
+    public record DepLine(String module, List<String> dependencies) {
+        String line() {
+            StringBuilder sb = new StringBuilder(module).append(':');
+            for (String d : dependencies) {
+                sb.append(' ').append(d);
+            }
+            return sb.toString();
+        }
+    }
+
+    private List<DepLine> deps;
+    private List<Map.Entry<String, Integer>> symbols;
+
+    /** Every modules.dep entry, in module order (computed once). */
+    public synchronized List<DepLine> deps() {
+        if (deps == null) {
+            deps = computeDeps();
+        }
+        return deps;
+    }
+
+    private List<DepLine> computeDeps() {
+        List<DepLine> out = new ArrayList<>(modules.size());
+        for (int i = 0; i < modules.size(); i++) {
+            int[] all = graph.allDependencies(i);
+            List<String> d = new ArrayList<>(all.length);
+            for (int x : all) {
+                d.add(modules.get(x).file().depPath());
+            }
+            out.add(new DepLine(modules.get(i).file().depPath(), d));
+        }
+        return out;
+    }
+
+    private List<String> depLines() {
+        List<String> out = new ArrayList<>(modules.size());
+        for (DepLine d : deps()) {
+            out.add(d.line());
+        }
+        return out;
+    }
+
+    private byte[] depBin() {
+        IndexWriter w = new IndexWriter();
+        List<DepLine> deps = deps();
+        for (int i = 0; i < modules.size(); i++) {
+            w.add(modules.get(i).file().modname(), deps.get(i).line(), i);
+        }
+        return w.toBytes();
+    }
+
+    /** (pattern, module) pairs from each module's alias= entries, in module order. */
+    public List<String[]> aliases() {
+        List<String[]> out = new ArrayList<>();
+        for (Scanned m : modules) {
+            for (ModInfo.Entry e : m.summary().modinfo()) {
+                if (e.key().equals("alias")) {
+                    out.add(new String[] {e.value(), m.file().modname()});
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> aliasLines() {
+        List<String> out = new ArrayList<>();
+        out.add("# Aliases extracted from modules themselves.");
+        for (String[] a : aliases()) {
+            out.add("alias " + a[0] + " " + a[1]);
+        }
+        return out;
+    }
+
+    private byte[] aliasBin() {
+        IndexWriter w = new IndexWriter();
+        for (int i = 0; i < modules.size(); i++) {
+            Scanned m = modules.get(i);
+            for (ModInfo.Entry e : m.summary().modinfo()) {
+                if (e.key().equals("alias")) {
+                    String alias = normalizeAlias(e.value());
+                    if (alias != null) {
+                        w.add(alias, m.file().modname(), i);
+                    }
+                }
+            }
+        }
+        return w.toBytes();
+    }
+
+    /** kmod's alias normalization for index keys: '-' becomes '_' outside brackets; null if a bracket is unmatched. */
+    String normalizeAlias(String alias) {
+        StringBuilder sb = new StringBuilder(alias.length());
+        for (int i = 0; i < alias.length(); i++) {
+            char c = alias.charAt(i);
+            if (c == '-') {
+                sb.append('_');
+            } else if (c == ']') {
+                warn("Unmatched bracket in " + alias);
+                return null;
+            } else if (c == '[') {
+                int close = alias.indexOf(']', i);
+                if (close < 0) {
+                    warn("Unmatched bracket in " + alias);
+                    return null;
+                }
+                sb.append(alias, i, close + 1);
+                i = close;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** (module, softdep value) pairs. */
+    public List<String[]> softdeps() {
+        List<String[]> out = new ArrayList<>();
+        for (Scanned m : modules) {
+            for (ModInfo.Entry e : m.summary().modinfo()) {
+                if (e.key().equals("softdep")) {
+                    out.add(new String[] {m.file().modname(), e.value()});
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> softdepLines() {
+        List<String> out = new ArrayList<>();
+        out.add("# Soft dependencies extracted from modules themselves.");
+        for (String[] s : softdeps()) {
+            out.add("softdep " + s[0] + " " + s[1]);
+        }
+        return out;
+    }
+
+    /** (symbol, owning module index) in kmod's hash order. */
+    public synchronized List<Map.Entry<String, Integer>> symbols() {
+        if (symbols == null) {
+            symbols = KmodHash.iterationOrder(graph.symbolOwners().entrySet(), Map.Entry::getKey, KmodHash.SYMBOL_BUCKETS);
+        }
+        return symbols;
+    }
+
+    private List<String> symbolLines() {
+        List<String> out = new ArrayList<>();
+        out.add("# Aliases for symbols, used by symbol_request().");
+        for (Map.Entry<String, Integer> s : symbols()) {
+            out.add("alias symbol:" + s.getKey() + " " + modules.get(s.getValue()).file().modname());
+        }
+        return out;
+    }
+
+    private byte[] symbolsBin() {
+        IndexWriter w = new IndexWriter();
+        for (Map.Entry<String, Integer> s : symbols()) {
+            w.add("symbol:" + s.getKey(), modules.get(s.getValue()).file().modname(), s.getValue());
+        }
+        return w.toBytes();
+    }
+
+    private static final Pattern CHAR_MAJOR = Pattern.compile("char-major-(\\d+)-(\\d+)");
+    private static final Pattern BLOCK_MAJOR = Pattern.compile("block-major-(\\d+)-(\\d+)");
+
+    /**
+     * Device nodes: a module with a {@code devname:NAME} alias and a {@code char-major-M-N} or
+     * {@code block-major-M-N} alias. A devname without numbers is reported and skipped, as kmod does.
+     */
+    public List<Devname> devnames() {
+        List<Devname> out = new ArrayList<>();
+        for (Scanned m : modules) {
+            String devname = null;
+            char type = 0;
+            long major = 0;
+            long minor = 0;
+            for (ModInfo.Entry e : m.summary().modinfo()) {
+                if (!e.key().equals("alias")) {
+                    continue;
+                }
+                String v = e.value();
+                Matcher cm;
+                if (v.startsWith("devname:")) {
+                    devname = v.substring("devname:".length());
+                } else if ((cm = CHAR_MAJOR.matcher(v)).lookingAt()) {
+                    type = 'c';
+                    major = Long.parseLong(cm.group(1));
+                    minor = Long.parseLong(cm.group(2));
+                } else if ((cm = BLOCK_MAJOR.matcher(v)).lookingAt()) {
+                    type = 'b';
+                    major = Long.parseLong(cm.group(1));
+                    minor = Long.parseLong(cm.group(2));
+                }
+                if (type != 0 && devname != null) {
+                    break;
+                }
+            }
+            if (devname != null) {
+                if (type != 0) {
+                    out.add(new Devname(m.file().modname(), devname, type, major, minor));
+                } else {
+                    warn("Module '" + m.file().modname() + "' has devname (" + devname
+                            + ") but lacks major and minor information. Ignoring.");
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> devnameLines() {
+        List<Devname> d = devnames();
+        List<String> out = new ArrayList<>();
+        if (!d.isEmpty()) {
+            out.add("# Device nodes to trigger on-demand module loading.");
+        }
+        for (Devname n : d) {
+            out.add(n.modname() + " " + n.devname() + " " + n.type() + n.major() + ":" + n.minor());
+        }
+        return out;
+    }
+
+    private byte[] builtinBin() {
+        if (builtin == null) {
+            return new byte[0];
+        }
+        IndexWriter w = new IndexWriter();
+        for (String line : new String(builtin, StandardCharsets.ISO_8859_1).split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (!Character.isLetter(line.charAt(0)) || line.charAt(0) > 127) {
+                warn("Invalid modules.builtin line: " + line);
+                continue;
+            }
+            int slash = line.lastIndexOf('/');
+            w.add(ModuleTree.modname(line.substring(slash + 1)), "", 0);
+        }
+        return w.toBytes();
+    }
+
+    /** Built-in modules and their .modinfo entries from modules.builtin.modinfo ({@code name.key=value\0}...). */
+    public static Map<String, List<ModInfo.Entry>> parseBuiltinModinfo(byte[] data) {
+        Map<String, List<ModInfo.Entry>> out = new LinkedHashMap<>();
+        int i = 0;
+        while (i < data.length) {
+            int end = i;
+            while (end < data.length && data[end] != 0) {
+                end++;
+            }
+            String s = new String(data, i, end - i, StandardCharsets.ISO_8859_1);
+            i = end + 1;
+            int dot = s.indexOf('.');
+            int eq = s.indexOf('=');
+            if (dot <= 0 || eq < dot) {
+                continue;
+            }
+            out.computeIfAbsent(s.substring(0, dot), k -> new ArrayList<>())
+                    .add(new ModInfo.Entry(s.substring(dot + 1, eq), s.substring(eq + 1)));
+        }
+        return out;
+    }
+
+    private byte[] builtinAliasBin() {
+        if (builtinModinfo == null) {
+            return new byte[0];
+        }
+        Map<String, List<ModInfo.Entry>> mods = parseBuiltinModinfo(builtinModinfo);
+        if (mods.isEmpty()) {
+            return new byte[0];
+        }
+        IndexWriter w = new IndexWriter();
+        for (Map.Entry<String, List<ModInfo.Entry>> m : mods.entrySet()) {
+            for (ModInfo.Entry e : m.getValue()) {
+                if (e.key().equals("alias")) {
+                    String alias = normalizeAlias(e.value());
+                    if (alias != null) {
+                        w.add(alias, m.getKey(), 0);
+                    }
+                }
+            }
+        }
+        return w.toBytes();
+    }
+}

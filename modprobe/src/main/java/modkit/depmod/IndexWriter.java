@@ -1,0 +1,160 @@
+package modkit.depmod;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import modkit.elf.ModkitException;
+
+/**
+ * Builds a kmod binary index ({@code modules.dep.bin}, {@code modules.alias.bin}, ...) byte for byte as kmod's
+ * depmod writes it. The format is described in {@link IndexFile}.
+ *
+ * <p>kmod builds its trie by inserting keys one at a time and splitting nodes; the result is the canonical
+ * path-compressed trie of the key set (except that the root never holds a prefix), so we build that directly from
+ * the sorted keys. Nodes are written children first, in character order, so a node's offset is known before its
+ * parent is written. Values of one key are ordered by priority; kmod inserts a value before the first one of equal
+ * or higher priority, so values of equal priority come out in reverse insertion order.
+ */
+public final class IndexWriter {
+    static final int MAGIC = 0xB007F457;
+    static final int VERSION = 0x00020001;
+    static final int NODE_PREFIX = 0x80000000;
+    static final int NODE_VALUES = 0x40000000;
+    static final int NODE_CHILDS = 0x20000000;
+
+    private record Value(int priority, byte[] value) {}
+
+    // Keys as ISO-8859-1 strings compare like unsigned bytes, i.e. like strcmp on the 7-bit ASCII kmod allows.
+    private final TreeMap<String, List<Value>> keys = new TreeMap<>();
+
+    /** Adds {@code value} under {@code key}; a repeated (key, value) pair is kept twice, as kmod does. */
+    public void add(String key, String value, int priority) {
+        checkAscii(key);
+        checkAscii(value);
+        keys.computeIfAbsent(key, k -> new ArrayList<>(1))
+                .add(new Value(priority, value.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    public boolean isEmpty() {
+        return keys.isEmpty();
+    }
+
+    private static void checkAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 128) {
+                throw new ModkitException("module index: bad character 0x" + Integer.toHexString(s.charAt(i))
+                        + " in '" + s + "': only 7-bit ASCII is supported");
+            }
+        }
+    }
+
+    public byte[] toBytes() {
+        List<byte[]> sorted = new ArrayList<>(keys.size());
+        List<List<Value>> values = new ArrayList<>(keys.size());
+        for (Map.Entry<String, List<Value>> e : keys.entrySet()) {
+            sorted.add(e.getKey().getBytes(StandardCharsets.ISO_8859_1));
+            values.add(e.getValue());
+        }
+        Out out = new Out();
+        out.int32(MAGIC);
+        out.int32(VERSION);
+        out.int32(0);
+        // An empty root has no prefix, children or values: kmod writes no bytes for it, only its offset.
+        int root = sorted.isEmpty() ? out.size() : writeNode(out, sorted, values, 0, sorted.size(), 0, true);
+        byte[] bytes = out.toByteArray();
+        putInt(bytes, 8, root);
+        return bytes;
+    }
+
+    /**
+     * Writes the node for keys[lo, hi), which all agree on their first {@code depth} bytes, and returns its offset
+     * with flags.
+     */
+    private int writeNode(Out out, List<byte[]> k, List<List<Value>> v, int lo, int hi, int depth, boolean root) {
+        int end = depth;
+        if (!root) {
+            byte[] first = k.get(lo);
+            byte[] last = k.get(hi - 1); // sorted: the common prefix of all is that of the first and the last
+            while (end < first.length && end < last.length && first[end] == last[end]) {
+                end++;
+            }
+        }
+        int at = lo;
+        List<Value> here = null;
+        if (k.get(lo).length == end) {
+            here = v.get(lo);
+            at++;
+        }
+        int firstChar = -1;
+        int lastChar = -1;
+        List<int[]> children = new ArrayList<>();
+        while (at < hi) {
+            int ch = k.get(at)[end] & 0xff;
+            int stop = at + 1;
+            while (stop < hi && (k.get(stop)[end] & 0xff) == ch) {
+                stop++;
+            }
+            children.add(new int[] {ch, writeNode(out, k, v, at, stop, end + 1, false)});
+            if (firstChar < 0) {
+                firstChar = ch;
+            }
+            lastChar = ch;
+            at = stop;
+        }
+        int offset = out.size();
+        if (end > depth) {
+            out.write(k.get(lo), depth, end - depth);
+            out.write(0);
+            offset |= NODE_PREFIX;
+        }
+        if (!children.isEmpty()) {
+            out.write(firstChar);
+            out.write(lastChar);
+            int[] table = new int[lastChar - firstChar + 1];
+            for (int[] c : children) {
+                table[c[0] - firstChar] = c[1];
+            }
+            for (int t : table) {
+                out.int32(t);
+            }
+            offset |= NODE_CHILDS;
+        }
+        if (here != null) {
+            List<Value> ordered = new ArrayList<>(here);
+            Collections.reverse(ordered);
+            ordered.sort((a, b) -> Integer.compareUnsigned(a.priority, b.priority));
+            out.int32(ordered.size());
+            for (Value val : ordered) {
+                out.int32(val.priority);
+                out.write(val.value, 0, val.value.length);
+                out.write(0);
+            }
+            offset |= NODE_VALUES;
+        }
+        return offset;
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    private static final class Out extends ByteArrayOutputStream {
+        Out() {
+            super(1 << 16);
+        }
+
+        void int32(int v) {
+            write(v >>> 24);
+            write(v >>> 16);
+            write(v >>> 8);
+            write(v);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package modkit.depmod;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import modkit.elf.ModkitException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** The .bin trie writer and reader on small cases, and the fnmatch used for alias patterns. */
+class DepmodIndexTest {
+    @Test
+    void writtenKeysReadBackWithValuesInPriorityOrder() {
+        IndexWriter w = new IndexWriter();
+        w.add("once", "b", 2);
+        w.add("on", "x", 0);
+        w.add("once", "a", 1);
+        w.add("one", "y", 5);
+        w.add("ask", "z", 3);
+        w.add("ate", "q", 3);
+        w.add("once", "c", 1); // same priority as "a": kmod puts the later one first
+        IndexFile f = IndexFile.of("test", w.toBytes());
+        assertEquals(List.of("c", "a", "b"), f.lookup("once").stream().map(IndexFile.Value::value).toList());
+        assertEquals("x", f.search("on"));
+        assertEquals(List.of(), f.lookup("o"));
+        assertEquals(List.of(), f.lookup("onces"));
+        assertEquals(List.of("ask", "ate", "on", "once", "one"), f.entries().stream().map(IndexFile.Entry::key).toList());
+    }
+
+    @Test
+    void emptyIndexIsTwelveBytes() {
+        byte[] b = new IndexWriter().toBytes();
+        assertEquals(12, b.length);
+        assertEquals(List.of(), IndexFile.of("empty", b).entries());
+    }
+
+    @Test
+    void damagedIndexIsOneError() {
+        IndexWriter w = new IndexWriter();
+        w.add("key", "value", 0);
+        byte[] b = w.toBytes();
+        b[11] = (byte) 0xff; // root offset past the end
+        ModkitException e = assertThrows(ModkitException.class, () -> IndexFile.of("x.bin", b).entries());
+        assertEquals("x.bin: node offset 0xff is outside the file (0x23 bytes)", e.getMessage());
+        assertThrows(ModkitException.class, () -> IndexFile.of("y.bin", new byte[] {1, 2, 3}));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "pci:v00008086d*sv*sd*bc*sc*i*, pci:v00008086d00001C20sv0sd0bc04sc03i00, true",
+        "pci:v00008086d*sv*sd*bc*sc*i*, pci:v00008087d00001C20sv0sd0bc04sc03i00, false",
+        "acpi*:SYN_0[0-9A-F]:*, acpi:SYN_0B:x, true",
+        "acpi*:SYN_0[0-9A-F]:*, acpi:SYN_0G:x, false",
+        "char_major_4_*, char_major_4_64, true",
+        "a?c, abc, true",
+        "a?c, ac, false",
+        "[!a]x, bx, true",
+        "[!a]x, ax, false",
+        "[]]x, ]x, true",
+        "a\\*, a*, true",
+        "a\\*, ab, false",
+    })
+    void fnmatch(String pattern, String name, boolean expected) {
+        assertEquals(expected, Fnmatch.matches(pattern, name));
+    }
+}

@@ -1,0 +1,91 @@
+package modkit.depmod;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import modkit.depmod.cli.DepmodCommand;
+import picocli.CommandLine;
+
+/** Test trees: the corpus presented as {@code BASE/lib/modules/VERSION}, copies, and running our depmod. */
+public final class Trees {
+    public static final String CORPUS_VERSION = "6.1.0-56-amd64";
+
+    private Trees() {}
+
+    public static Path corpus() {
+        String prop = System.getProperty("modkit.corpus");
+        String env = System.getenv("MODKIT_CORPUS");
+        Path base = Path.of(prop != null ? prop : env != null ? env : "../shared/corpus");
+        Path c = base.resolve("amd64-6.1");
+        assumeTrue(Files.isDirectory(c.resolve("kernel")), "module corpus not found at " + c);
+        return c;
+    }
+
+    /** A root holding {@code lib/modules/VERSION} whose kernel/ and modules.* are links into the corpus. */
+    public static Path corpusRoot(Path tmp) throws IOException {
+        Path c = corpus();
+        Path dir = tmp.resolve("lib/modules/" + CORPUS_VERSION);
+        Files.createDirectories(dir);
+        for (String f : List.of("kernel", "modules.order", "modules.builtin", "modules.builtin.modinfo")) {
+            Files.createSymbolicLink(dir.resolve(f), c.resolve(f).toAbsolutePath());
+        }
+        return tmp;
+    }
+
+    public static void copy(Path from, Path to) {
+        try {
+            Files.walkFileTree(from, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+                    Files.createDirectories(to.resolve(from.relativize(d).toString()));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                    Files.copy(f, to.resolve(from.relativize(f).toString()));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Our depmod through its command, in this process: exit code, stdout bytes, stderr text. */
+    public static Kmod.Run depmod(String... args) {
+        return run(new DepmodCommand(), args);
+    }
+
+    /** Our modinfo through its command, in this process. */
+    public static Kmod.Run modinfo(String... args) {
+        return run(new modkit.modinfo.cli.ModinfoCommand(), args);
+    }
+
+    public static Kmod.Run run(Object command, String... args) {
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(out, true));
+            CommandLine cl = new CommandLine(command);
+            cl.setErr(new PrintWriter(err, true));
+            exit = cl.execute(args);
+        } finally {
+            System.setOut(saved);
+        }
+        return new Kmod.Run(exit, out.toByteArray(), err.toString());
+    }
+}
