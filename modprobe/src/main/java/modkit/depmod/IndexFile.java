@@ -1,5 +1,6 @@
 package modkit.depmod;
 
+import modkit.modprobe.Fnmatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

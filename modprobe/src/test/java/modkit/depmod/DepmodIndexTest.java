@@ -1,5 +1,6 @@
 package modkit.depmod;
 
+import modkit.modprobe.Fnmatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
