@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * Writes the values commands print with {@code --json}: maps (keys in insertion order), lists, strings, numbers,
- * booleans and null, two-space indented, one trailing newline.
+ * booleans and null (anything else as its string), two-space indented, one trailing newline.
  */
 public final class Json {
     private Json() {}
@@ -43,13 +43,21 @@ public final class Json {
                     b.append("[]");
                     return;
                 }
-                b.append("[\n");
+                // Lists of plain values stay on one line; lists of objects get one element per line.
+                boolean flat = l.stream().allMatch(x -> x instanceof String || x instanceof Number);
+                b.append(flat ? "[" : "[\n");
                 for (int i = 0; i < l.size(); i++) {
-                    b.append(indent).append("  ");
+                    if (!flat) {
+                        b.append(indent).append("  ");
+                    }
                     write(b, l.get(i), indent + "  ");
-                    b.append(i + 1 < l.size() ? ",\n" : "\n");
+                    if (i + 1 < l.size()) {
+                        b.append(flat ? ", " : ",\n");
+                    } else if (!flat) {
+                        b.append('\n').append(indent);
+                    }
                 }
-                b.append(indent).append(']');
+                b.append(']');
             }
             default -> quote(b, v.toString());
         }

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -310,14 +309,12 @@ public final class SimulatedKernel implements KernelBackend {
 
     /** The kernel's exports that loaded modules provide, with their owners, for views like ksyms. */
     public List<KernelSymbol> moduleExports() {
-        List<KernelSymbol> out = new ArrayList<>();
-        out.addAll(db.query("SELECT e.name, e.address, e.crc, e.gpl, e.namespace, e.module FROM exports e"
+        return db.query("SELECT e.name, e.address, e.crc, e.gpl, e.namespace, e.module FROM exports e"
                 + " JOIN modules m ON m.name = e.module WHERE m.state <> 'UNFORMED' ORDER BY e.name", r -> {
                     long crc = r.getLong(3);
                     return new KernelSymbol(r.getString(1), r.getLong(2), r.wasNull() ? null : crc, r.getInt(4) != 0,
                             r.getString(5), r.getString(6));
-                }));
-        return out;
+                });
     }
 
     /** Sleeps one poll interval; false if the deadline has passed. */

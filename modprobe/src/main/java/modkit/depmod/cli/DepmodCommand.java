@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import modkit.depmod.Depmod;
 import modkit.depmod.DepmodOutput;
-import modkit.depmod.Json;
+import modkit.command.Json;
 import modkit.depmod.KmodLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import modkit.depmod.Json;
+import modkit.command.Json;
 import modkit.depmod.KmodLog;
 import modkit.depmod.RootPaths;
 import modkit.elf.ModInfo;
