@@ -25,7 +25,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path kernel;
 
     @Option(names = "--rounds", description = "Passes over the tree; the last is reported (earlier ones warm up the JIT)")
-    int rounds = 3;
+    int rounds = 5;
 
     @Override
     public Integer call() {

@@ -216,9 +216,7 @@ public final class ObjectFile {
     /** Decodes one REL/RELA section after checking its links and every entry's symbol and offset. */
     public RelocTable relocations(Section relSection) {
         ElfChecks.checkRelocationSection(file, this, relSection);
-        RelocTable table = new RelocTable(relSection, sections[relSection.info()], buf, is64);
-        ElfChecks.checkRelocationEntries(file, this, table);
-        return table;
+        return new RelocTable(file, relSection, sections[relSection.info()], buf, is64, symbols.count());
     }
 
     public ModInfo modinfo() {
@@ -278,14 +276,23 @@ public final class ObjectFile {
      * whose fields are all filled by relocations in a {@code .ko}.
      */
     public List<ModuleExport> exports() {
-        Map<String, Integer> defined = new HashMap<>();
+        // Names are compared on the raw bytes: most modules export nothing, and decoding every local symbol's
+        // name to find that out was a visible part of linking a whole tree.
         Map<String, Integer> special = new HashMap<>();
+        boolean anyExport = false;
         for (int i = 1; i < symbols.count(); i++) {
-            String n = symbols.name(i);
-            if (n.startsWith("__ksymtab_") || n.startsWith("__kstrtabns_") || n.startsWith("__crc_")) {
-                special.put(n, i);
-            } else if (!symbols.isUndefined(i) && symbols.binding(i) != SymbolTable.STB_LOCAL) {
-                defined.putIfAbsent(n, i);
+            if (isExportLabel(i)) {
+                special.put(symbols.name(i), i);
+                anyExport |= symbols.nameStartsWith(i, "__ksymtab_");
+            }
+        }
+        if (!anyExport) {
+            return List.of();
+        }
+        Map<String, Integer> defined = new HashMap<>();
+        for (int i = 1; i < symbols.count(); i++) {
+            if (!symbols.isUndefined(i) && symbols.binding(i) != SymbolTable.STB_LOCAL && !isExportLabel(i)) {
+                defined.putIfAbsent(symbols.name(i), i);
             }
         }
         List<ModuleExport> out = new ArrayList<>();
@@ -314,6 +321,11 @@ public final class ObjectFile {
         }
         out.sort((a, b) -> a.name().compareTo(b.name()));
         return out;
+    }
+
+    private boolean isExportLabel(int sym) {
+        return symbols.nameStartsWith(sym, "__ksymtab_") || symbols.nameStartsWith(sym, "__kstrtabns_")
+                || symbols.nameStartsWith(sym, "__crc_");
     }
 
     private String stringAt(int sym) {

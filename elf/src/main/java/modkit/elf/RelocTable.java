@@ -3,44 +3,44 @@ package modkit.elf;
 import java.nio.ByteBuffer;
 
 /**
- * The entries of one {@code SHT_REL} or {@code SHT_RELA} section as parallel arrays ({@code r_offset}, the
- * symbol and type halves of {@code r_info}, and {@code r_addend}). For REL the addend lives in the patched
- * field and is read by the architecture, so {@link #addend} is 0 here.
+ * The entries of one {@code SHT_REL} or {@code SHT_RELA} section, read in place from the object's bytes:
+ * {@code r_offset}, the symbol and type halves of {@code r_info}, and {@code r_addend}. A module tree holds
+ * millions of entries, so there is neither an object nor a decoded copy per entry. For REL the addend lives in
+ * the patched field and is read by the architecture, so {@link #addend} is 0 here.
  */
 public final class RelocTable {
     private final Section section;
     private final Section target;
     private final boolean rela;
-    private final long[] offset;
-    private final int[] symbol;
-    private final int[] type;
-    private final long[] addend;
+    private final boolean is64;
+    private final ByteBuffer buf;
+    private final int base;
+    private final int entSize;
+    private final int count;
 
-    RelocTable(Section section, Section target, ByteBuffer buf, boolean is64) {
+    /**
+     * Checks every entry names a symbol below {@code symbolCount} and patches a byte inside {@code target}, so
+     * callers can index with what the accessors return.
+     */
+    RelocTable(String file, Section section, Section target, ByteBuffer buf, boolean is64, int symbolCount) {
         this.section = section;
         this.target = target;
         this.rela = section.type() == Section.SHT_RELA;
-        int entSize = (is64 ? 8 : 4) * (rela ? 3 : 2);
-        int count = (int) (section.size() / entSize);
-        offset = new long[count];
-        symbol = new int[count];
-        type = new int[count];
-        addend = new long[count];
-        int base = (int) section.offset();
+        this.is64 = is64;
+        this.buf = buf;
+        this.base = (int) section.offset();
+        this.entSize = (is64 ? 8 : 4) * (rela ? 3 : 2);
+        this.count = (int) (section.size() / entSize);
         for (int i = 0; i < count; i++) {
-            int at = base + i * entSize;
-            if (is64) {
-                offset[i] = buf.getLong(at);
-                long info = buf.getLong(at + 8);
-                symbol[i] = (int) (info >>> 32);
-                type[i] = (int) info;
-                addend[i] = rela ? buf.getLong(at + 16) : 0;
-            } else {
-                offset[i] = Integer.toUnsignedLong(buf.getInt(at));
-                int info = buf.getInt(at + 4);
-                symbol[i] = info >>> 8;
-                type[i] = info & 0xff;
-                addend[i] = rela ? buf.getInt(at + 8) : 0;
+            int sym = symbol(i);
+            long off = offset(i);
+            if (sym >= symbolCount || sym < 0) {
+                throw new ElfFormatException(file + ":" + target.at(off), "relocation in " + section.name()
+                        + " names symbol " + Integer.toUnsignedString(sym) + " but the symbol table has " + symbolCount);
+            }
+            if (off < 0 || off >= target.size()) {
+                throw new ElfFormatException(file + ":" + target.at(off), "relocation in " + section.name()
+                        + " is outside its section (size 0x" + Long.toHexString(target.size()) + ")");
             }
         }
     }
@@ -60,22 +60,29 @@ public final class RelocTable {
     }
 
     public int count() {
-        return offset.length;
+        return count;
     }
 
     public long offset(int i) {
-        return offset[i];
+        int at = base + i * entSize;
+        return is64 ? buf.getLong(at) : Integer.toUnsignedLong(buf.getInt(at));
     }
 
     public int symbol(int i) {
-        return symbol[i];
+        int at = base + i * entSize;
+        return is64 ? (int) (buf.getLong(at + 8) >>> 32) : buf.getInt(at + 4) >>> 8;
     }
 
     public int type(int i) {
-        return type[i];
+        int at = base + i * entSize;
+        return is64 ? (int) buf.getLong(at + 8) : buf.getInt(at + 4) & 0xff;
     }
 
     public long addend(int i) {
-        return addend[i];
+        if (!rela) {
+            return 0;
+        }
+        int at = base + i * entSize;
+        return is64 ? buf.getLong(at + 16) : buf.getInt(at + 8);
     }
 }

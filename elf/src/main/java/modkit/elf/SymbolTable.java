@@ -84,6 +84,48 @@ public final class SymbolTable {
         return n;
     }
 
+    /** True if the symbol has a non-empty name; reads one byte, decodes nothing. */
+    public boolean hasName(int i) {
+        int offset = nameOffset[i];
+        return offset >= 0 && offset < strtabSize && strtab.get(strtabStart + offset) != 0;
+    }
+
+    /** Bytes in the symbol's name (without the NUL), without decoding it into a String. */
+    public int nameLength(int i) {
+        if (names[i] != null) {
+            return names[i].length(); // ISO-8859-1: one char per byte
+        }
+        int offset = nameOffset[i];
+        if (offset < 0 || offset >= strtabSize) {
+            return name(i).length();
+        }
+        int start = strtabStart + offset;
+        int end = start;
+        int limit = strtabStart + strtabSize;
+        while (end < limit && strtab.get(end) != 0) {
+            end++;
+        }
+        return end - start;
+    }
+
+    /** True if the symbol's name starts with {@code prefix} (ASCII), compared on the raw bytes. */
+    public boolean nameStartsWith(int i, String prefix) {
+        if (names[i] != null) {
+            return names[i].startsWith(prefix);
+        }
+        int offset = nameOffset[i];
+        if (offset < 0 || offset >= strtabSize || strtabSize - offset < prefix.length()) {
+            return name(i).startsWith(prefix);
+        }
+        int start = strtabStart + offset;
+        for (int k = 0; k < prefix.length(); k++) {
+            if (strtab.get(start + k) != (byte) prefix.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private String readName(int offset) {
         if (offset < 0 || offset >= strtabSize) {
             return "<bad name offset 0x" + Integer.toHexString(offset) + ">";
@@ -127,10 +169,13 @@ public final class SymbolTable {
         return binding(i) == STB_WEAK;
     }
 
-    /** Index of the first symbol with this name, or -1. Linear: used for a handful of well-known names. */
+    /**
+     * Index of the first symbol with this name, or -1. Linear, on the raw bytes (no name is decoded): used for a
+     * handful of well-known names.
+     */
     public int find(String wanted) {
         for (int i = 1; i < count(); i++) {
-            if (name(i).equals(wanted)) {
+            if (nameStartsWith(i, wanted) && nameLength(i) == wanted.length()) {
                 return i;
             }
         }

@@ -33,10 +33,25 @@ public final class Insmod {
      * if that init fails, the retry reports the symbol as unknown.
      */
     public static Outcome run(ObjectFile obj, KernelBackend kernel, LinkOptions opts, boolean dryRun, Consumer<String> warn) {
+        return run(Linker.prepare(obj, kernel.profile(), opts), kernel, dryRun, warn);
+    }
+
+    /** Like {@link #load(ObjectFile, KernelBackend, LinkOptions, boolean)} for a module prepared ahead. */
+    public static LinkResult load(PreparedModule prepared, KernelBackend kernel, boolean dryRun) {
+        return run(prepared, kernel, dryRun, w -> System.err.println("modkit: kernel: " + w)).link();
+    }
+
+    /** {@link #run(ObjectFile, KernelBackend, LinkOptions, boolean, Consumer)} for a module prepared ahead. */
+    public static Outcome run(PreparedModule prepared, KernelBackend kernel, boolean dryRun, Consumer<String> warn) {
+        ObjectFile obj = prepared.original();
+        LinkOptions opts = prepared.opts();
         long deadline = System.currentTimeMillis() + EXPORTER_WAIT_MILLIS;
+        PreparedModule next = prepared;
         while (true) {
             try (LoadTransaction tx = kernel.beginLoad(obj.moduleName())) {
-                LinkResult r = Linker.link(obj, kernel.profile(), tx, opts);
+                PreparedModule attempt = next != null ? next : Linker.prepare(obj, kernel.profile(), opts);
+                next = null;
+                LinkResult r = Linker.link(attempt, tx);
                 r = ModuleParams.apply(r, kernel.profile(), tx, opts.params(), warn);
                 long freed = dryRun ? 0 : tx.commit(r.image());
                 return new Outcome(r, freed);

@@ -41,9 +41,11 @@ public final class Layout {
     private final Map<String, Long> sizes = new LinkedHashMap<>();
     private final List<Placement> placements = new ArrayList<>();
     private final long[] flags;
+    private final String[] regionOf;
 
     private Layout(int sectionCount) {
         flags = new long[sectionCount];
+        regionOf = new String[sectionCount];
     }
 
     public Map<String, Long> regionSizes() {
@@ -123,6 +125,7 @@ public final class Layout {
         long offset = align(size, Math.max(1, s.addralign()));
         sizes.put(region, offset + s.size());
         placements.add(new Placement(s, region, offset));
+        regionOf[s.index()] = region;
     }
 
     /**
@@ -143,7 +146,7 @@ public final class Layout {
         long strtabSize = 0;
         for (int i = 0; i < st.count(); i++) {
             if (i == 0 || isCoreSymbol(obj, st, i, placed, all)) {
-                strtabSize += st.name(i).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1).length + 1;
+                strtabSize += st.nameLength(i) + 1;
                 ndst++;
             }
         }
@@ -160,7 +163,7 @@ public final class Layout {
 
     private boolean isCoreSymbol(ObjectFile obj, SymbolTable st, int i, boolean[] placed, boolean all) {
         int shndx = st.shndx(i);
-        if (shndx == SymbolTable.SHN_UNDEF || shndx >= obj.sectionCount() || st.name(i).isEmpty()) {
+        if (shndx == SymbolTable.SHN_UNDEF || shndx >= obj.sectionCount() || !st.hasName(i)) {
             return false;
         }
         Section sec = obj.section(shndx);
@@ -172,12 +175,8 @@ public final class Layout {
             return false;
         }
         // An init section's symbols go away with init memory.
-        for (Placement p : placements) {
-            if (p.section().index() == shndx) {
-                return !p.region().startsWith("init");
-            }
-        }
-        return false;
+        String region = regionOf[shndx];
+        return region != null && !region.startsWith("init");
     }
 
     /** module_init_layout_section: ".init*", and ".exit*" too when modules cannot be unloaded. */

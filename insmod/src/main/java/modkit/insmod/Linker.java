@@ -14,7 +14,6 @@ import modkit.elf.ModuleExport;
 import modkit.elf.ObjectFile;
 import modkit.elf.Section;
 import modkit.elf.SymbolTable;
-import modkit.elf.VersionEntry;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.KernelSymbol;
 import modkit.kernel.LoadTransaction;
@@ -28,10 +27,20 @@ public final class Linker {
     private Linker() {}
 
     public static LinkResult link(ObjectFile obj, KernelProfile profile, LoadTransaction tx, LinkOptions opts) {
+        return link(prepare(obj, profile, opts), tx);
+    }
+
+    /**
+     * Everything of a link that does not depend on what is loaded: the checks, the layout and the scan of the
+     * relocations. It touches no kernel state, so several modules can be prepared at once.
+     */
+    public static PreparedModule prepare(ObjectFile obj, KernelProfile profile, LinkOptions opts) {
+        ObjectFile original = obj;
         Arch arch = ModuleChecks.arch(obj, profile);
         Taints taints = new Taints();
         ModuleChecks.signature(obj, profile, taints);
-        List<VersionEntry> versions = obj.hasVersions() && !opts.forceModversion() ? obj.versions() : null;
+        Map<String, Long> versions = obj.hasVersions() && !opts.forceModversion()
+                ? ModuleChecks.versionsByName(obj.versions()) : null;
         KernelSymbol layoutSym = profile.symbols().get("module_layout");
         if (layoutSym != null) {
             String problem = ModuleChecks.crc(obj, profile, versions, layoutSym, taints);
@@ -48,9 +57,25 @@ public final class Linker {
         if (tables != ArchSections.NONE) {
             obj = obj.withSections(tables.adjust(obj)); // module_frob_arch_sections
         }
-
         Layout layout = Layout.compute(obj, profile, arch.smallDataFlag());
         References refs = References.scan(obj, arch, layout);
+        return new PreparedModule(original, obj, profile, opts, arch, taints, versions, tables, layout, refs);
+    }
+
+    /**
+     * Links a prepared module into the kernel behind {@code tx}: allocate → resolve → relocate. A prepared module
+     * links once; a retry (an exporter was still in its init) prepares again, as its arch tables are bound here.
+     */
+    public static LinkResult link(PreparedModule prepared, LoadTransaction tx) {
+        ObjectFile obj = prepared.obj();
+        KernelProfile profile = prepared.profile();
+        LinkOptions opts = prepared.opts();
+        Arch arch = prepared.arch();
+        Taints taints = prepared.taints().copy();
+        Map<String, Long> versions = prepared.versions();
+        ArchSections tables = prepared.tables();
+        Layout layout = prepared.layout();
+        References refs = prepared.refs();
 
         Map<String, ModuleImage.Region> regions = new LinkedHashMap<>();
         for (Map.Entry<String, Long> e : layout.regionSizes().entrySet()) {
@@ -93,11 +118,15 @@ public final class Linker {
 
         Map<String, ByteBuffer> buffers = new HashMap<>();
         regions.forEach((k, r) -> buffers.put(k, ByteBuffer.wrap(r.bytes()).order(arch.order())));
+        ByteBuffer[] sectionBuffer = new ByteBuffer[obj.sectionCount()];
+        for (int i = 0; i < sectionBuffer.length; i++) {
+            sectionBuffer[i] = sectionRegion[i] == null ? null : buffers.get(sectionRegion[i]);
+        }
         tables.bind(placedModule(obj, arch, profile, tx, regions, sectionAddress, sectionOffset, sectionRegion));
         Relocator.apply(obj, arch, refs, resolver.values, new Relocator.Target() {
             @Override
             public ByteBuffer buffer(int i) {
-                return buffers.get(sectionRegion[i]);
+                return sectionBuffer[i];
             }
 
             @Override

@@ -1,6 +1,8 @@
 package modkit.insmod;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import modkit.arch.Arch;
 import modkit.arch.Arches;
@@ -89,7 +91,7 @@ final class ModuleChecks {
     }
 
     /** check_version for one symbol: null if accepted, else the reason it is rejected. */
-    static String crc(ObjectFile obj, KernelProfile profile, List<VersionEntry> versions, KernelSymbol sym,
+    static String crc(ObjectFile obj, KernelProfile profile, Map<String, Long> versions, KernelSymbol sym,
             Taints taints) {
         if (sym.crc() == null || !profile.modversions()) {
             return null;
@@ -98,20 +100,28 @@ final class ModuleChecks {
             forceLoad(obj, profile, "no versions for exported symbols (" + sym.name() + ")", taints);
             return null;
         }
-        for (VersionEntry v : versions) {
-            if (v.name().equals(sym.name())) {
-                if (v.crc() == sym.crc()) {
-                    return null;
-                }
-                return sym.name() + " (module 0x" + Long.toHexString(v.crc()) + ", " + sym.from().replace("module:", "")
-                        + " 0x" + Long.toHexString(sym.crc()) + ")";
+        Long crc = versions.get(sym.name());
+        if (crc != null) {
+            if (crc.longValue() == sym.crc()) {
+                return null;
             }
+            return sym.name() + " (module 0x" + Long.toHexString(crc) + ", " + sym.from().replace("module:", "")
+                    + " 0x" + Long.toHexString(sym.crc()) + ")";
         }
         if (profile.rejectsMissingCrc()) {
             return sym.name() + " (no symbol version in __versions)";
         }
         System.err.println("insmod: warning: " + obj.file() + ": no symbol version for " + sym.name());
         return null;
+    }
+
+    /** The module's {@code __versions} by name; like check_version's linear search, the first entry wins. */
+    static Map<String, Long> versionsByName(List<VersionEntry> entries) {
+        Map<String, Long> out = new HashMap<>(entries.size() * 2);
+        for (VersionEntry v : entries) {
+            out.putIfAbsent(v.name(), v.crc());
+        }
+        return out;
     }
 
     static boolean proprietary(ObjectFile obj) {

@@ -3,13 +3,13 @@ package modkit.insmod;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import modkit.arch.Arch;
 import modkit.elf.ModkitException;
 import modkit.elf.ObjectFile;
 import modkit.elf.Section;
 import modkit.elf.SymbolTable;
-import modkit.elf.VersionEntry;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.KernelSymbol;
 import modkit.kernel.LoadTransaction;
@@ -25,7 +25,7 @@ final class SymbolResolver {
     private final Arch arch;
     private final LoadTransaction tx;
     private final boolean proprietary;
-    private final List<VersionEntry> versions;
+    private final Map<String, Long> versions;
     private final Taints taints;
     private final References refs;
 
@@ -33,7 +33,7 @@ final class SymbolResolver {
     final List<ResolvedSymbol> resolved = new ArrayList<>();
     final Set<String> uses = new LinkedHashSet<>();
 
-    SymbolResolver(ObjectFile obj, KernelProfile profile, Arch arch, LoadTransaction tx, List<VersionEntry> versions,
+    SymbolResolver(ObjectFile obj, KernelProfile profile, Arch arch, LoadTransaction tx, Map<String, Long> versions,
             Taints taints, References refs) {
         this.obj = obj;
         this.profile = profile;

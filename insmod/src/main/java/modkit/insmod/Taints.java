@@ -10,6 +10,17 @@ final class Taints {
 
     private final BitSet bits = new BitSet();
 
+    Taints() {}
+
+    private Taints(Taints from) {
+        bits.or(from.bits);
+    }
+
+    /** A copy to add to: each link attempt of a prepared module starts from the taints its checks gave. */
+    Taints copy() {
+        return new Taints(this);
+    }
+
     void add(int bit) {
         bits.set(bit);
     }

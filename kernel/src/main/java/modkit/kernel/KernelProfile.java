@@ -1,5 +1,7 @@
 package modkit.kernel;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,7 +29,8 @@ public record KernelProfile(
         SymbolMap symbols) {
 
     public KernelProfile {
-        config = new TreeMap<>(config);
+        // Sorted, so a written profile is stable; hashed, because the linker asks for options per section.
+        config = Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(config)));
     }
 
     public boolean enabled(String option) {
@@ -75,12 +78,20 @@ public record KernelProfile(
 
     /** {@code major * 100 + minor} of the release, e.g. 601 for 6.1.x; 0 if the release does not parse. */
     public int version() {
-        String[] parts = release.split("[.-]");
-        try {
-            return Integer.parseInt(parts[0]) * 100 + Integer.parseInt(parts[1]);
-        } catch (RuntimeException e) {
+        int major = 0;
+        int i = 0;
+        for (; i < release.length() && Character.isDigit(release.charAt(i)); i++) {
+            major = major * 10 + release.charAt(i) - '0';
+        }
+        if (i == 0 || i == release.length() || release.charAt(i) != '.') {
             return 0;
         }
+        int minor = 0;
+        int start = ++i;
+        for (; i < release.length() && Character.isDigit(release.charAt(i)); i++) {
+            minor = minor * 10 + release.charAt(i) - '0';
+        }
+        return i == start ? 0 : major * 100 + minor;
     }
 
     /**

@@ -98,10 +98,9 @@ public final class X86_64Arch implements Arch {
     @Override
     public void store(ByteBuffer b, int at, int type, long v) throws FieldOverflow {
         int size = fieldSize(type);
-        for (int i = 0; i < size; i++) {
-            if (b.get(at + i) != 0) {
-                throw new FieldOverflow("existing value is nonzero (relocation applied twice, or not an assembler-made RELA field)");
-            }
+        long existing = size == 8 ? b.getLong(at) : size == 4 ? b.getInt(at) : 0;
+        if (existing != 0) {
+            throw new FieldOverflow("existing value is nonzero (relocation applied twice, or not an assembler-made RELA field)");
         }
         switch (type) {
             case R_X86_64_NONE -> {}
