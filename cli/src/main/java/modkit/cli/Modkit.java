@@ -1,6 +1,9 @@
 package modkit.cli;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import modkit.command.CommandRunner;
 import modkit.depmod.cli.DepmodCommand;
 import modkit.modinfo.cli.ModinfoCommand;
@@ -17,11 +20,28 @@ import picocli.CommandLine.Command;
  * after the tool (bin/insmod passes its own name as the first argument).
  */
 @Command(name = "modkit", mixinStandardHelpOptions = true, version = "modkit 0.1",
-        description = "A userspace kernel-module linker and toolchain.",
-        subcommands = {InsmodCommand.class, RmmodCommand.class, LsmodCommand.class, ModprobeCommand.class,
-            DepmodCommand.class, ModinfoCommand.class, ProfileCommand.class, SimCommand.class, BenchCommand.class,
-            KsymsCommand.class})
+        description = "A userspace kernel-module linker and toolchain.")
 public final class Modkit implements Runnable {
+    /**
+     * The subcommands, built on demand: picocli reads a command's annotations when it is added, and doing that for
+     * all of them was a visible part of every command's start-up.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("insmod", InsmodCommand::new);
+        COMMANDS.put("rmmod", RmmodCommand::new);
+        COMMANDS.put("lsmod", LsmodCommand::new);
+        COMMANDS.put("modprobe", ModprobeCommand::new);
+        COMMANDS.put("depmod", DepmodCommand::new);
+        COMMANDS.put("modinfo", ModinfoCommand::new);
+        COMMANDS.put("profile", ProfileCommand::new);
+        COMMANDS.put("sim", SimCommand::new);
+        COMMANDS.put("bench", BenchCommand::new);
+        COMMANDS.put("ksyms", KsymsCommand::new);
+        COMMANDS.put("aot-training", AotTrainingCommand::new);
+    }
+
     @Override
     public void run() {
         new CommandLine(this).usage(System.err);
@@ -34,8 +54,14 @@ public final class Modkit implements Runnable {
     /** Runs one command line in this process and returns its exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Modkit());
-        String tool = args.length > 0 && cl.getSubcommands().containsKey(args[0]) ? args[0] : "modkit";
-        CommandRunner.configure(tool, cl);
+        boolean known = args.length > 0 && COMMANDS.containsKey(args[0]);
+        // The named command alone, or all of them for "modkit --help", a typo, or no command at all.
+        for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
+            if (!known || c.getKey().equals(args[0])) {
+                cl.addSubcommand(c.getKey(), c.getValue().get());
+            }
+        }
+        CommandRunner.configure(known ? args[0] : "modkit", cl);
         for (CommandLine sub : cl.getSubcommands().values()) {
             CommandRunner.configure(sub.getCommandName(), sub);
         }

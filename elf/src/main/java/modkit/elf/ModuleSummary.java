@@ -1,14 +1,18 @@
 package modkit.elf;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What depmod needs from a module, read the way kmod's {@code libkmod-elf.c} reads it, and nothing more: the
@@ -59,34 +63,86 @@ public final class ModuleSummary {
         return needs;
     }
 
-    /** Reads and summarizes a module file (plain, .gz, .xz or .zst, by magic). */
+    /**
+     * Reads and summarizes a module file (plain, .gz, .xz or .zst, by magic). Of a plain file only the headers and
+     * the sections the summary looks at are read, as kmod's mmap touches only those: code, relocations and BTF
+     * are most of a module's bytes and depmod needs none of them.
+     */
     public static ModuleSummary read(Path path) {
+        return read(path, null);
+    }
+
+    /**
+     * Like {@link #read(Path)}, keeping of {@code .modinfo} only the entries with these keys (all if null): depmod
+     * indexes aliases and softdeps, and the other entries were most of what it decoded.
+     */
+    public static ModuleSummary read(Path path, Set<String> modinfoKeys) {
         String file = path.toString();
-        byte[] raw;
-        try {
-            raw = Files.readAllBytes(path);
+        List<byte[]> keys = modinfoKeys == null ? null
+                : modinfoKeys.stream().map(k -> k.getBytes(StandardCharsets.ISO_8859_1)).toList();
+        try (FileChannel ch = FileChannel.open(path)) {
+            long size = ch.size();
+            byte[] head = new byte[(int) Math.min(size, 64)];
+            readFully(ch, head, 0, 0, head.length);
+            if (Compression.detect(head) != Compression.NONE || size > Integer.MAX_VALUE) {
+                byte[] raw = Files.readAllBytes(path);
+                byte[] plain = Compression.detect(raw).decompress(file, raw);
+                return new Reader(file, plain, plain.length, Reader.IN_MEMORY, keys).summarize();
+            }
+            byte[] data = scratch((int) size);
+            System.arraycopy(head, 0, data, 0, head.length);
+            return new Reader(file, data, (int) size, (off, len) -> readFully(ch, data, off, off, len), keys).summarize();
         } catch (NoSuchFileException e) {
             throw new ModkitException(file + ": no such file");
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new ModkitException(file + ": cannot read: " + e.getMessage());
         }
-        return parse(file, raw);
+    }
+
+    /**
+     * A buffer of at least {@code size} bytes for this thread, reused from file to file: a summary keeps no
+     * reference to the bytes it was read from, and a tree's worth of file-sized arrays was most of depmod's
+     * garbage. Bytes left by an earlier file are never read: the reader only looks at ranges it loaded.
+     */
+    private static byte[] scratch(int size) {
+        byte[] b = SCRATCH.get();
+        if (b.length < size) {
+            b = new byte[Math.max(size, b.length * 2)];
+            SCRATCH.set(b);
+        }
+        return b;
+    }
+
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1 << 20]);
+
+    private static void readFully(FileChannel ch, byte[] into, int at, long position, int length) {
+        ByteBuffer b = ByteBuffer.wrap(into, at, length);
+        try {
+            while (b.hasRemaining()) {
+                if (ch.read(b, position + b.position() - at) < 0) {
+                    throw new IOException("file shrank while being read");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static ModuleSummary parse(String file, byte[] raw) {
         byte[] data = Compression.detect(raw).decompress(file, raw);
-        return new Reader(file, data).summarize();
+        return new Reader(file, data, data.length, Reader.IN_MEMORY, null).summarize();
     }
 
     /** Like {@link #parse} for bytes already decompressed (a signature trailer may follow the ELF image). */
     public static ModuleSummary ofElf(String file, byte[] elf) {
-        return new Reader(file, elf).summarize();
+        return new Reader(file, elf, elf.length, Reader.IN_MEMORY, null).summarize();
     }
 
     /** One pass over one file's bytes; every offset is checked before use. */
     private static final class Reader {
         private final String file;
         private final byte[] data;
+        private final int length;
         private ByteBuffer buf;
         private boolean is64;
         private int shnum;
@@ -96,9 +152,38 @@ public final class ModuleSummary {
         private long[] secSize;
         private String[] secName;
 
-        Reader(String file, byte[] data) {
+        /** Fills {@code [offset, offset + length)} of the data array before the reader looks at it. */
+        interface Loader {
+            void load(int offset, int length);
+        }
+
+        static final Loader IN_MEMORY = (offset, length) -> {};
+
+        private final Loader loader;
+        private final List<byte[]> modinfoKeys; // null: every .modinfo entry
+        private boolean[] loaded;
+
+        /**
+         * @param data the file's bytes at their file offsets; only {@code [0, length)} is the file, and with a
+         *     {@code loader} only the parts it was asked for have been filled
+         */
+        Reader(String file, byte[] data, int length, Loader loader, List<byte[]> modinfoKeys) {
             this.file = file;
             this.data = data;
+            this.length = length;
+            this.loader = loader;
+            this.modinfoKeys = modinfoKeys;
+        }
+
+        /** Makes section {@code i}'s bytes readable (its bounds are checked by {@link #sections}). */
+        private void load(int i) {
+            if (!loaded[i]) {
+                loaded[i] = true;
+                long off = secOffset[i];
+                if (off >= 0 && off < length) { // a NOBITS header's offset is not checked: read what exists
+                    loader.load((int) off, (int) Math.min(secSize[i], length - off));
+                }
+            }
         }
 
         ModuleSummary summarize() {
@@ -111,6 +196,8 @@ public final class ModuleSummary {
                 // kmod: no symbols to export or import; the module still has its .modinfo.
                 return new ModuleSummary(info, kstrtabExports(), List.of());
             }
+            load(symtab);
+            load(strtab);
             List<Symbol> exports = crcExports(symtab, strtab);
             if (exports.isEmpty()) {
                 exports = kstrtabExports();
@@ -119,9 +206,9 @@ public final class ModuleSummary {
         }
 
         private void header() {
-            if (data.length < 16 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F') {
-                throw new ElfFormatException(file, data.length < 4
-                        ? "file is " + data.length + " bytes, too short for an ELF header (truncated?)"
+            if (length < 16 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F') {
+                throw new ElfFormatException(file, length < 4
+                        ? "file is " + length + " bytes, too short for an ELF header (truncated?)"
                         : "not an ELF file (bad magic in e_ident)");
             }
             int cls = data[4];
@@ -135,8 +222,8 @@ public final class ModuleSummary {
             is64 = cls == 2;
             buf = ByteBuffer.wrap(data).order(enc == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
             int headerSize = is64 ? 64 : 52;
-            if (data.length < headerSize) {
-                throw new ElfFormatException(file, "Invalid ELF header len " + data.length + " (file truncated?)");
+            if (length < headerSize) {
+                throw new ElfFormatException(file, "Invalid ELF header len " + length + " (file truncated?)");
             }
             shoff = is64 ? buf.getLong(0x28) : Integer.toUnsignedLong(buf.getInt(0x20));
             shentsize = Short.toUnsignedInt(buf.getShort(is64 ? 0x3a : 0x2e));
@@ -146,10 +233,10 @@ public final class ModuleSummary {
             if (shentsize != expected) {
                 throw new ElfFormatException(file, "Invalid ELF section header size e_shentsize " + shentsize + " != " + expected);
             }
-            if (shoff < 0 || shoff > data.length || (long) shnum * shentsize > data.length - shoff) {
+            if (shoff < 0 || shoff > length || (long) shnum * shentsize > length - shoff) {
                 throw new ElfFormatException(file, "section headers run past the end of the file: e_shoff 0x"
                         + Long.toHexString(shoff) + " + " + shnum + " * " + shentsize + " > file size 0x"
-                        + Integer.toHexString(data.length) + " (truncated?)");
+                        + Integer.toHexString(length) + " (truncated?)");
             }
             if (shstrndx >= shnum) {
                 throw new ElfFormatException(file, "e_shstrndx " + shstrndx + " >= e_shnum " + shnum);
@@ -160,9 +247,11 @@ public final class ModuleSummary {
         private int shstrndx;
 
         private void sections() {
+            loader.load((int) shoff, shnum * shentsize);
             secOffset = new long[shnum];
             secSize = new long[shnum];
             secName = new String[shnum];
+            loaded = new boolean[shnum];
             int[] nameOff = new int[shnum];
             for (int i = 0; i < shnum; i++) {
                 int at = (int) (shoff + (long) i * shentsize);
@@ -174,13 +263,14 @@ public final class ModuleSummary {
                     secSize[i] = type == 0 ? 0 : secSize[i];
                     continue;
                 }
-                if (secOffset[i] < 0 || secSize[i] < 0 || secOffset[i] > data.length
-                        || secSize[i] > data.length - secOffset[i]) {
+                if (secOffset[i] < 0 || secSize[i] < 0 || secOffset[i] > length
+                        || secSize[i] > length - secOffset[i]) {
                     throw new ElfFormatException(file, "section " + i + " runs past the end of the file: sh_offset 0x"
                             + Long.toHexString(secOffset[i]) + " + sh_size 0x" + Long.toHexString(secSize[i])
-                            + " > file size 0x" + Integer.toHexString(data.length) + " (truncated?)");
+                            + " > file size 0x" + Integer.toHexString(length) + " (truncated?)");
                 }
             }
+            load(shstrndx);
             long strOff = secOffset[shstrndx];
             long strSize = secSize[shstrndx];
             for (int i = 0; i < shnum; i++) {
@@ -219,12 +309,26 @@ public final class ModuleSummary {
             return new String(data, at, end - at, StandardCharsets.ISO_8859_1);
         }
 
+        /** True if the key in {@code data[from, to)} is one the caller asked for (all, without a filter). */
+        private boolean wanted(int from, int to) {
+            if (modinfoKeys == null) {
+                return true;
+            }
+            for (byte[] k : modinfoKeys) {
+                if (k.length == to - from && Arrays.equals(data, from, to, k, 0, k.length)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private List<ModInfo.Entry> modinfo() {
             int s = find(".modinfo");
             List<ModInfo.Entry> out = new ArrayList<>();
             if (s < 0) {
                 return out;
             }
+            load(s);
             int i = (int) secOffset[s];
             int end = (int) (secOffset[s] + secSize[s]);
             while (i < end) {
@@ -239,6 +343,10 @@ public final class ModuleSummary {
                         eq = stop;
                     }
                     stop++;
+                }
+                if (!wanted(i, eq < 0 ? stop : eq)) {
+                    i = stop + 1;
+                    continue;
                 }
                 if (eq < 0) {
                     out.add(new ModInfo.Entry(new String(data, i, stop - i, StandardCharsets.ISO_8859_1), ""));
@@ -258,6 +366,7 @@ public final class ModuleSummary {
             if (s < 0) {
                 return out;
             }
+            load(s);
             int i = (int) secOffset[s];
             int end = (int) (secOffset[s] + secSize[s]);
             while (i < end) {
@@ -338,29 +447,20 @@ public final class ModuleSummary {
             if (shndx >= shnum || secSize[shndx] < 4 || Long.compareUnsigned(value, secSize[shndx] - 4) > 0) {
                 return -1L;
             }
+            load(shndx);
             return Integer.toUnsignedLong(buf.getInt((int) (secOffset[shndx] + value)));
         }
 
         private List<Symbol> needs(int symtab, int strtab) {
             int versions = find("__versions");
             int verCount = 0;
-            int verSize = is64 ? 64 : 64;
+            int verSize = 64;
             int crcSize = is64 ? 8 : 4;
             if (versions >= 0 && secSize[versions] % verSize == 0) {
                 verCount = (int) (secSize[versions] / verSize);
+                load(versions);
             }
-            String[] verNames = new String[verCount];
-            long[] verCrcs = new long[verCount];
-            int vbase = verCount > 0 ? (int) secOffset[versions] : 0;
-            for (int v = 0; v < verCount; v++) {
-                int at = vbase + v * verSize;
-                verCrcs[v] = is64 ? buf.getLong(at) : Integer.toUnsignedLong(buf.getInt(at));
-                int end = at + crcSize;
-                while (end < at + verSize && data[end] != 0) {
-                    end++;
-                }
-                verNames[v] = new String(data, at + crcSize, end - at - crcSize, StandardCharsets.ISO_8859_1);
-            }
+            VersionTable table = new VersionTable(verCount, (int) (verCount > 0 ? secOffset[versions] : 0), crcSize);
             boolean[] visited = new boolean[verCount];
             List<Symbol> out = new ArrayList<>();
             int count = (int) (secSize[symtab] / symSize());
@@ -375,21 +475,104 @@ public final class ModuleSummary {
                     continue;
                 }
                 long crc = 0;
-                for (int v = 0; v < verCount; v++) {
-                    if (verNames[v].equals(name)) {
-                        crc = verCrcs[v];
-                        visited[v] = true;
-                        break;
-                    }
+                int v = table.first(name);
+                if (v >= 0) {
+                    crc = table.crc(v);
+                    visited[v] = true;
                 }
                 out.add(new Symbol(name, crc, (info(at) >> 4) == STB_WEAK));
             }
             for (int v = 0; v < verCount; v++) {
                 if (!visited[v]) {
-                    out.add(new Symbol(verNames[v], verCrcs[v], false));
+                    out.add(new Symbol(table.name(v), table.crc(v), false));
                 }
             }
             return out;
+        }
+
+        /**
+         * The {@code __versions} entries (a CRC, then a NUL-padded name in a 64-byte slot), looked up by name
+         * without decoding each name into a String: a module asks for a few hundred and most tree-wide scans
+         * need none of them as text. {@link #first} gives the first entry of a name, as kmod's linear search does.
+         */
+        private final class VersionTable {
+            private final int base;
+            private final int crcSize;
+            private final int[] nameLength;
+            private final int[] slots; // open addressing on the name's String hash: entry index + 1, 0 = empty
+            private final int[] hash;
+
+            VersionTable(int count, int base, int crcSize) {
+                this.base = base;
+                this.crcSize = crcSize;
+                nameLength = new int[count];
+                hash = new int[count];
+                slots = new int[Integer.highestOneBit(Math.max(1, count * 2)) * 2];
+                for (int v = 0; v < count; v++) {
+                    int start = base + v * 64 + crcSize;
+                    int end = start;
+                    int h = 0;
+                    while (end < base + v * 64 + 64 && data[end] != 0) {
+                        h = 31 * h + (data[end] & 0xff); // String.hashCode of the Latin-1 name
+                        end++;
+                    }
+                    nameLength[v] = end - start;
+                    hash[v] = h;
+                    int slot = h & (slots.length - 1);
+                    boolean duplicate = false;
+                    while (slots[slot] != 0) {
+                        int other = slots[slot] - 1;
+                        if (hash[other] == h && sameName(other, v)) {
+                            duplicate = true; // a later entry of the same name is never found, as in kmod
+                            break;
+                        }
+                        slot = (slot + 1) & (slots.length - 1);
+                    }
+                    if (!duplicate) {
+                        slots[slot] = v + 1;
+                    }
+                }
+            }
+
+            /** The first entry named {@code name}, or -1. */
+            int first(String name) {
+                int h = name.hashCode();
+                for (int slot = h & (slots.length - 1); slots[slot] != 0; slot = (slot + 1) & (slots.length - 1)) {
+                    int v = slots[slot] - 1;
+                    if (hash[v] == h && nameEquals(v, name)) {
+                        return v;
+                    }
+                }
+                return -1;
+            }
+
+            long crc(int v) {
+                int at = base + v * 64;
+                return crcSize == 8 ? buf.getLong(at) : Integer.toUnsignedLong(buf.getInt(at));
+            }
+
+            String name(int v) {
+                return new String(data, base + v * 64 + crcSize, nameLength[v], StandardCharsets.ISO_8859_1);
+            }
+
+            private boolean nameEquals(int v, String name) {
+                if (nameLength[v] != name.length()) {
+                    return false;
+                }
+                int start = base + v * 64 + crcSize;
+                for (int k = 0; k < nameLength[v]; k++) {
+                    if ((data[start + k] & 0xff) != name.charAt(k)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            private boolean sameName(int a, int b) {
+                return nameLength[a] == nameLength[b] && Arrays.equals(data, base + a * 64 + crcSize,
+                        base + a * 64 + crcSize + nameLength[a], data, base + b * 64 + crcSize,
+                        base + b * 64 + crcSize + nameLength[b]);
+            }
         }
     }
 }

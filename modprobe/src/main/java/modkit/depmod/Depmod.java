@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ import modkit.elf.ModkitException;
  * indexes, in kmod's formats (see {@link DepmodOutput}).
  *
  * <p>Steps: read depmod.d ({@link DepmodConfig}); find the module files ({@link ModuleTree}); read them on every
- * core ({@link ModuleScanner}); order them as modules.order lists them, the rest in kmod's hash order; resolve and
+ * core while the walk goes on ({@link ModuleScanner}); order them as modules.order lists them, the rest in kmod's hash order; resolve and
  * sort ({@link DependencyGraph}); render. A dependency cycle stops depmod before anything is written, as in kmod.
  * A module file that cannot be read is named with its reason and left out; the indexes are still written for all
  * the others.
@@ -85,14 +86,33 @@ public final class Depmod {
             return new Result(null, null, List.of(), List.of(), 0);
         }
         DepmodConfig cfg = DepmodConfig.load(configPaths(o), o.root(), o.version(), log::error);
-        List<ModuleFile> files = o.files().isEmpty() ? ModuleTree.find(dir, cfg, log::error) : explicitFiles(dir, o.files());
+        ModuleScanner scanner = new ModuleScanner();
+        List<ModuleFile> files = o.files().isEmpty() ? ModuleTree.find(dir, cfg, log::error, scanner::found)
+                : explicitFiles(dir, o.files());
         time.mark("find");
-        ModuleScanner.Result scan = ModuleScanner.scan(files);
+        ModuleScanner.Result scan = scanner.scan(files);
         time.mark("scan");
         for (ModuleScanner.Bad b : scan.bad()) {
             log.error(b.reason());
         }
         List<Scanned> modules = order(scan.modules(), readOptional(dir, "modules.order", log), dir, log);
+        // The builtin files are read now, for the renders that start before the graph is built, but kmod reads
+        // them when it writes: their warnings wait until then.
+        List<String> readWarnings = new ArrayList<>();
+        Log deferred = new Log() {
+            @Override
+            public void error(String message) {
+                log.error(message);
+            }
+
+            @Override
+            public void warning(String message) {
+                readWarnings.add(message);
+            }
+        };
+        DepmodOutput out = new DepmodOutput(modules, readOptional(dir, "modules.builtin", deferred),
+                readOptional(dir, "modules.builtin.modinfo", deferred), log::warning);
+        out.startGraphFree();
         Map<String, Long> kernel = null;
         boolean printUnknown = o.errsyms();
         if (o.symvers() != null) {
@@ -113,9 +133,8 @@ public final class Depmod {
             log.error("Found " + graph.modulesInCycles() + " modules in dependency cycles!");
             return new Result(null, null, scan.bad(), graph.cycles(), 1);
         }
-        DepmodOutput out = new DepmodOutput(modules, graph, readOptional(dir, "modules.builtin", log),
-                readOptional(dir, "modules.builtin.modinfo", log), log::warning);
-        Map<String, byte[]> rendered = out.renderAll();
+        readWarnings.forEach(log::warning);
+        Map<String, byte[]> rendered = out.renderAll(graph);
         time.mark("render");
         return new Result(rendered, out, scan.bad(), List.of(), scan.bad().isEmpty() ? 0 : 1);
     }
@@ -205,15 +224,15 @@ public final class Depmod {
         for (int i = 0; i < lines.length; i++) {
             position.put(lines[i], i - lines.length - 1);
         }
+        Map<Scanned, Integer> rank = new IdentityHashMap<>(hashOrder.size() * 2);
+        for (Scanned s : hashOrder) {
+            String rel = s.file().uncompressedRelpath();
+            Integer p = rel == null ? null : position.get(rel);
+            rank.put(s, p == null ? 1 : p);
+        }
         List<Scanned> out = new ArrayList<>(hashOrder);
-        out.sort((a, b) -> Integer.compare(rank(position, a), rank(position, b))); // stable, like glibc's msort
+        out.sort((a, b) -> Integer.compare(rank.get(a), rank.get(b))); // stable, like glibc's msort
         return out;
-    }
-
-    private static int rank(Map<String, Integer> position, Scanned s) {
-        String rel = s.file().uncompressedRelpath();
-        Integer p = rel == null ? null : position.get(rel);
-        return p == null ? 1 : p;
     }
 
     /** depmod -A: true if modules.dep exists and no module file is newer. */

@@ -1,14 +1,17 @@
 package modkit.depmod;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import modkit.depmod.ModuleScanner.Scanned;
 import modkit.elf.ModInfo;
 
@@ -23,24 +26,33 @@ public final class DepmodOutput {
             "modules.alias.bin", "modules.softdep", "modules.symbols", "modules.symbols.bin", "modules.builtin.bin",
             "modules.builtin.alias.bin", "modules.devname");
 
+    /** The .modinfo keys the files are made from; a scan for depmod need keep no others. */
+    public static final Set<String> MODINFO_KEYS = Set.of("alias", "softdep");
+
     /** A device node line of modules.devname. */
     public record Devname(String modname, String devname, char type, long major, long minor) {}
 
+    /** The files whose content does not depend on who needs whom: they can be rendered while that is worked out. */
+    private static final List<String> GRAPH_FREE = List.of("modules.alias", "modules.alias.bin", "modules.softdep",
+            "modules.builtin.bin", "modules.builtin.alias.bin", "modules.devname");
+
     private final List<Scanned> modules;
-    private final DependencyGraph graph;
+    private volatile DependencyGraph graph;
     private final byte[] builtin;
     private final byte[] builtinModinfo;
     private final ThreadLocal<Consumer<String>> warn = new ThreadLocal<>();
     private final Consumer<String> defaultWarn;
+    private final Map<String, CompletableFuture<Rendered>> early = new HashMap<>();
+
+    /** One file's bytes and the warnings rendering it gave. */
+    private record Rendered(byte[] bytes, List<String> warnings) {}
 
     /**
      * @param builtin the modules.builtin file, or null if absent
      * @param builtinModinfo the modules.builtin.modinfo file, or null if absent
      */
-    public DepmodOutput(List<Scanned> modules, DependencyGraph graph, byte[] builtin, byte[] builtinModinfo,
-            Consumer<String> warn) {
+    public DepmodOutput(List<Scanned> modules, byte[] builtin, byte[] builtinModinfo, Consumer<String> warn) {
         this.modules = modules;
-        this.graph = graph;
         this.builtin = builtin;
         this.builtinModinfo = builtinModinfo;
         this.defaultWarn = warn;
@@ -52,30 +64,46 @@ public final class DepmodOutput {
     }
 
     /**
-     * Renders every file, in parallel (they are independent); each file's warnings go to {@code warn} after all
-     * are rendered, in file order, so the output does not depend on thread timing.
+     * Starts rendering, on other threads, the files that need no dependency graph (aliases, softdeps, devnames,
+     * builtins), so they are made while the caller builds the graph.
      */
-    public Map<String, byte[]> renderAll() {
-        List<List<String>> warnings = new ArrayList<>();
-        for (int i = 0; i < FILES.size(); i++) {
-            warnings.add(new ArrayList<>());
+    public void startGraphFree() {
+        for (String f : GRAPH_FREE) {
+            early.computeIfAbsent(f, k -> CompletableFuture.supplyAsync(() -> renderCollecting(k)));
         }
-        byte[][] bytes = new byte[FILES.size()][];
+    }
+
+    /**
+     * Renders every file with {@code graph}, in parallel (they are independent), joining those started early;
+     * each file's warnings go to {@code warn} after all are rendered, in file order, so the output does not depend
+     * on thread timing.
+     */
+    public Map<String, byte[]> renderAll(DependencyGraph graph) {
+        this.graph = graph;
         deps(); // computed once, up front: the dependency walk is not thread-safe
-        java.util.stream.IntStream.range(0, FILES.size()).parallel().forEach(i -> {
-            warn.set(warnings.get(i)::add);
-            try {
-                bytes[i] = render(FILES.get(i));
-            } finally {
-                warn.remove();
+        Rendered[] parts = new Rendered[FILES.size()];
+        IntStream.range(0, FILES.size()).parallel().forEach(i -> {
+            if (!early.containsKey(FILES.get(i))) {
+                parts[i] = renderCollecting(FILES.get(i));
             }
         });
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (int i = 0; i < FILES.size(); i++) {
-            warnings.get(i).forEach(defaultWarn);
-            out.put(FILES.get(i), bytes[i]);
+            Rendered r = parts[i] != null ? parts[i] : early.get(FILES.get(i)).join();
+            r.warnings().forEach(defaultWarn);
+            out.put(FILES.get(i), r.bytes());
         }
         return out;
+    }
+
+    private Rendered renderCollecting(String file) {
+        List<String> warnings = new ArrayList<>();
+        warn.set(warnings::add);
+        try {
+            return new Rendered(render(file), warnings);
+        } finally {
+            warn.remove();
+        }
     }
 
     /** The name of module {@code i} (as {@link #symbols} gives owners by index). */
@@ -89,27 +117,18 @@ public final class DepmodOutput {
 
     public byte[] render(String file) {
         return switch (file) {
-            case "modules.dep" -> text(depLines());
+            case "modules.dep" -> depText();
             case "modules.dep.bin" -> depBin();
-            case "modules.alias" -> text(aliasLines());
+            case "modules.alias" -> aliasText();
             case "modules.alias.bin" -> aliasBin();
-            case "modules.softdep" -> text(softdepLines());
-            case "modules.symbols" -> text(symbolLines());
+            case "modules.softdep" -> softdepText();
+            case "modules.symbols" -> symbolText();
             case "modules.symbols.bin" -> symbolsBin();
             case "modules.builtin.bin" -> builtinBin();
             case "modules.builtin.alias.bin" -> builtinAliasBin();
-            case "modules.devname" -> text(devnameLines());
+            case "modules.devname" -> devnameText();
             default -> throw new IllegalArgumentException(file);
         };
-    }
-
-    private static byte[] text(List<String> lines) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(lines.size() * 64);
-        for (String l : lines) {
-            out.writeBytes(l.getBytes(StandardCharsets.ISO_8859_1));
-            out.write('\n');
-        }
-        return out.toByteArray();
     }
 
     /** One modules.dep entry: a module and all its dependencies, users first. */
@@ -120,6 +139,14 @@ public final class DepmodOutput {
                 sb.append(' ').append(d);
             }
             return sb.toString();
+        }
+
+        void write(TextFile t) {
+            t.add(module).add(':');
+            for (String d : dependencies) {
+                t.add(' ').add(d);
+            }
+            t.nl();
         }
     }
 
@@ -147,12 +174,12 @@ public final class DepmodOutput {
         return out;
     }
 
-    private List<String> depLines() {
-        List<String> out = new ArrayList<>(modules.size());
+    private byte[] depText() {
+        TextFile t = new TextFile();
         for (DepLine d : deps()) {
-            out.add(d.line());
+            d.write(t);
         }
-        return out;
+        return t.toBytes();
     }
 
     private byte[] depBin() {
@@ -177,13 +204,12 @@ public final class DepmodOutput {
         return out;
     }
 
-    private List<String> aliasLines() {
-        List<String> out = new ArrayList<>();
-        out.add("# Aliases extracted from modules themselves.");
+    private byte[] aliasText() {
+        TextFile t = new TextFile().line("# Aliases extracted from modules themselves.");
         for (String[] a : aliases()) {
-            out.add("alias " + a[0] + " " + a[1]);
+            t.add("alias ").add(a[0]).add(' ').add(a[1]).nl();
         }
-        return out;
+        return t.toBytes();
     }
 
     private byte[] aliasBin() {
@@ -204,6 +230,9 @@ public final class DepmodOutput {
 
     /** kmod's alias normalization for index keys: '-' becomes '_' outside brackets; null if a bracket is unmatched. */
     String normalizeAlias(String alias) {
+        if (alias.indexOf('-') < 0 && alias.indexOf('[') < 0 && alias.indexOf(']') < 0) {
+            return alias; // nothing to change, as for most bus ids
+        }
         StringBuilder sb = new StringBuilder(alias.length());
         for (int i = 0; i < alias.length(); i++) {
             char c = alias.charAt(i);
@@ -240,13 +269,12 @@ public final class DepmodOutput {
         return out;
     }
 
-    private List<String> softdepLines() {
-        List<String> out = new ArrayList<>();
-        out.add("# Soft dependencies extracted from modules themselves.");
+    private byte[] softdepText() {
+        TextFile t = new TextFile().line("# Soft dependencies extracted from modules themselves.");
         for (String[] s : softdeps()) {
-            out.add("softdep " + s[0] + " " + s[1]);
+            t.add("softdep ").add(s[0]).add(' ').add(s[1]).nl();
         }
-        return out;
+        return t.toBytes();
     }
 
     /** (symbol, owning module index) in kmod's hash order. */
@@ -257,13 +285,12 @@ public final class DepmodOutput {
         return symbols;
     }
 
-    private List<String> symbolLines() {
-        List<String> out = new ArrayList<>();
-        out.add("# Aliases for symbols, used by symbol_request().");
+    private byte[] symbolText() {
+        TextFile t = new TextFile().line("# Aliases for symbols, used by symbol_request().");
         for (Map.Entry<String, Integer> s : symbols()) {
-            out.add("alias symbol:" + s.getKey() + " " + modules.get(s.getValue()).file().modname());
+            t.add("alias symbol:").add(s.getKey()).add(' ').add(modules.get(s.getValue()).file().modname()).nl();
         }
-        return out;
+        return t.toBytes();
     }
 
     private byte[] symbolsBin() {
@@ -296,6 +323,8 @@ public final class DepmodOutput {
                 Matcher cm;
                 if (v.startsWith("devname:")) {
                     devname = v.substring("devname:".length());
+                } else if (!v.startsWith("char-major-") && !v.startsWith("block-major-")) {
+                    continue; // most aliases are bus ids: skip them before any regex work
                 } else if ((cm = CHAR_MAJOR.matcher(v)).lookingAt()) {
                     type = 'c';
                     major = Long.parseLong(cm.group(1));
@@ -321,16 +350,16 @@ public final class DepmodOutput {
         return out;
     }
 
-    private List<String> devnameLines() {
+    private byte[] devnameText() {
         List<Devname> d = devnames();
-        List<String> out = new ArrayList<>();
+        TextFile t = new TextFile();
         if (!d.isEmpty()) {
-            out.add("# Device nodes to trigger on-demand module loading.");
+            t.line("# Device nodes to trigger on-demand module loading.");
         }
         for (Devname n : d) {
-            out.add(n.modname() + " " + n.devname() + " " + n.type() + n.major() + ":" + n.minor());
+            t.add(n.modname()).add(' ').add(n.devname()).add(' ').add(n.type()).add(n.major()).add(':').add(n.minor()).nl();
         }
-        return out;
+        return t.toBytes();
     }
 
     private byte[] builtinBin() {

@@ -1,8 +1,8 @@
 package modkit.depmod;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -124,9 +124,12 @@ public final class IndexWriter {
             offset |= NODE_CHILDS;
         }
         if (here != null) {
-            List<Value> ordered = new ArrayList<>(here);
-            Collections.reverse(ordered);
-            ordered.sort((a, b) -> Integer.compareUnsigned(a.priority, b.priority));
+            List<Value> ordered = here;
+            if (here.size() > 1) {
+                ordered = new ArrayList<>(here);
+                Collections.reverse(ordered);
+                ordered.sort((a, b) -> Integer.compareUnsigned(a.priority, b.priority));
+            }
             out.int32(ordered.size());
             for (Value val : ordered) {
                 out.int32(val.priority);
@@ -145,16 +148,43 @@ public final class IndexWriter {
         b[at + 3] = (byte) v;
     }
 
-    private static final class Out extends ByteArrayOutputStream {
-        Out() {
-            super(1 << 16);
+    /** A growable big-endian byte buffer (ByteArrayOutputStream locks on every byte it is given). */
+    private static final class Out {
+        private byte[] bytes = new byte[1 << 16];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
         }
 
         void int32(int v) {
-            write(v >>> 24);
-            write(v >>> 16);
-            write(v >>> 8);
-            write(v);
+            ensure(4);
+            bytes[size] = (byte) (v >>> 24);
+            bytes[size + 1] = (byte) (v >>> 16);
+            bytes[size + 2] = (byte) (v >>> 8);
+            bytes[size + 3] = (byte) v;
+            size += 4;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
         }
     }
 }

@@ -1,16 +1,22 @@
 package modkit.depmod;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 import modkit.depmod.ModuleTree.ModuleFile;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleSummary;
 
 /**
- * Reads every module of a tree, in parallel: the modules are independent, so each core takes files from a shared
- * list. A file that cannot be read or is not a usable ELF object is set aside with its reason; the others are
- * kept, in input order.
+ * Reads every module of a tree on every core. The modules are independent: the pool's threads start on each file
+ * as soon as the directory walk {@linkplain #found finds} it, and once the walk is over the calling thread reads
+ * files too, from the end of the list towards the pool's threads, which work from the start. A file that cannot be
+ * read or is not a usable ELF object is set aside with its reason; the others are kept, in input order.
  */
 public final class ModuleScanner {
     /** A module that was read. */
@@ -21,16 +27,51 @@ public final class ModuleScanner {
 
     public record Result(List<Scanned> modules, List<Bad> bad) {}
 
-    private ModuleScanner() {}
+    /** One file's read: whoever claims it first does it, the others wait for its result. */
+    private static final class Slot {
+        private final ModuleFile file;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private final CompletableFuture<Object> result = new CompletableFuture<>();
 
-    public static Result scan(List<ModuleFile> files) {
-        Object[] out = new Object[files.size()];
-        IntStream.range(0, files.size()).parallel().forEach(i -> out[i] = scanOne(files.get(i)));
+        Slot(ModuleFile file) {
+            this.file = file;
+        }
+
+        void runIfUnclaimed() {
+            if (claimed.compareAndSet(false, true)) {
+                result.complete(scanOne(file));
+            }
+        }
+    }
+
+    private final Map<Path, Slot> slots = new ConcurrentHashMap<>();
+    private final ForkJoinPool pool = ForkJoinPool.commonPool();
+
+    /** Starts reading {@code f} on a pool thread; the walk calls this for every module file it meets. */
+    public void found(ModuleFile f) {
+        Slot s = new Slot(f);
+        slots.put(f.path(), s);
+        pool.execute(s::runIfUnclaimed);
+    }
+
+    /** Reads {@code files} (those already {@linkplain #found found} are under way) and waits for all of them. */
+    public Result scan(List<ModuleFile> files) {
+        Slot[] mine = new Slot[files.size()];
+        for (int i = 0; i < mine.length; i++) {
+            mine[i] = slots.get(files.get(i).path());
+            if (mine[i] == null || !mine[i].file.equals(files.get(i))) {
+                mine[i] = new Slot(files.get(i));
+            }
+        }
+        for (int i = mine.length - 1; i >= 0; i--) {
+            mine[i].runIfUnclaimed();
+        }
         List<Scanned> good = new ArrayList<>(files.size());
         List<Bad> bad = new ArrayList<>();
-        for (Object o : out) {
-            if (o instanceof Scanned s) {
-                good.add(s);
+        for (Slot s : mine) {
+            Object o = s.result.join();
+            if (o instanceof Scanned sc) {
+                good.add(sc);
             } else {
                 bad.add((Bad) o);
             }
@@ -40,7 +81,7 @@ public final class ModuleScanner {
 
     private static Object scanOne(ModuleFile f) {
         try {
-            return new Scanned(f, ModuleSummary.read(f.path()));
+            return new Scanned(f, ModuleSummary.read(f.path(), DepmodOutput.MODINFO_KEYS));
         } catch (ModkitException e) {
             return new Bad(f, e.getMessage());
         } catch (RuntimeException e) { // a damaged file must not stop the scan of the others

@@ -43,25 +43,35 @@ public final class ModuleTree {
     private final Path dir;
     private final DepmodConfig cfg;
     private final Consumer<String> warn;
+    private final Consumer<ModuleFile> found;
     private final Map<String, ModuleFile> byName = new LinkedHashMap<>();
 
-    private ModuleTree(Path dir, DepmodConfig cfg, Consumer<String> warn) {
+    private ModuleTree(Path dir, DepmodConfig cfg, Consumer<String> warn, Consumer<ModuleFile> found) {
         this.dir = dir;
         this.cfg = cfg;
         this.warn = warn;
+        this.found = found;
     }
 
     /** The chosen file of every module name, in the order found. */
     public static List<ModuleFile> find(Path dir, DepmodConfig cfg, Consumer<String> warn) {
+        return find(dir, cfg, warn, f -> {});
+    }
+
+    /**
+     * Like {@link #find(Path, DepmodConfig, Consumer)}, telling {@code found} of every module file as the walk
+     * meets it (so reading can start), including files a higher-priority one with the same name later replaces.
+     */
+    public static List<ModuleFile> find(Path dir, DepmodConfig cfg, Consumer<String> warn, Consumer<ModuleFile> found) {
         if (!Files.isDirectory(dir)) {
             throw new ModkitException("could not open directory " + dir + ": No such file or directory",
                     "give the kernel version whose modules are in " + dir.getParent() + ", or -b for another root");
         }
-        ModuleTree t = new ModuleTree(dir, cfg, warn);
-        t.walk(dir, true);
+        ModuleTree t = new ModuleTree(dir, cfg, warn, found);
+        t.walk(dir, "");
         for (Path ext : cfg.externals()) {
             if (Files.isDirectory(ext)) {
-                t.walk(ext, false);
+                t.walk(ext, null);
             }
         }
         return new ArrayList<>(t.byName.values());
@@ -82,7 +92,8 @@ public final class ModuleTree {
         return false;
     }
 
-    private void walk(Path d, boolean inTree) {
+    /** {@code rel}: the path of {@code d} relative to the module directory, with a trailing '/' (null: external). */
+    private void walk(Path d, String rel) {
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
             for (Path p : ds) {
@@ -103,10 +114,11 @@ public final class ModuleTree {
             if (isModuleFile(name)) {
                 // Taken as a file without a stat (kmod uses readdir's d_type, which Java does not expose); a
                 // directory or device with a module's name fails when read and is reported then.
-                String rel = inTree ? dir.relativize(p).toString() : null;
-                add(new ModuleFile(p, rel, modname(name)));
+                ModuleFile f = new ModuleFile(p, rel == null ? null : rel + name, modname(name));
+                found.accept(f);
+                add(f);
             } else if (Files.isDirectory(p)) {
-                walk(p, inTree);
+                walk(p, rel == null ? null : rel + name + "/");
             }
         }
     }
