@@ -1,7 +1,9 @@
 package modkit.cli;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import modkit.command.CommandRunner;
@@ -53,6 +55,22 @@ public final class Modkit implements Runnable {
 
     /** Runs one command line in this process and returns its exit code (tests call this). */
     public static int run(String... args) {
+        return runWithModprobeOptions(System.getenv("MODPROBE_OPTIONS"), args);
+    }
+
+    /**
+     * Runs with {@code modprobeOptions} (kmod's MODPROBE_OPTIONS: whitespace-separated options that modprobe
+     * takes before those on its command line, as a parent modprobe passes them on to the ones its install
+     * commands start); null or blank for none.
+     */
+    public static int runWithModprobeOptions(String modprobeOptions, String... args) {
+        if (args.length > 0 && args[0].equals("modprobe") && modprobeOptions != null && !modprobeOptions.isBlank()) {
+            List<String> all = new ArrayList<>();
+            all.add(args[0]);
+            all.addAll(List.of(modprobeOptions.trim().split("\\s+")));
+            all.addAll(List.of(args).subList(1, args.length));
+            args = all.toArray(new String[0]);
+        }
         CommandLine cl = new CommandLine(new Modkit());
         boolean known = args.length > 0 && COMMANDS.containsKey(args[0]);
         // The named command alone, or all of them for "modkit --help", a typo, or no command at all.

@@ -1,5 +1,6 @@
 package modkit.elf;
 
+import io.airlift.compress.zstd.ZstdDecompressor;
 import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -50,12 +51,41 @@ public enum Compression {
         if (this == NONE) {
             return data;
         }
+        if (this == ZSTD) {
+            byte[] whole = zstdOneShot(data);
+            if (whole != null) {
+                return whole;
+            }
+        }
         try (InputStream in = open(new ByteArrayInputStream(data))) {
             return in.readAllBytes();
         } catch (IOException | RuntimeException e) {
             throw new ModkitException(
                     file + ": cannot decompress " + name().toLowerCase() + " data: " + reason(e),
                     "the file is damaged or truncated; reinstall it or decompress it by hand to see more");
+        }
+    }
+
+    /** Larger claimed sizes are left to the streaming decoder, which allocates only as data really comes. */
+    private static final long ONE_SHOT_LIMIT = 256L << 20;
+
+    /**
+     * A zstd frame that states its content size (the zstd tool writes it) decoded in one call into an array of that
+     * size: the streaming decoder allocates a window buffer per file, which was most of the cost of a compressed
+     * module in a tree scan. Null when the size is not stated or the data does not decode to it; the streaming
+     * decoder then runs and gives the error, if there is one.
+     */
+    private static byte[] zstdOneShot(byte[] data) {
+        try {
+            long size = ZstdDecompressor.getDecompressedSize(data, 0, data.length);
+            if (size < 0 || size > ONE_SHOT_LIMIT) {
+                return null;
+            }
+            byte[] out = new byte[(int) size];
+            int n = new ZstdDecompressor().decompress(data, 0, data.length, out, 0, out.length);
+            return n == size ? out : null;
+        } catch (RuntimeException e) { // MalformedInputException or an index error on damaged input
+            return null;
         }
     }
 

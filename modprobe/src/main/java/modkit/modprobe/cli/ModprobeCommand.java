@@ -1,6 +1,8 @@
 package modkit.modprobe.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +10,9 @@ import java.util.concurrent.Callable;
 import modkit.command.CommandRunner;
 import modkit.command.CommonOptions;
 import modkit.elf.ModkitException;
+import modkit.elf.ModuleSummary;
+import modkit.elf.ObjectFile;
+import modkit.elf.VersionEntry;
 import modkit.insmod.LinkResult;
 import modkit.insmod.LoadMap;
 import modkit.kernel.KernelBackend;
@@ -113,6 +118,13 @@ public final class ModprobeCommand implements Callable<Integer> {
     @Option(names = {"-s", "--syslog"}, description = "Accepted for kmod compatibility; messages go to stderr")
     boolean syslog;
 
+    @Option(names = {"--show-modversions", "--dump-modversions"},
+            description = "Print the symbol versions (__versions) the module FILE needs, and stop")
+    boolean showModversions;
+
+    @Option(names = "--show-exports", description = "Print the symbols the module FILE exports, with their versions, and stop")
+    boolean showExports;
+
     @Override
     public Integer call() {
         if (args.isEmpty() && !showConfig) {
@@ -122,6 +134,9 @@ public final class ModprobeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--json goes with --show-depends");
         }
         try {
+            if (showModversions || showExports) {
+                return printVersions(args.get(0));
+            }
             return run();
         } catch (ModkitException e) {
             if (quiet) {
@@ -144,6 +159,27 @@ public final class ModprobeCommand implements Callable<Integer> {
         try (KernelBackend kernel = common.openKernel()) {
             return change(kernel);
         }
+    }
+
+    /** kmod's --show-modversions and --show-exports: "0x%08x\tNAME" per symbol, of the first file given. */
+    private int printVersions(String file) {
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw new ModkitException("Module " + file + " not found.",
+                    "--show-modversions and --show-exports take a module file, not a name");
+        }
+        StringBuilder out = new StringBuilder();
+        if (showModversions) {
+            for (VersionEntry v : ObjectFile.read(path).versions()) {
+                out.append(String.format("0x%08x\t%s\n", v.crc(), v.name()));
+            }
+        } else {
+            for (ModuleSummary.Symbol e : ModuleSummary.read(path).exports()) {
+                out.append(String.format("0x%08x\t%s\n", e.crc(), e.name()));
+            }
+        }
+        System.out.print(out);
+        return 0;
     }
 
     private String releaseOfKernel() {
