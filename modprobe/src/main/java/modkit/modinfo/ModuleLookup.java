@@ -10,20 +10,29 @@ import modkit.depmod.DepmodOutput;
 import modkit.depmod.IndexFile;
 import modkit.elf.ModInfo;
 import modkit.elf.ModkitException;
+import modkit.modprobe.Fnmatch;
+import modkit.modprobe.ModprobeConfig;
 
 /**
  * Finds the modules a name stands for in {@code ROOT/lib/modules/VERSION}, in kmod's lookup order, through the
  * binary indexes depmod writes: a module name ({@code modules.dep.bin}), {@code symbol:NAME}
  * ({@code modules.symbols.bin}), an alias pattern ({@code modules.alias.bin}), a built-in module
  * ({@code modules.builtin.bin}), a built-in module's alias ({@code modules.builtin.alias.bin}). The first step
- * with a result wins. Names compare with '-' and '_' equal (outside brackets). Aliases from modprobe.d are not
- * consulted here.
+ * with a result wins. Names compare with '-' and '_' equal (outside brackets). Before all of these, as in kmod,
+ * come the {@code alias} lines of modprobe.d: a name they match stands for their modules.
  */
 public final class ModuleLookup {
     private final Path dir;
+    private final List<ModprobeConfig.Alias> configAliases;
 
     public ModuleLookup(Path dir) {
+        this(dir, List.of());
+    }
+
+    /** With the aliases of the modprobe.d configuration, which kmod's lookup tries first. */
+    public ModuleLookup(Path dir, List<ModprobeConfig.Alias> configAliases) {
         this.dir = dir;
+        this.configAliases = List.copyOf(configAliases);
     }
 
     public Path dir() {
@@ -33,6 +42,15 @@ public final class ModuleLookup {
     /** Every module {@code name} resolves to, once per matching index entry; empty if none. */
     public List<ModuleInfo> find(String name) {
         String key = normalize(name);
+        List<ModuleInfo> configured = new ArrayList<>();
+        for (ModprobeConfig.Alias a : configAliases) {
+            if (Fnmatch.matches(a.pattern(), key)) {
+                configured.addAll(findModule(normalize(a.module())));
+            }
+        }
+        if (!configured.isEmpty()) {
+            return configured;
+        }
         String path = modulePath(key);
         if (path != null) {
             return List.of(ModuleInfo.read(Path.of(path), path));
@@ -72,6 +90,18 @@ public final class ModuleLookup {
             out.add(ModuleInfo.builtin(b, builtinEntries(b)));
         }
         return out;
+    }
+
+    /** Module {@code modname} itself: its file, else the built-in module of that name; empty if neither. */
+    private List<ModuleInfo> findModule(String modname) {
+        String path = modulePath(modname);
+        if (path != null) {
+            return List.of(ModuleInfo.read(Path.of(path), path));
+        }
+        if (!index("modules.builtin.bin").lookup(modname).isEmpty()) {
+            return List.of(ModuleInfo.builtin(modname, builtinEntries(modname)));
+        }
+        return List.of();
     }
 
     /** The file of module {@code modname} per modules.dep.bin, absolute, or null. */

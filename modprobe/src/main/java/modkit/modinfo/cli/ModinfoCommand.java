@@ -18,6 +18,9 @@ import modkit.elf.ModkitException;
 import modkit.modinfo.ModinfoFormat;
 import modkit.modinfo.ModuleInfo;
 import modkit.modinfo.ModuleLookup;
+import modkit.modprobe.ConfigParser;
+import modkit.modprobe.ModprobeConfig;
+import modkit.modprobe.RootPrefix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -87,7 +90,11 @@ public final class ModinfoCommand implements Callable<Integer> {
         KmodLog log = new KmodLog("modinfo", err);
         Path root = basedir == null ? null : basedir.toAbsolutePath();
         String version = kversion != null ? kversion : System.getProperty("os.version");
-        ModuleLookup lookup = new ModuleLookup(RootPaths.moduleDir(root, version));
+        // modprobe.d under the same root prefix as the modules (kmod's modinfo would read the host's /etc even
+        // with -b; a fixture tree wants its own). Malformed lines are modprobe's to report, not modinfo's.
+        RootPrefix prefix = RootPrefix.of(root == null ? null : root.toString());
+        ModprobeConfig config = ConfigParser.load(prefix.configDirs(), null, null);
+        ModuleLookup lookup = new ModuleLookup(RootPaths.moduleDir(root, version), config.aliases());
         PrintStream out = System.out;
         List<Object> jsonModules = new ArrayList<>();
         int exit = 0;
