@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import modkit.command.CommonOptions;
 import modkit.command.Json;
 import modkit.elf.ModkitException;
+import modkit.elf.ModuleNames;
 import modkit.kernel.Errno;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.ModuleEvent;
@@ -31,11 +32,6 @@ public final class SimCommand implements Runnable {
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.err);
-    }
-
-    /** Module names as the kernel keeps them: dashes are underscores. */
-    static String moduleName(String arg) {
-        return arg.replace('-', '_');
     }
 
     @Command(name = "boot", mixinStandardHelpOptions = true, description = "Start a fresh simulated kernel (no modules loaded).")
@@ -86,7 +82,7 @@ public final class SimCommand implements Runnable {
                 throw new ModkitException("unknown errno '" + errno + "'", "use a name such as ENODEV or a number such as 19");
             }
             try (SimulatedKernel k = common.openKernel()) {
-                k.failInit(moduleName(name), e);
+                k.failInit(ModuleNames.underscores(name), e);
             }
             return 0;
         }
@@ -109,7 +105,7 @@ public final class SimCommand implements Runnable {
                 throw new ModkitException("init-delay needs a non-negative number of seconds, not " + seconds);
             }
             try (SimulatedKernel k = common.openKernel()) {
-                k.initDelay(moduleName(name), Math.round(seconds * 1000));
+                k.initDelay(ModuleNames.underscores(name), Math.round(seconds * 1000));
             }
             return 0;
         }
@@ -133,7 +129,7 @@ public final class SimCommand implements Runnable {
                 throw new ModkitException("exit-delay needs a non-negative number of seconds, not " + seconds);
             }
             try (SimulatedKernel k = common.openKernel()) {
-                k.exitDelay(moduleName(name), Math.round(seconds * 1000));
+                k.exitDelay(ModuleNames.underscores(name), Math.round(seconds * 1000));
             }
             return 0;
         }
@@ -150,7 +146,7 @@ public final class SimCommand implements Runnable {
         @Override
         public Integer call() {
             try (SimulatedKernel k = common.openKernel()) {
-                if (!k.clearFaults(moduleName(name))) {
+                if (!k.clearFaults(ModuleNames.underscores(name))) {
                     System.err.println("sim: nothing was set for " + name);
                 }
             }
@@ -170,7 +166,7 @@ public final class SimCommand implements Runnable {
         @Override
         public Integer call() {
             try (SimulatedKernel k = common.openKernel()) {
-                System.out.println(k.get(moduleName(name)));
+                System.out.println(k.get(ModuleNames.underscores(name)));
             }
             return 0;
         }
@@ -187,7 +183,7 @@ public final class SimCommand implements Runnable {
         @Override
         public Integer call() {
             try (SimulatedKernel k = common.openKernel()) {
-                System.out.println(k.put(moduleName(name)));
+                System.out.println(k.put(ModuleNames.underscores(name)));
             }
             return 0;
         }
@@ -248,7 +244,7 @@ public final class SimCommand implements Runnable {
         public Integer call() {
             Map<String, String> values;
             try (SimulatedKernel k = common.openKernel()) {
-                values = k.parameters(moduleName(name), all);
+                values = k.parameters(ModuleNames.underscores(name), all);
             }
             if (json) {
                 System.out.print(Json.write(values));

@@ -233,9 +233,7 @@ public final class ObjectFile {
         if (n != null && !n.isEmpty()) {
             return n;
         }
-        String base = Path.of(file).getFileName().toString();
-        int dot = base.indexOf('.');
-        return (dot > 0 ? base.substring(0, dot) : base).replace('-', '_');
+        return ModuleNames.fromPath(file);
     }
 
     /** True if an alloc {@code __versions} section exists (the kernel then checks CRCs). */

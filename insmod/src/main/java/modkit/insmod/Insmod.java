@@ -11,9 +11,6 @@ import modkit.kernel.ModuleComing;
 
 /** insmod as a library call: read, link against the backend's kernel, and load (or, dry, only link). */
 public final class Insmod {
-    /** How long a load waits for an exporter that is still running its init (the kernel's 30 s). */
-    static final long EXPORTER_WAIT_MILLIS = 30_000;
-
     /** A finished load: the link, and the init memory the kernel freed after init (0 for a dry run). */
     public record Outcome(LinkResult link, long initBytesFreed) {}
 
@@ -45,7 +42,7 @@ public final class Insmod {
     public static Outcome run(PreparedModule prepared, KernelBackend kernel, boolean dryRun, Consumer<String> warn) {
         ObjectFile obj = prepared.original();
         LinkOptions opts = prepared.opts();
-        long deadline = System.currentTimeMillis() + EXPORTER_WAIT_MILLIS;
+        long deadline = System.currentTimeMillis() + KernelBackend.COMING_WAIT_MILLIS;
         PreparedModule next = prepared;
         while (true) {
             try (LoadTransaction tx = kernel.beginLoad(obj.moduleName())) {
@@ -58,7 +55,7 @@ public final class Insmod {
             } catch (ModuleComing busy) {
                 if (!kernel.awaitNotComing(busy.module(), deadline)) {
                     throw new KernelException("EBUSY", obj.file() + ": gave up waiting for init of module " + busy.module()
-                            + " (" + EXPORTER_WAIT_MILLIS / 1000 + " s)", "see it with: modkit sim proc-modules");
+                            + " (" + KernelBackend.COMING_WAIT_MILLIS / 1000 + " s)", "see it with: modkit sim proc-modules");
                 }
             }
         }

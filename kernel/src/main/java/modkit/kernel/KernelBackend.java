@@ -8,6 +8,12 @@ import java.util.List;
  * Implementations: {@link SimulatedKernel} (persistent, the default) and {@link MemoryKernel} (one process).
  */
 public interface KernelBackend extends AutoCloseable {
+    /**
+     * How long a load waits for a module that is still in its init: an exporter it needs (the kernel's
+     * {@code resolve_symbol_wait}) or an earlier load of the same name ({@code add_unformed_module}): 30 s.
+     */
+    long COMING_WAIT_MILLIS = 30_000;
+
     KernelProfile profile();
 
     /** The module list, newest first (the kernel's list order). */

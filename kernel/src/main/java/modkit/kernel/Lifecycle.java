@@ -9,8 +9,6 @@ import java.util.List;
  * a {@link StateDb#write} transaction.
  */
 final class Lifecycle {
-    /** How long an importer waits for a COMING exporter, and a load for a COMING module of its name (30 s). */
-    static final long WAIT_MILLIS = 30_000;
     static final long POLL_MILLIS = 20;
 
     private final StateDb db;

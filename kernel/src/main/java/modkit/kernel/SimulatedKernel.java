@@ -141,7 +141,7 @@ public final class SimulatedKernel implements KernelBackend {
      */
     @Override
     public LoadTransaction beginLoad(String name) {
-        long deadline = System.currentTimeMillis() + Lifecycle.WAIT_MILLIS;
+        long deadline = System.currentTimeMillis() + COMING_WAIT_MILLIS;
         while (true) {
             db.begin();
             try {
@@ -163,7 +163,7 @@ public final class SimulatedKernel implements KernelBackend {
             db.rollback();
             if (!sleepUntil(deadline)) {
                 throw new KernelException("EBUSY", "module " + name + " is still initialising in another load after "
-                        + Lifecycle.WAIT_MILLIS / 1000 + " s", "see its state with: modkit sim proc-modules");
+                        + COMING_WAIT_MILLIS / 1000 + " s", "see its state with: modkit sim proc-modules");
             }
         }
     }

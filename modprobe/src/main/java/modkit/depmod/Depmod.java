@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import modkit.depmod.ModuleScanner.Scanned;
 import modkit.depmod.ModuleTree.ModuleFile;
 import modkit.elf.ModkitException;
+import modkit.elf.ModuleNames;
 
 /**
  * depmod: scans {@code ROOT/lib/modules/VERSION}, resolves every module's needed symbols against the others'
@@ -186,7 +187,7 @@ public final class Depmod {
             String rel = abs.startsWith(dir.toAbsolutePath().normalize())
                     ? dir.toAbsolutePath().normalize().relativize(abs).toString()
                     : null;
-            out.add(new ModuleFile(abs, rel, ModuleTree.modname(abs.getFileName().toString())));
+            out.add(new ModuleFile(abs, rel, ModuleNames.fromPath(abs.getFileName().toString())));
         }
         return out;
     }

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import modkit.depmod.ModuleScanner.Scanned;
 import modkit.elf.ModInfo;
+import modkit.elf.ModuleNames;
 
 /**
  * Renders the files depmod writes, in kmod's formats and line order: the text files for people (and for
@@ -376,7 +377,7 @@ public final class DepmodOutput {
                 continue;
             }
             int slash = line.lastIndexOf('/');
-            w.add(ModuleTree.modname(line.substring(slash + 1)), "", 0);
+            w.add(ModuleNames.fromPath(line.substring(slash + 1)), "", 0);
         }
         return w.toBytes();
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import modkit.elf.ModkitException;
+import modkit.elf.ModuleNames;
 
 /**
  * Finds the module files of a tree: every {@code *.ko}, {@code .ko.gz}, {@code .ko.xz} and {@code .ko.zst} under
@@ -77,12 +78,6 @@ public final class ModuleTree {
         return new ArrayList<>(t.byName.values());
     }
 
-    /** The module name of a file: the base name up to the first dot, with '-' as '_'. */
-    public static String modname(String fileName) {
-        int dot = fileName.indexOf('.');
-        return (dot < 0 ? fileName : fileName.substring(0, dot)).replace('-', '_');
-    }
-
     static boolean isModuleFile(String name) {
         for (String e : EXTENSIONS) {
             if (name.endsWith(e) && name.length() > e.length()) {
@@ -114,7 +109,7 @@ public final class ModuleTree {
             if (isModuleFile(name)) {
                 // Taken as a file without a stat (kmod uses readdir's d_type, which Java does not expose); a
                 // directory or device with a module's name fails when read and is reported then.
-                ModuleFile f = new ModuleFile(p, rel == null ? null : rel + name, modname(name));
+                ModuleFile f = new ModuleFile(p, rel == null ? null : rel + name, ModuleNames.fromPath(name));
                 found.accept(f);
                 add(f);
             } else if (Files.isDirectory(p)) {

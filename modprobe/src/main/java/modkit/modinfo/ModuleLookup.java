@@ -10,6 +10,7 @@ import modkit.depmod.DepmodOutput;
 import modkit.depmod.IndexFile;
 import modkit.elf.ModInfo;
 import modkit.elf.ModkitException;
+import modkit.elf.ModuleNames;
 import modkit.modprobe.Fnmatch;
 import modkit.modprobe.ModprobeConfig;
 
@@ -41,11 +42,11 @@ public final class ModuleLookup {
 
     /** Every module {@code name} resolves to, once per matching index entry; empty if none. */
     public List<ModuleInfo> find(String name) {
-        String key = normalize(name);
+        String key = ModuleNames.underscores(name);
         List<ModuleInfo> configured = new ArrayList<>();
         for (ModprobeConfig.Alias a : configAliases) {
             if (Fnmatch.matches(a.pattern(), key)) {
-                configured.addAll(findModule(normalize(a.module())));
+                configured.addAll(findModule(ModuleNames.underscores(a.module())));
             }
         }
         if (!configured.isEmpty()) {
@@ -149,21 +150,5 @@ public final class ModuleLookup {
         } catch (IOException e) {
             return List.of();
         }
-    }
-
-    /** '-' as '_' outside bracket expressions, as kmod normalizes module names and aliases. */
-    static String normalize(String name) {
-        StringBuilder sb = new StringBuilder(name.length());
-        int depth = 0;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '[') {
-                depth++;
-            } else if (c == ']' && depth > 0) {
-                depth--;
-            }
-            sb.append(c == '-' && depth == 0 ? '_' : c);
-        }
-        return sb.toString();
     }
 }

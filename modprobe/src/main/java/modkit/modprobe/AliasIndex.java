@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.ToIntFunction;
 import modkit.elf.ModkitException;
+import modkit.elf.ModuleNames;
 
 /**
  * The text alias files depmod writes, read the way kmod reads their binary twins ({@code .bin}).

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import modkit.elf.ModuleNames;
 
 /**
  * Reads modprobe.d configuration the way libkmod does ({@code kmod_config_new}).

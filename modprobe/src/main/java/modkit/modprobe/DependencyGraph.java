@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import modkit.elf.ModuleNames;
 import modkit.modprobe.ModuleLookup.Ref;
 
 /**

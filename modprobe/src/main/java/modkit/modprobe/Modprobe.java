@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import modkit.elf.ModkitException;
+import modkit.elf.ModuleNames;
 import modkit.insmod.LinkOptions;
 import modkit.insmod.LinkResult;
 import modkit.kernel.KernelException;

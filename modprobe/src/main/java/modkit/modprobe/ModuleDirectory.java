@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import modkit.elf.ModkitException;
+import modkit.elf.ModuleNames;
 
 /**
  * One {@code /lib/modules/VERSION} directory and the text files depmod and kbuild leave there, each read when

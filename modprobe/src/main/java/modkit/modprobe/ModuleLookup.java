@@ -2,6 +2,7 @@ package modkit.modprobe;
 
 import java.util.ArrayList;
 import java.util.List;
+import modkit.elf.ModuleNames;
 
 /**
  * What a name given to modprobe stands for, in kmod's order ({@code kmod_module_new_from_lookup}); the first

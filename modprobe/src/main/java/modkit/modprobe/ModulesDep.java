@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import modkit.elf.ModkitException;
+import modkit.elf.ModuleNames;
 
 /**
  * {@code modules.dep}: one line per module, {@code relpath: dep1 dep2 ...}, where the dependencies are every

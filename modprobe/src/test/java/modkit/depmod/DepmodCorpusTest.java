@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import modkit.elf.ModuleNames;
 
 /**
  * Our depmod on the real-module corpus against kmod 30's output committed with it (expected-kmod/): the five text
@@ -138,7 +139,7 @@ class DepmodCorpusTest {
         List<String> builtinText = Files.readAllLines(Trees.corpus().resolve("modules.builtin"));
         assertEquals(builtinText.size(), builtin.entries().size());
         for (String line : builtinText) {
-            String name = ModuleTree.modname(line.substring(line.lastIndexOf('/') + 1));
+            String name = ModuleNames.fromPath(line.substring(line.lastIndexOf('/') + 1));
             assertEquals(List.of(new IndexFile.Value("", 0)), builtin.lookup(name), name);
         }
         assertEquals("aes_generic", IndexFile.read(e.resolve("modules.builtin.alias.bin")).search("crypto_aes"));

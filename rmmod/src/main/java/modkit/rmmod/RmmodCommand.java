@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import modkit.command.CommonOptions;
 import modkit.elf.ModkitException;
+import modkit.elf.ModuleNames;
 import modkit.kernel.KernelException;
 import modkit.kernel.SimulatedKernel;
 import picocli.CommandLine.Command;
@@ -38,7 +39,7 @@ public final class RmmodCommand implements Callable<Integer> {
         int failed = 0;
         try (SimulatedKernel kernel = common.openKernel()) {
             for (String n : names) {
-                String name = moduleName(n);
+                String name = ModuleNames.fromPath(n); // a file name or path works too, as with kmod
                 try {
                     String before = kernel.taints();
                     kernel.unload(name, force, waitForUsers);
@@ -62,15 +63,5 @@ public final class RmmodCommand implements Callable<Integer> {
             throw new ModkitException(failed + " of " + names.size() + " modules could not be removed");
         }
         return 0;
-    }
-
-    /** kmod accepts a path or a name with dashes: "/x/snd-pcm.ko" means snd_pcm. */
-    static String moduleName(String arg) {
-        String base = arg.substring(arg.lastIndexOf('/') + 1);
-        int ko = base.indexOf(".ko");
-        if (ko > 0) {
-            base = base.substring(0, ko);
-        }
-        return base.replace('-', '_');
     }
 }

@@ -1,8 +1,9 @@
-package modkit.modprobe;
+package modkit.elf;
 
 /**
  * How kmod spells names before it compares them: module names and aliases use {@code _} for {@code -}, except
- * inside a {@code [...]} set of a pattern, where a dash is a range ({@code pci:v*d[0-9]*}).
+ * inside a {@code [...]} set of a pattern, where a dash is a range ({@code pci:v*d[0-9]*}). Every tool that takes
+ * a module name from the user or a file name goes through here.
  */
 public final class ModuleNames {
     private ModuleNames() {}
