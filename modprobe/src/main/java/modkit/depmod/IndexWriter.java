@@ -4,9 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import modkit.elf.ModkitException;
 
 /**
@@ -28,8 +27,9 @@ public final class IndexWriter {
 
     private record Value(int priority, byte[] value) {}
 
-    // Keys as ISO-8859-1 strings compare like unsigned bytes, i.e. like strcmp on the 7-bit ASCII kmod allows.
-    private final TreeMap<String, List<Value>> keys = new TreeMap<>();
+    // Gathered in a hash map and sorted once in toBytes (a tree map compared tens of thousands of long, alike keys
+    // on every insertion). Keys as ISO-8859-1 strings sort like unsigned bytes, i.e. like strcmp on 7-bit ASCII.
+    private final HashMap<String, List<Value>> keys = new HashMap<>();
 
     /** Adds {@code value} under {@code key}; a repeated (key, value) pair is kept twice, as kmod does. */
     public void add(String key, String value, int priority) {
@@ -53,11 +53,13 @@ public final class IndexWriter {
     }
 
     public byte[] toBytes() {
-        List<byte[]> sorted = new ArrayList<>(keys.size());
-        List<List<Value>> values = new ArrayList<>(keys.size());
-        for (Map.Entry<String, List<Value>> e : keys.entrySet()) {
-            sorted.add(e.getKey().getBytes(StandardCharsets.ISO_8859_1));
-            values.add(e.getValue());
+        String[] order = keys.keySet().toArray(new String[0]);
+        Arrays.sort(order);
+        List<byte[]> sorted = new ArrayList<>(order.length);
+        List<List<Value>> values = new ArrayList<>(order.length);
+        for (String k : order) {
+            sorted.add(k.getBytes(StandardCharsets.ISO_8859_1));
+            values.add(keys.get(k));
         }
         Out out = new Out();
         out.int32(MAGIC);

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
@@ -80,7 +79,8 @@ public final class KmodHash {
             byte[] k = key.apply(item).getBytes(StandardCharsets.ISO_8859_1);
             keyed.add(new Keyed<>(superFastHash(k) & (buckets - 1), k, item));
         }
-        keyed.sort(Comparator.<Keyed<T>>comparingInt(Keyed::bucket).thenComparing(Keyed::key, Arrays::compareUnsigned));
+        keyed.sort((a, b) -> a.bucket() != b.bucket() ? Integer.compare(a.bucket(), b.bucket())
+                : Arrays.compareUnsigned(a.key(), b.key()));
         List<T> out = new ArrayList<>(keyed.size());
         for (Keyed<T> k : keyed) {
             out.add(k.item());
