@@ -48,9 +48,10 @@ public final class Modprobe {
             boolean forceModversion,
             boolean forceRemove,
             boolean removeHolders,
+            long removeWaitMillis,
             Map<String, String> commandEnv) {
         public static final Settings DEFAULT =
-                new Settings(false, false, false, false, false, false, false, false, false, Map.of());
+                new Settings(false, false, false, false, false, false, false, false, false, 0, Map.of());
     }
 
     private final ModuleLookup lookup;
@@ -259,11 +260,16 @@ public final class Modprobe {
             }
         } else if (kernel.find(name) != null) { // a holder's removal may have taken it already, as unused
             LoadedModule lm = kernel.find(name);
-            if (lm.refcnt() > 0 && !settings.forceRemove()) {
+            if (lm.refcnt() > 0 && !settings.forceRemove() && settings.removeWaitMillis() > 0) {
+                lm = awaitUnused(name, lm, System.currentTimeMillis() + settings.removeWaitMillis());
+            }
+            if (lm != null && lm.refcnt() > 0 && !settings.forceRemove()) {
                 throw new ModkitException("Module " + name + " is in use.",
                         lm.holders().isEmpty() ? null : "used by: " + String.join(" ", lm.holders()));
             }
-            delete(name);
+            if (lm != null) { // null: someone else removed it while we waited
+                delete(name);
+            }
             for (String dep : lookup.directory().dependencies(name)) {
                 LoadedModule d = kernel.find(dep);
                 if (d != null && d.refcnt() == 0) {
@@ -279,6 +285,26 @@ public final class Modprobe {
             removeSoftdeps(sd.pre());
         }
     }
+
+    /**
+     * kmod's {@code -w}: polls until nothing holds the module or the deadline passes. The last state seen, or null
+     * if the module went away meanwhile.
+     */
+    private LoadedModule awaitUnused(String name, LoadedModule seen, long deadlineMillis) {
+        LoadedModule lm = seen;
+        while (lm != null && lm.refcnt() > 0 && System.currentTimeMillis() < deadlineMillis) {
+            try {
+                Thread.sleep(Math.min(REMOVE_POLL_MILLIS, Math.max(1, deadlineMillis - System.currentTimeMillis())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            lm = kernel.find(name); // null: someone else removed it meanwhile
+        }
+        return lm;
+    }
+
+    private static final long REMOVE_POLL_MILLIS = 20;
 
     private void removeSoftdeps(List<String> names) {
         for (String n : names.reversed()) {

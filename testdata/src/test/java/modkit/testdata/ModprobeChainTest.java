@@ -86,6 +86,39 @@ class ModprobeChainTest {
         ModprobeFixture.write(base.resolve("etc/modprobe.d/test.conf"), config);
     }
 
+    /** kmod's -w: a reference dropped while modprobe -r waits lets the removal go on; one kept past MSEC does not. */
+    @Test
+    void removeWaitsForReferencesUpToItsLimit() throws Exception {
+        objectsTree("");
+        assertEquals(0, modprobe("mk_params").exit());
+        try (SimulatedKernel k = SimulatedKernel.open(state)) {
+            k.get("mk_params");
+        }
+        long t0 = System.nanoTime();
+        ModprobeFixture.Run timedOut = modprobe("-r", "-w", "200", "mk_params");
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(1, timedOut.exit());
+        assertEquals("modprobe: error: Module mk_params is in use.", timedOut.err().lines().findFirst().orElse(""));
+        assertTrue(waited >= 200, "gave up after " + waited + " ms");
+        assertEquals(List.of("mk_params"), loaded());
+
+        Thread dropper = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try (SimulatedKernel k = SimulatedKernel.open(state)) {
+                k.put("mk_params");
+            }
+        });
+        dropper.start();
+        ModprobeFixture.Run waitedOut = modprobe("-r", "-w", "20000", "mk_params");
+        dropper.join();
+        assertEquals(0, waitedOut.exit(), waitedOut.err());
+        assertEquals(List.of(), loaded());
+    }
+
     @Test
     void twoChainWithFirstTimeAndInUse() throws IOException {
         objectsTree("");

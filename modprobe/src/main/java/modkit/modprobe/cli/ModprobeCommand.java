@@ -118,6 +118,10 @@ public final class ModprobeCommand implements Callable<Integer> {
     @Option(names = {"-s", "--syslog"}, description = "Accepted for kmod compatibility; messages go to stderr")
     boolean syslog;
 
+    @Option(names = {"-w", "--wait"}, paramLabel = "MSEC",
+            description = "With -r: wait up to MSEC for the module's references to be dropped, then remove it")
+    long waitMillis;
+
     @Option(names = {"--show-modversions", "--dump-modversions"},
             description = "Print the symbol versions (__versions) the module FILE needs, and stop")
     boolean showModversions;
@@ -297,7 +301,7 @@ public final class ModprobeCommand implements Callable<Integer> {
 
     private Modprobe.Settings settings(boolean show) {
         return new Modprobe.Settings(show, dryRun || show, firstTime, ignoreCommands, useBlacklist,
-                force || forceVermagic, force || forceModversion, force, removeHolders,
+                force || forceVermagic, force || forceModversion, force, removeHolders, waitMillis,
                 Map.of("MODKIT_ROOT", common.stateRoot().toString()));
     }
 
