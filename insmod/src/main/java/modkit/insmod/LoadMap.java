@@ -3,6 +3,7 @@ package modkit.insmod;
 import java.util.List;
 import modkit.arch.FinalizePatch;
 import modkit.arch.ArchSections;
+import modkit.command.Json;
 import modkit.kernel.ModuleImage;
 
 /**
@@ -135,22 +136,6 @@ public final class LoadMap {
 
     /** A JSON string literal. */
     public static String str(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return Json.string(s);
     }
 }

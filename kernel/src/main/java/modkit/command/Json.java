@@ -63,6 +63,13 @@ public final class Json {
         }
     }
 
+    /** {@code s} as a JSON string literal, for writers that lay out their own lines (the load map). */
+    public static String string(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2);
+        quote(b, s);
+        return b.toString();
+    }
+
     private static void quote(StringBuilder b, String s) {
         b.append('"');
         for (int i = 0; i < s.length(); i++) {

@@ -1,6 +1,7 @@
 package modkit.modprobe;
 
 import java.util.List;
+import modkit.command.Json;
 
 /**
  * {@code modprobe --show-depends --json}: the same actions as the text, as one JSON object. The shape is a
@@ -38,23 +39,6 @@ public final class ActionsJson {
     }
 
     static String str(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return Json.string(s);
     }
 }
