@@ -16,19 +16,7 @@ b14_fn:
 	}
 	.endp b14_fn
 
-	.section .init.text, "ax", @progbits
-	.global init_module
-	.proc init_module
-init_module:
-	br.ret.sptk.many b0 ;;
-	.endp init_module
-
-	.section .exit.text, "ax", @progbits
-	.global cleanup_module
-	.proc cleanup_module
-cleanup_module:
-	br.ret.sptk.many b0 ;;
-	.endp cleanup_module
+	MODKIT_INIT_EXIT
 
 	.data
 b14_var:
