@@ -1,5 +1,6 @@
 package modkit.elf;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,24 +18,43 @@ public final class ModInfo {
         this.entries = List.copyOf(entries);
     }
 
+    /** Which entries to keep, judged on the raw bytes of the key, {@code data[from, to)}, before any decoding. */
+    public interface KeyFilter {
+        boolean keep(byte[] data, int from, int to);
+    }
+
     public static ModInfo parse(byte[] data) {
+        return new ModInfo(entries(data, 0, data.length, StandardCharsets.UTF_8, null));
+    }
+
+    /**
+     * The entries in {@code data[from, to)}: each string split at its first '=' (none: the value is empty),
+     * decoded with {@code charset}. A null {@code filter} keeps every entry.
+     */
+    public static List<Entry> entries(byte[] data, int from, int to, Charset charset, KeyFilter filter) {
         List<Entry> out = new ArrayList<>();
-        int i = 0;
-        while (i < data.length) {
+        int i = from;
+        while (i < to) {
             if (data[i] == 0) {
                 i++;
                 continue;
             }
             int end = i;
-            while (end < data.length && data[end] != 0) {
+            int eq = -1;
+            while (end < to && data[end] != 0) {
+                if (eq < 0 && data[end] == '=') {
+                    eq = end;
+                }
                 end++;
             }
-            String s = new String(data, i, end - i, StandardCharsets.UTF_8);
-            int eq = s.indexOf('=');
-            out.add(eq < 0 ? new Entry(s, "") : new Entry(s.substring(0, eq), s.substring(eq + 1)));
+            int keyEnd = eq < 0 ? end : eq;
+            if (filter == null || filter.keep(data, i, keyEnd)) {
+                out.add(new Entry(new String(data, i, keyEnd - i, charset),
+                        eq < 0 ? "" : new String(data, eq + 1, end - eq - 1, charset)));
+            }
             i = end + 1;
         }
-        return new ModInfo(out);
+        return out;
     }
 
     public List<Entry> entries() {

@@ -83,15 +83,13 @@ public final class ModuleSummary {
         try (FileChannel ch = FileChannel.open(path)) {
             long size = ch.size();
             byte[] head = new byte[(int) Math.min(size, 64)];
-            readFully(ch, head, 0, 0, head.length);
+            readFully(ch, head, 0, head.length);
             if (Compression.detect(head) != Compression.NONE || size > Integer.MAX_VALUE) {
-                byte[] raw = Files.readAllBytes(path);
-                byte[] plain = Compression.detect(raw).decompress(file, raw);
-                return new Reader(file, plain, plain.length, Reader.IN_MEMORY, keys).summarize();
+                return parse(file, Files.readAllBytes(path), keys);
             }
             byte[] data = scratch((int) size);
             System.arraycopy(head, 0, data, 0, head.length);
-            return new Reader(file, data, (int) size, (off, len) -> readFully(ch, data, off, off, len), keys).summarize();
+            return new Reader(file, data, (int) size, (off, len) -> readFully(ch, data, off, len), keys).summarize();
         } catch (NoSuchFileException e) {
             throw new ModkitException(file + ": no such file");
         } catch (IOException | UncheckedIOException e) {
@@ -115,11 +113,12 @@ public final class ModuleSummary {
 
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
-    private static void readFully(FileChannel ch, byte[] into, int at, long position, int length) {
-        ByteBuffer b = ByteBuffer.wrap(into, at, length);
+    /** Reads the file's bytes {@code [offset, offset + length)} into the same place of {@code into}. */
+    private static void readFully(FileChannel ch, byte[] into, int offset, int length) {
+        ByteBuffer b = ByteBuffer.wrap(into, offset, length);
         try {
             while (b.hasRemaining()) {
-                if (ch.read(b, position + b.position() - at) < 0) {
+                if (ch.read(b, b.position()) < 0) {
                     throw new IOException("file shrank while being read");
                 }
             }
@@ -129,8 +128,12 @@ public final class ModuleSummary {
     }
 
     public static ModuleSummary parse(String file, byte[] raw) {
+        return parse(file, raw, null);
+    }
+
+    private static ModuleSummary parse(String file, byte[] raw, List<byte[]> modinfoKeys) {
         byte[] data = Compression.detect(raw).decompress(file, raw);
-        return new Reader(file, data, data.length, Reader.IN_MEMORY, null).summarize();
+        return new Reader(file, data, data.length, Reader.IN_MEMORY, modinfoKeys).summarize();
     }
 
     /** Like {@link #parse} for bytes already decompressed (a signature trailer may follow the ELF image). */
@@ -309,13 +312,10 @@ public final class ModuleSummary {
             return new String(data, at, end - at, StandardCharsets.ISO_8859_1);
         }
 
-        /** True if the key in {@code data[from, to)} is one the caller asked for (all, without a filter). */
-        private boolean wanted(int from, int to) {
-            if (modinfoKeys == null) {
-                return true;
-            }
+        /** True if the key in {@code data[from, to)} is one the caller asked for. */
+        private boolean wanted(byte[] bytes, int from, int to) {
             for (byte[] k : modinfoKeys) {
-                if (k.length == to - from && Arrays.equals(data, from, to, k, 0, k.length)) {
+                if (k.length == to - from && Arrays.equals(bytes, from, to, k, 0, k.length)) {
                     return true;
                 }
             }
@@ -324,40 +324,12 @@ public final class ModuleSummary {
 
         private List<ModInfo.Entry> modinfo() {
             int s = find(".modinfo");
-            List<ModInfo.Entry> out = new ArrayList<>();
             if (s < 0) {
-                return out;
+                return new ArrayList<>();
             }
             load(s);
-            int i = (int) secOffset[s];
-            int end = (int) (secOffset[s] + secSize[s]);
-            while (i < end) {
-                if (data[i] == 0) {
-                    i++;
-                    continue;
-                }
-                int stop = i;
-                int eq = -1;
-                while (stop < end && data[stop] != 0) {
-                    if (eq < 0 && data[stop] == '=') {
-                        eq = stop;
-                    }
-                    stop++;
-                }
-                if (!wanted(i, eq < 0 ? stop : eq)) {
-                    i = stop + 1;
-                    continue;
-                }
-                if (eq < 0) {
-                    out.add(new ModInfo.Entry(new String(data, i, stop - i, StandardCharsets.ISO_8859_1), ""));
-                } else {
-                    out.add(new ModInfo.Entry(
-                            new String(data, i, eq - i, StandardCharsets.ISO_8859_1),
-                            new String(data, eq + 1, stop - eq - 1, StandardCharsets.ISO_8859_1)));
-                }
-                i = stop + 1;
-            }
-            return out;
+            return ModInfo.entries(data, (int) secOffset[s], (int) (secOffset[s] + secSize[s]),
+                    StandardCharsets.ISO_8859_1, modinfoKeys == null ? null : this::wanted);
         }
 
         private List<Symbol> kstrtabExports() {
