@@ -3,16 +3,17 @@ package modkit.depmod;
 import java.util.Arrays;
 
 /**
- * A text file built in memory as Latin-1 bytes, for depmod's tens of thousands of lines: each piece is copied
- * straight in, with no String per line and no encoder per piece.
+ * A file built in memory, for depmod's tens of thousands of lines and index nodes: Latin-1 text copied straight
+ * in (no String per line, no encoder per piece), raw bytes, and big-endian 32-bit words for the .bin indexes.
+ * Unlike ByteArrayOutputStream it takes no lock per byte.
  */
-final class TextFile {
+final class ByteBuilder {
     private byte[] bytes = new byte[1 << 16];
     private int size;
 
     /** Appends {@code s}; every char is below 256 (names and aliases come from Latin-1 decoded bytes). */
     @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) is the allocation-free Latin-1 copy wanted here
-    TextFile add(String s) {
+    ByteBuilder add(String s) {
         int n = s.length();
         ensure(n);
         s.getBytes(0, n, bytes, size);
@@ -20,23 +21,51 @@ final class TextFile {
         return this;
     }
 
-    TextFile add(char c) {
+    ByteBuilder add(char c) {
         ensure(1);
         bytes[size++] = (byte) c;
         return this;
     }
 
-    TextFile add(long v) {
+    ByteBuilder add(long v) {
         return add(Long.toString(v));
     }
 
+    ByteBuilder add(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, bytes, size, len);
+        size += len;
+        return this;
+    }
+
+    /** One byte: the low 8 bits of {@code b}. */
+    ByteBuilder addByte(int b) {
+        ensure(1);
+        bytes[size++] = (byte) b;
+        return this;
+    }
+
+    ByteBuilder int32(int v) {
+        ensure(4);
+        bytes[size] = (byte) (v >>> 24);
+        bytes[size + 1] = (byte) (v >>> 16);
+        bytes[size + 2] = (byte) (v >>> 8);
+        bytes[size + 3] = (byte) v;
+        size += 4;
+        return this;
+    }
+
+    int size() {
+        return size;
+    }
+
     /** Ends the line. */
-    TextFile nl() {
+    ByteBuilder nl() {
         return add('\n');
     }
 
     /** A whole line. */
-    TextFile line(String s) {
+    ByteBuilder line(String s) {
         return add(s).nl();
     }
 

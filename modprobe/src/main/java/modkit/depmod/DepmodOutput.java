@@ -142,7 +142,7 @@ public final class DepmodOutput {
             return sb.toString();
         }
 
-        void write(TextFile t) {
+        void write(ByteBuilder t) {
             t.add(module).add(':');
             for (String d : dependencies) {
                 t.add(' ').add(d);
@@ -176,7 +176,7 @@ public final class DepmodOutput {
     }
 
     private byte[] depText() {
-        TextFile t = new TextFile();
+        ByteBuilder t = new ByteBuilder();
         for (DepLine d : deps()) {
             d.write(t);
         }
@@ -206,7 +206,7 @@ public final class DepmodOutput {
     }
 
     private byte[] aliasText() {
-        TextFile t = new TextFile().line("# Aliases extracted from modules themselves.");
+        ByteBuilder t = new ByteBuilder().line("# Aliases extracted from modules themselves.");
         for (String[] a : aliases()) {
             t.add("alias ").add(a[0]).add(' ').add(a[1]).nl();
         }
@@ -271,7 +271,7 @@ public final class DepmodOutput {
     }
 
     private byte[] softdepText() {
-        TextFile t = new TextFile().line("# Soft dependencies extracted from modules themselves.");
+        ByteBuilder t = new ByteBuilder().line("# Soft dependencies extracted from modules themselves.");
         for (String[] s : softdeps()) {
             t.add("softdep ").add(s[0]).add(' ').add(s[1]).nl();
         }
@@ -287,7 +287,7 @@ public final class DepmodOutput {
     }
 
     private byte[] symbolText() {
-        TextFile t = new TextFile().line("# Aliases for symbols, used by symbol_request().");
+        ByteBuilder t = new ByteBuilder().line("# Aliases for symbols, used by symbol_request().");
         for (Map.Entry<String, Integer> s : symbols()) {
             t.add("alias symbol:").add(s.getKey()).add(' ').add(modules.get(s.getValue()).file().modname()).nl();
         }
@@ -353,7 +353,7 @@ public final class DepmodOutput {
 
     private byte[] devnameText() {
         List<Devname> d = devnames();
-        TextFile t = new TextFile();
+        ByteBuilder t = new ByteBuilder();
         if (!d.isEmpty()) {
             t.line("# Device nodes to trigger on-demand module loading.");
         }

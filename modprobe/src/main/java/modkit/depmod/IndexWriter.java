@@ -61,13 +61,13 @@ public final class IndexWriter {
             sorted.add(k.getBytes(StandardCharsets.ISO_8859_1));
             values.add(keys.get(k));
         }
-        Out out = new Out();
+        ByteBuilder out = new ByteBuilder();
         out.int32(MAGIC);
         out.int32(VERSION);
         out.int32(0);
         // An empty root has no prefix, children or values: kmod writes no bytes for it, only its offset.
         int root = sorted.isEmpty() ? out.size() : writeNode(out, sorted, values, 0, sorted.size(), 0, true);
-        byte[] bytes = out.toByteArray();
+        byte[] bytes = out.toBytes();
         putInt(bytes, 8, root);
         return bytes;
     }
@@ -76,7 +76,7 @@ public final class IndexWriter {
      * Writes the node for keys[lo, hi), which all agree on their first {@code depth} bytes, and returns its offset
      * with flags.
      */
-    private int writeNode(Out out, List<byte[]> k, List<List<Value>> v, int lo, int hi, int depth, boolean root) {
+    private int writeNode(ByteBuilder out, List<byte[]> k, List<List<Value>> v, int lo, int hi, int depth, boolean root) {
         int end = depth;
         if (!root) {
             byte[] first = k.get(lo);
@@ -109,13 +109,13 @@ public final class IndexWriter {
         }
         int offset = out.size();
         if (end > depth) {
-            out.write(k.get(lo), depth, end - depth);
-            out.write(0);
+            out.add(k.get(lo), depth, end - depth);
+            out.addByte(0);
             offset |= NODE_PREFIX;
         }
         if (!children.isEmpty()) {
-            out.write(firstChar);
-            out.write(lastChar);
+            out.addByte(firstChar);
+            out.addByte(lastChar);
             int[] table = new int[lastChar - firstChar + 1];
             for (int[] c : children) {
                 table[c[0] - firstChar] = c[1];
@@ -135,8 +135,8 @@ public final class IndexWriter {
             out.int32(ordered.size());
             for (Value val : ordered) {
                 out.int32(val.priority);
-                out.write(val.value, 0, val.value.length);
-                out.write(0);
+                out.add(val.value, 0, val.value.length);
+                out.addByte(0);
             }
             offset |= NODE_VALUES;
         }
@@ -148,45 +148,5 @@ public final class IndexWriter {
         b[at + 1] = (byte) (v >>> 16);
         b[at + 2] = (byte) (v >>> 8);
         b[at + 3] = (byte) v;
-    }
-
-    /** A growable big-endian byte buffer (ByteArrayOutputStream locks on every byte it is given). */
-    private static final class Out {
-        private byte[] bytes = new byte[1 << 16];
-        private int size;
-
-        int size() {
-            return size;
-        }
-
-        void write(int b) {
-            ensure(1);
-            bytes[size++] = (byte) b;
-        }
-
-        void write(byte[] b, int off, int len) {
-            ensure(len);
-            System.arraycopy(b, off, bytes, size, len);
-            size += len;
-        }
-
-        void int32(int v) {
-            ensure(4);
-            bytes[size] = (byte) (v >>> 24);
-            bytes[size + 1] = (byte) (v >>> 16);
-            bytes[size + 2] = (byte) (v >>> 8);
-            bytes[size + 3] = (byte) v;
-            size += 4;
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(bytes, size);
-        }
-
-        private void ensure(int more) {
-            if (size + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-            }
-        }
     }
 }
