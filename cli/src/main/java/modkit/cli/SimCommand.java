@@ -88,8 +88,8 @@ public final class SimCommand implements Runnable {
         }
     }
 
-    @Command(name = "init-delay", mixinStandardHelpOptions = true, description = "Make the module's init take SECONDS.")
-    static final class InitDelay implements Callable<Integer> {
+    /** init-delay and exit-delay: NAME SECONDS, set on the module as milliseconds. */
+    abstract static class Delay implements Callable<Integer> {
         @Mixin
         CommonOptions common;
 
@@ -99,39 +99,46 @@ public final class SimCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "SECONDS")
         double seconds;
 
+        abstract String what();
+
+        abstract void set(SimulatedKernel k, String module, long millis);
+
         @Override
         public Integer call() {
             if (seconds < 0) {
-                throw new ModkitException("init-delay needs a non-negative number of seconds, not " + seconds);
+                throw new ModkitException(what() + " needs a non-negative number of seconds, not " + seconds);
             }
             try (SimulatedKernel k = common.openKernel()) {
-                k.initDelay(ModuleNames.underscores(name), Math.round(seconds * 1000));
+                set(k, ModuleNames.underscores(name), Math.round(seconds * 1000));
             }
             return 0;
         }
     }
 
-    @Command(name = "exit-delay", mixinStandardHelpOptions = true,
-            description = "Make the module's exit take SECONDS (it stays GOING, refusing new references, meanwhile).")
-    static final class ExitDelay implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Parameters(index = "1", paramLabel = "SECONDS")
-        double seconds;
+    @Command(name = "init-delay", mixinStandardHelpOptions = true, description = "Make the module's init take SECONDS.")
+    static final class InitDelay extends Delay {
+        @Override
+        String what() {
+            return "init-delay";
+        }
 
         @Override
-        public Integer call() {
-            if (seconds < 0) {
-                throw new ModkitException("exit-delay needs a non-negative number of seconds, not " + seconds);
-            }
-            try (SimulatedKernel k = common.openKernel()) {
-                k.exitDelay(ModuleNames.underscores(name), Math.round(seconds * 1000));
-            }
-            return 0;
+        void set(SimulatedKernel k, String module, long millis) {
+            k.initDelay(module, millis);
+        }
+    }
+
+    @Command(name = "exit-delay", mixinStandardHelpOptions = true,
+            description = "Make the module's exit take SECONDS (it stays GOING, refusing new references, meanwhile).")
+    static final class ExitDelay extends Delay {
+        @Override
+        String what() {
+            return "exit-delay";
+        }
+
+        @Override
+        void set(SimulatedKernel k, String module, long millis) {
+            k.exitDelay(module, millis);
         }
     }
 
@@ -154,38 +161,39 @@ public final class SimCommand implements Runnable {
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true,
-            description = "Take a reference on a module, as a user of it would (try_module_get); prints the count.")
-    static final class Get implements Callable<Integer> {
+    /** get and put: change the module's reference count by one and print it. */
+    abstract static class Reference implements Callable<Integer> {
         @Mixin
         CommonOptions common;
 
         @Parameters(paramLabel = "NAME")
         String name;
 
+        abstract long change(SimulatedKernel k, String module);
+
         @Override
         public Integer call() {
             try (SimulatedKernel k = common.openKernel()) {
-                System.out.println(k.get(ModuleNames.underscores(name)));
+                System.out.println(change(k, ModuleNames.underscores(name)));
             }
             return 0;
         }
     }
 
-    @Command(name = "put", mixinStandardHelpOptions = true, description = "Drop a reference taken with get (module_put); prints the count.")
-    static final class Put implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Take a reference on a module, as a user of it would (try_module_get); prints the count.")
+    static final class Get extends Reference {
         @Override
-        public Integer call() {
-            try (SimulatedKernel k = common.openKernel()) {
-                System.out.println(k.put(ModuleNames.underscores(name)));
-            }
-            return 0;
+        long change(SimulatedKernel k, String module) {
+            return k.get(module);
+        }
+    }
+
+    @Command(name = "put", mixinStandardHelpOptions = true, description = "Drop a reference taken with get (module_put); prints the count.")
+    static final class Put extends Reference {
+        @Override
+        long change(SimulatedKernel k, String module) {
+            return k.put(module);
         }
     }
 
