@@ -26,10 +26,6 @@ import modkit.kernel.ModuleImage;
 public final class Linker {
     private Linker() {}
 
-    public static LinkResult link(ObjectFile obj, KernelProfile profile, LoadTransaction tx, LinkOptions opts) {
-        return link(prepare(obj, profile, opts), tx);
-    }
-
     /**
      * Everything of a link that does not depend on what is loaded: the checks, the layout and the scan of the
      * relocations. It touches no kernel state, so several modules can be prepared at once.

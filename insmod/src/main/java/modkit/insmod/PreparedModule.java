@@ -24,9 +24,4 @@ public record PreparedModule(
         Map<String, Long> versions,
         ArchSections tables,
         Layout layout,
-        References refs) {
-
-    public String moduleName() {
-        return original.moduleName();
-    }
-}
+        References refs) {}
