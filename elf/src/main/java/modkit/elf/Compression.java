@@ -26,16 +26,21 @@ public enum Compression {
     }
 
     public static Compression detect(byte[] data) {
+        return detect(data, data.length);
+    }
+
+    /** Like {@link #detect(byte[])} for the first {@code length} bytes of {@code data}. */
+    public static Compression detect(byte[] data, int length) {
         for (Compression c : values()) {
-            if (c != NONE && startsWith(data, c.magic)) {
+            if (c != NONE && startsWith(data, length, c.magic)) {
                 return c;
             }
         }
         return NONE;
     }
 
-    private static boolean startsWith(byte[] data, byte[] prefix) {
-        if (data.length < prefix.length) {
+    private static boolean startsWith(byte[] data, int length, byte[] prefix) {
+        if (length < prefix.length) {
             return false;
         }
         for (int i = 0; i < prefix.length; i++) {
@@ -66,6 +71,12 @@ public enum Compression {
         }
     }
 
+    /**
+     * One decoder per thread, reused from file to file: a new one allocates its entropy tables (about 150 KB),
+     * which was most of what a compressed module cost a tree scan.
+     */
+    private static final ThreadLocal<ZstdDecompressor> ZSTD_DECOMPRESSOR = ThreadLocal.withInitial(ZstdDecompressor::new);
+
     /** Larger claimed sizes are left to the streaming decoder, which allocates only as data really comes. */
     private static final long ONE_SHOT_LIMIT = 256L << 20;
 
@@ -82,7 +93,7 @@ public enum Compression {
                 return null;
             }
             byte[] out = new byte[(int) size];
-            int n = new ZstdDecompressor().decompress(data, 0, data.length, out, 0, out.length);
+            int n = ZSTD_DECOMPRESSOR.get().decompress(data, 0, data.length, out, 0, out.length);
             return n == size ? out : null;
         } catch (RuntimeException e) { // MalformedInputException or an index error on damaged input
             return null;

@@ -82,9 +82,22 @@ public final class ModuleSummary {
                 : modinfoKeys.stream().map(k -> k.getBytes(StandardCharsets.ISO_8859_1)).toList();
         try (FileChannel ch = FileChannel.open(path)) {
             long size = ch.size();
-            byte[] head = new byte[(int) Math.min(size, 64)];
+            if (size > Integer.MAX_VALUE) {
+                throw new ModkitException(file + ": file of " + size + " bytes is too large for a kernel module");
+            }
+            if (size <= WHOLE_FILE) {
+                // One read for the whole file: most of a small module is the parts depmod wants, and each read
+                // is a system call (selective reads were 8 per file, and most of the cost of a tree of small
+                // modules).
+                byte[] data = scratch((int) size);
+                readFully(ch, data, 0, (int) size);
+                return Compression.detect(data, (int) size) != Compression.NONE
+                        ? parse(file, Arrays.copyOf(data, (int) size), keys)
+                        : new Reader(file, data, (int) size, Reader.IN_MEMORY, keys).summarize();
+            }
+            byte[] head = new byte[64];
             readFully(ch, head, 0, head.length);
-            if (Compression.detect(head) != Compression.NONE || size > Integer.MAX_VALUE) {
+            if (Compression.detect(head) != Compression.NONE) {
                 return parse(file, Files.readAllBytes(path), keys);
             }
             byte[] data = scratch((int) size);
@@ -110,6 +123,9 @@ public final class ModuleSummary {
         }
         return b;
     }
+
+    /** Files up to this size are read whole, larger ones a section at a time. */
+    private static final int WHOLE_FILE = 64 << 10;
 
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
