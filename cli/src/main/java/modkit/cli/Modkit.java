@@ -1,5 +1,6 @@
 package modkit.cli;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import modkit.modprobe.cli.ModprobeCommand;
 import modkit.rmmod.RmmodCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The multi-call launcher: {@code modkit insmod ...}, and {@code insmod ...} when started through a link named
@@ -35,13 +37,20 @@ public final class Modkit implements Runnable {
         COMMANDS.put("rmmod", RmmodCommand::new);
         COMMANDS.put("lsmod", LsmodCommand::new);
         COMMANDS.put("modprobe", ModprobeCommand::new);
-        COMMANDS.put("depmod", DepmodCommand::new);
+        COMMANDS.put("depmod", () -> listed(DepmodCommand.DESCRIPTION)); // runs without picocli
         COMMANDS.put("modinfo", ModinfoCommand::new);
         COMMANDS.put("profile", ProfileCommand::new);
         COMMANDS.put("sim", SimCommand::new);
         COMMANDS.put("bench", BenchCommand::new);
         COMMANDS.put("ksyms", KsymsCommand::new);
         COMMANDS.put("aot-training", AotTrainingCommand::new);
+    }
+
+    /** A command that parses its own options, as "modkit --help" lists it. */
+    private static CommandSpec listed(String description) {
+        CommandSpec spec = CommandSpec.create();
+        spec.usageMessage().description(description);
+        return spec;
     }
 
     @Override
@@ -70,6 +79,13 @@ public final class Modkit implements Runnable {
             all.addAll(List.of(modprobeOptions.trim().split("\\s+")));
             all.addAll(List.of(args).subList(1, args.length));
             args = all.toArray(new String[0]);
+        }
+        if (args.length > 0 && args[0].equals("depmod")) {
+            // Before any picocli model is built: depmod parses its own options (see DepmodCommand).
+            PrintWriter err = new PrintWriter(System.err, true);
+            int exit = DepmodCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, err);
+            err.flush();
+            return exit;
         }
         CommandLine cl = new CommandLine(new Modkit());
         boolean known = args.length > 0 && COMMANDS.containsKey(args[0]);

@@ -65,7 +65,10 @@ public final class Trees {
 
     /** Our depmod through its command, in this process: exit code, stdout bytes, stderr text. */
     public static Kmod.Run depmod(String... args) {
-        return run(new DepmodCommand(), args);
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = DepmodCommand.run(args, new PrintStream(out, true), new PrintWriter(err, true));
+        return new Kmod.Run(exit, out.toByteArray(), err.toString());
     }
 
     /** Our modinfo through its command, in this process. */

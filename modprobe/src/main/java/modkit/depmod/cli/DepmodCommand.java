@@ -1,6 +1,5 @@
 package modkit.depmod.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -8,79 +7,147 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import modkit.command.CommandRunner;
+import modkit.command.Getopt;
+import modkit.command.Getopt.Option;
 import modkit.depmod.Depmod;
 import modkit.depmod.DepmodOutput;
 import modkit.command.Json;
 import modkit.depmod.KmodLog;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-/** {@code depmod [-aAen] [-b DIR] [-C CFG] [-F System.map | -E Module.symvers] [VERSION] [FILE...]}, kmod's flags. */
-@Command(name = "depmod", mixinStandardHelpOptions = true, version = "modkit depmod 0.1",
-        description = "Generate modules.dep and the module index files (kmod's formats).")
-public final class DepmodCommand implements Callable<Integer> {
+/**
+ * {@code depmod [-aAen] [-b DIR] [-C CFG] [-F System.map | -E Module.symvers] [VERSION] [FILE...]}, kmod's flags,
+ * read as kmod reads them ({@link Getopt}: getopt_long). depmod runs after every module install and over
+ * thousands of files, so it does without picocli, whose first command line cost 30 ms of start-up.
+ */
+public final class DepmodCommand {
+    public static final String DESCRIPTION = "Generate modules.dep and the module index files (kmod's formats).";
+
     private static final Pattern VERSION = Pattern.compile("^[0-9]+\\.[0-9]+.*");
 
-    @Spec
-    CommandSpec spec;
+    private static final Option ALL = new Option('a', false, "all");
+    private static final Option QUICK = new Option('A', false, "quick");
+    private static final Option BASEDIR = new Option('b', true, "basedir");
+    private static final Option CONFIG = new Option('C', true, "config");
+    private static final Option SYMVERS = new Option('E', true, "symvers");
+    private static final Option FILESYMS = new Option('F', true, "filesyms");
+    private static final Option ERRSYMS = new Option('e', false, "errsyms");
+    private static final Option SHOW = new Option('n', false, "show", "dry-run");
+    private static final Option PREFIX = new Option('P', true, "symbol-prefix");
+    private static final Option VERBOSE = new Option('v', false, "verbose");
+    private static final Option WARN = new Option('w', false, "warn");
+    // kmod still accepts these and ignores them.
+    private static final Option QUIET = new Option('q', false, "quiet");
+    private static final Option ROOT = new Option('r', false, "root");
+    private static final Option UNRESOLVED = new Option('u', false, "unresolved-error");
+    private static final Option MAP = new Option('m', false, "map");
+    private static final Option JSON = new Option((char) 0, false, "json");
+    private static final Option DEBUG = new Option((char) 0, false, "debug");
+    private static final Option HELP = new Option('h', false, "help");
+    private static final Option SHOW_VERSION = new Option('V', false, "version");
 
-    @Option(names = {"-a", "--all"}, description = "Probe all modules (the default)")
-    boolean all;
+    private static final Getopt OPTIONS = new Getopt(List.of(ALL, QUICK, BASEDIR, CONFIG, SYMVERS, FILESYMS, ERRSYMS,
+            SHOW, PREFIX, VERBOSE, WARN, QUIET, ROOT, UNRESOLVED, MAP, JSON, DEBUG, HELP, SHOW_VERSION));
 
-    @Option(names = {"-A", "--quick"}, description = "Only do the work if a module is newer than modules.dep")
-    boolean quick;
+    private static final String USAGE = """
+            Usage: depmod [-aAen] [-b DIR] [-C PATH] [-F System.map | -E Module.symvers] [-P CHAR] [VERSION] [FILE...]
+            %s
+            With no FILE, the whole tree ROOT/lib/modules/VERSION; VERSION defaults to the running kernel's.
 
-    @Option(names = {"-b", "--basedir"}, paramLabel = "DIR", description = "Root prefix: use DIR/lib/modules/VERSION and DIR's depmod.d")
-    Path basedir;
+              -a, --all                 Probe all modules (the default)
+              -A, --quick               Only do the work if a module is newer than modules.dep
+              -b, --basedir=DIR         Root prefix: use DIR/lib/modules/VERSION and DIR's depmod.d
+              -C, --config=PATH         Read configuration from PATH (file or directory) instead of depmod.d
+              -e, --errsyms             Report symbols no module or kernel supplies, and CRC mismatches with -E
+              -E, --symvers=FILE        Module.symvers: kernel exports with CRCs, for -e
+              -F, --filesyms=FILE       System.map: kernel exports, for -e
+              -n, --show, --dry-run     Write the text files to stdout instead of the module directory
+              -P, --symbol-prefix=CHAR  Architecture symbol prefix
+              -v, --verbose, -w, --warn Accepted for compatibility
+                  --json                With or without -n: print the results as JSON instead of writing files
+                  --debug               Print stack traces of errors
+              -h, --help                Show this help and exit
+              -V, --version             Print version information and exit
+            """.formatted(DESCRIPTION);
 
-    @Option(names = {"-C", "--config"}, paramLabel = "PATH", description = "Read configuration from PATH (file or directory) instead of depmod.d")
-    List<Path> config;
+    private DepmodCommand() {}
 
-    @Option(names = {"-E", "--symvers"}, paramLabel = "FILE", description = "Module.symvers: kernel exports with CRCs, for -e")
-    Path symvers;
+    /** What the options asked for. */
+    private static final class Request {
+        boolean quick;
+        Path basedir;
+        List<Path> config;
+        Path symvers;
+        Path systemMap;
+        boolean errsyms;
+        boolean dryRun;
+        String symbolPrefix;
+        boolean json;
+        boolean help;
+        boolean version;
+        List<String> operands = List.of();
+    }
 
-    @Option(names = {"-F", "--filesyms"}, paramLabel = "FILE", description = "System.map: kernel exports, for -e")
-    Path systemMap;
+    /** Runs depmod with these arguments (after the command name); the exit code. */
+    public static int run(String[] args, PrintStream out, PrintWriter err) {
+        boolean debug = List.of(args).contains("--debug");
+        return CommandRunner.runPlain("depmod", debug, err, () -> {
+            Request r = parse(args);
+            if (r.help) {
+                out.print(USAGE);
+                out.flush();
+                return CommandRunner.OK;
+            }
+            if (r.version) {
+                out.println("modkit depmod 0.1");
+                out.flush();
+                return CommandRunner.OK;
+            }
+            return depmod(r, out, err);
+        });
+    }
 
-    @Option(names = {"-e", "--errsyms"}, description = "Report symbols no module or kernel supplies, and CRC mismatches with -E")
-    boolean errsyms;
+    private static Request parse(String[] args) {
+        Request r = new Request();
+        Getopt.Parsed p = OPTIONS.parse(args);
+        for (Getopt.Given g : p.options()) {
+            Option o = g.option();
+            if (o == QUICK) {
+                r.quick = true;
+            } else if (o == BASEDIR) {
+                r.basedir = Path.of(g.value());
+            } else if (o == CONFIG) {
+                if (r.config == null) {
+                    r.config = new ArrayList<>();
+                }
+                r.config.add(Path.of(g.value()));
+            } else if (o == SYMVERS) {
+                r.symvers = Path.of(g.value());
+            } else if (o == FILESYMS) {
+                r.systemMap = Path.of(g.value());
+            } else if (o == ERRSYMS) {
+                r.errsyms = true;
+            } else if (o == SHOW) {
+                r.dryRun = true;
+            } else if (o == PREFIX) {
+                r.symbolPrefix = g.value();
+            } else if (o == JSON) {
+                r.json = true;
+            } else if (o == HELP) {
+                r.help = true;
+            } else if (o == SHOW_VERSION) {
+                r.version = true;
+            } // -a is the default; --debug was read before parsing; -v, -w and the deprecated ones change nothing
+        }
+        r.operands = p.operands();
+        return r;
+    }
 
-    @Option(names = {"-n", "--show", "--dry-run"}, description = "Write the text files to stdout instead of the module directory")
-    boolean dryRun;
-
-    @Option(names = {"-P", "--symbol-prefix"}, paramLabel = "CHAR", description = "Architecture symbol prefix")
-    String symbolPrefix;
-
-    @Option(names = {"-v", "--verbose"}, description = "Accepted for compatibility")
-    boolean verbose;
-
-    @Option(names = {"-w", "--warn"}, description = "Accepted for compatibility")
-    boolean warn;
-
-    @Option(names = {"-q", "--quiet", "-r", "--root", "-u", "--unresolved-error", "-m", "--map"}, hidden = true,
-            description = "Deprecated kmod options, ignored")
-    boolean deprecated;
-
-    @Option(names = "--json", description = "With or without -n: print the results as JSON instead of writing files")
-    boolean json;
-
-    @Option(names = "--debug", description = "Print stack traces of errors")
-    boolean debug;
-
-    @Parameters(paramLabel = "[VERSION] [FILE...]", description = "Kernel version (default: the running kernel's), then module files to index instead of the whole tree")
-    List<String> args = new ArrayList<>();
-
-    @Override
-    public Integer call() throws IOException {
-        PrintWriter err = spec.commandLine().getErr();
+    private static int depmod(Request req, PrintStream out, PrintWriter err) {
         String version = null;
         List<Path> files = new ArrayList<>();
-        for (String a : args) {
+        for (String a : req.operands) {
             if (version == null && files.isEmpty() && VERSION.matcher(a).matches()) {
                 version = a;
             } else {
@@ -90,20 +157,20 @@ public final class DepmodCommand implements Callable<Integer> {
         if (version == null) {
             version = System.getProperty("os.version");
         }
-        char prefix = symbolPrefix == null || symbolPrefix.isEmpty() ? 0 : symbolPrefix.charAt(0);
-        Path root = basedir == null ? null : basedir.toAbsolutePath(); // kmod: made absolute, not resolved
-        Depmod.Options o = new Depmod.Options(root, version, config, files, quick, errsyms, systemMap, symvers, prefix);
+        char prefix = req.symbolPrefix == null || req.symbolPrefix.isEmpty() ? 0 : req.symbolPrefix.charAt(0);
+        Path root = req.basedir == null ? null : req.basedir.toAbsolutePath(); // kmod: made absolute, not resolved
+        Depmod.Options o = new Depmod.Options(root, version, req.config, files, req.quick, req.errsyms,
+                req.systemMap, req.symvers, prefix);
         Depmod.Log log = new KmodLog("depmod", err);
         Depmod.Result r = Depmod.compute(o, log);
         if (r.files() == null) {
             return r.exitCode();
         }
-        PrintStream out = System.out;
-        if (json) {
+        if (req.json) {
             out.print(Json.write(toJson(r.output())));
             out.flush();
-        } else if (dryRun) {
-            out.write(Depmod.dryRun(r.files()));
+        } else if (req.dryRun) {
+            out.writeBytes(Depmod.dryRun(r.files()));
             out.flush();
         } else {
             Depmod.write(Depmod.moduleDir(o), r.files());
