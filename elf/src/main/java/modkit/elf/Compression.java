@@ -56,11 +56,13 @@ public enum Compression {
         if (this == NONE) {
             return data;
         }
-        if (this == ZSTD) {
-            byte[] whole = zstdOneShot(data);
-            if (whole != null) {
-                return whole;
-            }
+        byte[] whole = switch (this) {
+            case ZSTD -> zstdOneShot(data);
+            case XZ -> XzSingleBlock.decode(data);
+            default -> null;
+        };
+        if (whole != null) {
+            return whole;
         }
         try (InputStream in = open(new ByteArrayInputStream(data))) {
             return in.readAllBytes();

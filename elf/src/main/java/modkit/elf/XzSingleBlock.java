@@ -1,0 +1,181 @@
+package modkit.elf;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import org.tukaani.xz.LZMA2InputStream;
+import org.tukaani.xz.check.CRC64;
+
+/**
+ * The .xz file of a kernel module, decoded without the general stream reader: one stream of one block, LZMA2
+ * alone, CRC32 or CRC64 check, which is what {@code xz} and the kernel's {@code scripts/Makefile.modinst} write.
+ * The general reader hashes every stream's index with SHA-256 through the security providers and wraps the LZMA2
+ * decoder in several layers; on a tree of small modules that was most of their cost (the first file alone took
+ * 25 ms, looking up providers). Here the container's fields are checked the way the reader checks them, and the
+ * block is decoded by tukaani's LZMA2 decoder with a dictionary no larger than the output (the encoder's 1 MiB
+ * per file was most of the rest).
+ *
+ * <p>Anything else (several blocks or streams, other filters or checks, a field that does not add up, a damaged
+ * block) gives null, and the caller decodes with the general reader, which also words the error.
+ *
+ * <p>Layout (The .xz File Format 1.2.1): stream header (magic, flags, CRC32); block header (size, flags, filter
+ * flags, padding, CRC32); LZMA2 data; padding to four bytes; check; index (indicator 0, record count, one
+ * unpadded size and uncompressed size per block, padding, CRC32); stream footer (CRC32, backward size, flags,
+ * magic "YZ").
+ */
+final class XzSingleBlock {
+    private static final int CHECK_NONE = 0;
+    private static final int CHECK_CRC32 = 1;
+    private static final int CHECK_CRC64 = 4;
+    private static final int LZMA2_FILTER = 0x21;
+    /** Larger claimed outputs are left to the general reader. */
+    private static final long MAX_OUTPUT = 256L << 20;
+
+    private final byte[] d;
+    private int pos;
+
+    private XzSingleBlock(byte[] data) {
+        this.d = data;
+    }
+
+    /** The decoded bytes of {@code data} (starting with the xz magic), or null to use the general reader. */
+    static byte[] decode(byte[] data) {
+        try {
+            return new XzSingleBlock(data).decode();
+        } catch (RuntimeException | IOException e) { // an index past the end, a damaged block: let the reader say
+            return null;
+        }
+    }
+
+    private byte[] decode() throws IOException {
+        int n = d.length;
+        if (n < 12 + 12 || Compression.detect(d) != Compression.XZ || d[6] != 0 || (d[7] & 0xf0) != 0
+                || !crc32Matches(6, 2, 8)) {
+            return null;
+        }
+        int check = d[7] & 0x0f;
+        int checkSize = switch (check) {
+            case CHECK_NONE -> 0;
+            case CHECK_CRC32 -> 4;
+            case CHECK_CRC64 -> 8;
+            default -> -1;
+        };
+        // Stream footer: the index's size, and the same flags as the header.
+        int footer = n - 12;
+        if (checkSize < 0 || d[footer + 10] != 'Y' || d[footer + 11] != 'Z' || d[footer + 8] != d[6]
+                || d[footer + 9] != d[7] || !crc32Matches(footer + 4, 6, footer)) {
+            return null;
+        }
+        long indexSize = (u32(footer + 4) + 1) * 4;
+        if (indexSize > footer - 12) {
+            return null;
+        }
+        int index = footer - (int) indexSize;
+        if (!crc32Matches(index, (int) indexSize - 4, footer - 4) || d[index] != 0) {
+            return null;
+        }
+        pos = index + 1;
+        if (vli() != 1) {
+            return null;
+        }
+        long unpadded = vli();
+        long outSize = vli();
+        if (outSize > MAX_OUTPUT) {
+            return null;
+        }
+        // Block header.
+        int header = 12;
+        int headerSize = ((d[header] & 0xff) + 1) * 4;
+        if (d[header] == 0 || !crc32Matches(header, headerSize - 4, header + headerSize - 4)) {
+            return null;
+        }
+        int flags = d[header + 1] & 0xff;
+        if ((flags & 0x03) != 0 || (flags & 0x3c) != 0) { // one filter; reserved bits clear
+            return null;
+        }
+        pos = header + 2;
+        long compressedSize = unpadded - headerSize - checkSize;
+        if ((flags & 0x40) != 0 && vli() != compressedSize) {
+            return null;
+        }
+        if ((flags & 0x80) != 0 && vli() != outSize) {
+            return null;
+        }
+        if (vli() != LZMA2_FILTER || vli() != 1) {
+            return null;
+        }
+        int dictBits = d[pos++] & 0xff;
+        if (dictBits > 40) {
+            return null;
+        }
+        for (int i = pos; i < header + headerSize - 4; i++) {
+            if (d[i] != 0) {
+                return null;
+            }
+        }
+        int data = header + headerSize;
+        int checkAt = (int) (data + ((compressedSize + 3) & ~3L));
+        if (compressedSize <= 0 || checkAt + checkSize != index) {
+            return null;
+        }
+        // A match reaches back at most to the start of the output: a dictionary of the output's size will do.
+        long declaredDict = dictBits == 40 ? 0xffffffffL : (2L | (dictBits & 1)) << (dictBits / 2 + 11);
+        int dict = (int) Math.max(LZMA2InputStream.DICT_SIZE_MIN, Math.min(declaredDict, Math.max(outSize, 1)));
+        for (int i = data + (int) compressedSize; i < checkAt; i++) {
+            if (d[i] != 0) { // block padding
+                return null;
+            }
+        }
+        byte[] out = new byte[(int) outSize];
+        ByteArrayInputStream block = new ByteArrayInputStream(d, data, (int) compressedSize);
+        try (InputStream in = new LZMA2InputStream(block, dict)) {
+            // All of the output, then the end marker as the block's last byte.
+            if (in.readNBytes(out, 0, out.length) != out.length || in.read() != -1 || block.available() != 0) {
+                return null;
+            }
+        }
+        return checkMatches(check, out, checkAt) ? out : null;
+    }
+
+    private boolean checkMatches(int check, byte[] out, int at) {
+        return switch (check) {
+            case CHECK_CRC32 -> {
+                CRC32 c = new CRC32();
+                c.update(out);
+                yield c.getValue() == u32(at);
+            }
+            case CHECK_CRC64 -> {
+                CRC64 c = new CRC64();
+                c.update(out, 0, out.length);
+                yield Arrays.equals(c.finish(), 0, 8, d, at, at + 8);
+            }
+            default -> true;
+        };
+    }
+
+    /** The CRC32 of {@code d[from, from + length)} equals the little-endian word at {@code at}. */
+    private boolean crc32Matches(int from, int length, int at) {
+        CRC32 c = new CRC32();
+        c.update(d, from, length);
+        return c.getValue() == u32(at);
+    }
+
+    private long u32(int at) {
+        return (d[at] & 0xffL) | (d[at + 1] & 0xffL) << 8 | (d[at + 2] & 0xffL) << 16 | (d[at + 3] & 0xffL) << 24;
+    }
+
+    /** A variable-length integer: 7 bits a byte, low first, at most 9 bytes. */
+    private long vli() {
+        long v = 0;
+        for (int i = 0; i < 9; i++) {
+            int b = d[pos++] & 0xff;
+            v |= (long) (b & 0x7f) << (7 * i);
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("xz integer longer than 9 bytes");
+    }
+}

@@ -1,0 +1,87 @@
+package modkit.elf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZ;
+import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * The quick .xz path decodes what the general reader decodes, byte for byte, for the files modules come in, and
+ * declines (null: the general reader runs) everything else, damaged files included.
+ */
+class XzSingleBlockTest {
+    private static byte[] module() throws IOException {
+        Path p = Path.of(System.getProperty("user.dir")).resolve("../testdata/objects/x86_64/mk_params.ko");
+        return Files.readAllBytes(p);
+    }
+
+    private static byte[] xz(byte[] in, LZMA2Options options, int check) throws IOException {
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        try (XZOutputStream o = new XZOutputStream(bo, options, check)) {
+            o.write(in);
+        }
+        return bo.toByteArray();
+    }
+
+    private static byte[] general(byte[] xz) throws IOException {
+        return new XZInputStream(new ByteArrayInputStream(xz)).readAllBytes();
+    }
+
+    @Test
+    void decodesSingleBlockFilesWithEachCheckModulesUse() throws IOException {
+        byte[] plain = module();
+        LZMA2Options kernel = new LZMA2Options(6);
+        kernel.setDictSize(1 << 20); // scripts/Makefile.modinst: xz --check=crc32 --lzma2=dict=1MiB
+        for (int check : new int[] {XZ.CHECK_CRC32, XZ.CHECK_CRC64, XZ.CHECK_NONE}) {
+            byte[] xz = xz(plain, kernel, check);
+            byte[] out = XzSingleBlock.decode(xz);
+            assertNotNull(out, "check " + check);
+            assertArrayEquals(general(xz), out);
+            assertArrayEquals(plain, out);
+        }
+        byte[] empty = xz(new byte[0], new LZMA2Options(0), XZ.CHECK_CRC64);
+        assertArrayEquals(new byte[0], XzSingleBlock.decode(empty));
+    }
+
+    @Test
+    void leavesOtherStreamsToTheGeneralReader() throws IOException {
+        byte[] plain = module();
+        byte[] one = xz(plain, new LZMA2Options(1), XZ.CHECK_CRC64);
+        assertNull(XzSingleBlock.decode(xz(plain, new LZMA2Options(1), XZ.CHECK_SHA256)), "SHA-256 check");
+        byte[] two = Arrays.copyOf(one, one.length * 2);
+        System.arraycopy(one, 0, two, one.length, one.length);
+        assertNull(XzSingleBlock.decode(two), "two concatenated streams");
+        assertArrayEquals(plain, Arrays.copyOf(general(two), plain.length));
+        assertNull(XzSingleBlock.decode(Arrays.copyOf(one, one.length + 4)), "stream padding");
+    }
+
+    @Test
+    void declinesEveryDamagedOrTruncatedFile() throws IOException {
+        byte[] one = xz(module(), new LZMA2Options(1), XZ.CHECK_CRC32);
+        for (int at = 0; at < one.length; at++) {
+            byte[] bad = one.clone();
+            bad[at] ^= 0x20;
+            byte[] out = XzSingleBlock.decode(bad);
+            if (out != null) { // only where the general reader also accepts it, with the same bytes
+                assertArrayEquals(general(bad), out, "flipped byte at " + at);
+            }
+        }
+        for (int len : new int[] {0, 6, 12, 24, one.length / 2, one.length - 1}) {
+            assertNull(XzSingleBlock.decode(Arrays.copyOf(one, len)), "cut to " + len);
+        }
+        byte[] cut = Arrays.copyOf(one, one.length - 1);
+        assertThrows(ModkitException.class, () -> Compression.XZ.decompress("cut.ko.xz", cut));
+    }
+}
