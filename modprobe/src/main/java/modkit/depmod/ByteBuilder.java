@@ -8,8 +8,17 @@ import java.util.Arrays;
  * Unlike ByteArrayOutputStream it takes no lock per byte.
  */
 final class ByteBuilder {
-    private byte[] bytes = new byte[1 << 16];
+    private byte[] bytes;
     private int size;
+
+    ByteBuilder() {
+        this(1 << 16);
+    }
+
+    /** A builder with room for {@code capacity} bytes before it grows. */
+    ByteBuilder(int capacity) {
+        bytes = new byte[Math.max(capacity, 16)];
+    }
 
     /** Appends {@code s}; every char is below 256 (names and aliases come from Latin-1 decoded bytes). */
     @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) is the allocation-free Latin-1 copy wanted here
@@ -69,8 +78,9 @@ final class ByteBuilder {
         return add(s).nl();
     }
 
+    /** The bytes built; the array itself when it is exactly full (a builder sized up front), else a copy. */
     byte[] toBytes() {
-        return Arrays.copyOf(bytes, size);
+        return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
     }
 
     private void ensure(int more) {

@@ -3,10 +3,8 @@ package modkit.depmod;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import modkit.elf.ModuleSummary;
 
@@ -65,8 +63,9 @@ public final class DependencyGraph {
             }
         }
         int[][] deps = new int[modules.size()][];
+        int[] found = new int[16];
         for (int i = 0; i < modules.size(); i++) {
-            Set<Integer> d = new LinkedHashSet<>();
+            int count = 0; // this module's dependencies, each once, in the order first needed
             ModuleScanner.Scanned m = modules.get(i);
             for (ModuleSummary.Symbol need : m.summary().needs()) {
                 Owner o = symbols.get(strip(need.name(), checks.symbolPrefix(), true));
@@ -79,11 +78,11 @@ public final class DependencyGraph {
                 if (checks.checkCrcs() && o.crc() != need.crc() && !need.weak() && checks.printUnknown()) {
                     warn.accept(m.file().path() + " disagrees about version of symbol " + need.name());
                 }
-                if (o.module() != KERNEL) {
-                    d.add(o.module());
+                if (o.module() != KERNEL && indexOf(found, count, o.module()) < 0) {
+                    found = push(found, count++, o.module());
                 }
             }
-            deps[i] = d.stream().mapToInt(Integer::intValue).toArray();
+            deps[i] = Arrays.copyOf(found, count);
         }
         DependencyGraph g = new DependencyGraph(modules, symbols, deps);
         g.sort();
@@ -136,12 +135,30 @@ public final class DependencyGraph {
         }
     }
 
+    /** A module has a handful of direct dependencies: a linear search beats a hash set of boxed integers. */
+    private static int indexOf(int[] a, int count, int v) {
+        for (int k = 0; k < count; k++) {
+            if (a[k] == v) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Sorts module indexes by their position in the sort, stably: each entry's place in {@code d} packed under its
+     * position in one long (no boxing, no comparator).
+     */
     private void sortBySortIndex(int[] d) {
         if (d.length > 1) {
-            Integer[] boxed = Arrays.stream(d).boxed().toArray(Integer[]::new);
-            Arrays.sort(boxed, (a, b) -> Integer.compare(sortIndex[a], sortIndex[b]));
+            long[] keyed = new long[d.length];
             for (int i = 0; i < d.length; i++) {
-                d[i] = boxed[i];
+                keyed[i] = (long) sortIndex[d[i]] << 32 | i;
+            }
+            Arrays.sort(keyed);
+            int[] was = d.clone();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = was[(int) keyed[i]];
             }
         }
     }

@@ -134,24 +134,28 @@ public final class DepmodOutput {
 
     /** One modules.dep entry: a module and all its dependencies, users first. */
     public record DepLine(String module, List<String> dependencies) {
-        String line() {
-            StringBuilder sb = new StringBuilder(module).append(':');
+        /** {@code module: dep dep ...} in Latin-1, without the newline: the text line and the .bin value. */
+        @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): the allocation-free Latin-1 copy
+        byte[] bytes() {
+            int n = module.length() + 1;
             for (String d : dependencies) {
-                sb.append(' ').append(d);
+                n += 1 + d.length();
             }
-            return sb.toString();
-        }
-
-        void write(ByteBuilder t) {
-            t.add(module).add(':');
+            byte[] b = new byte[n];
+            module.getBytes(0, module.length(), b, 0);
+            int at = module.length();
+            b[at++] = ':';
             for (String d : dependencies) {
-                t.add(' ').add(d);
+                b[at++] = ' ';
+                d.getBytes(0, d.length(), b, at);
+                at += d.length();
             }
-            t.nl();
+            return b;
         }
     }
 
     private List<DepLine> deps;
+    private byte[][] depLines; // deps' lines as bytes, made once for modules.dep and modules.dep.bin
     private List<Map.Entry<String, Integer>> symbols;
 
     /** Every modules.dep entry, in module order (computed once). */
@@ -164,30 +168,38 @@ public final class DepmodOutput {
 
     private List<DepLine> computeDeps() {
         List<DepLine> out = new ArrayList<>(modules.size());
+        depLines = new byte[modules.size()][];
         for (int i = 0; i < modules.size(); i++) {
             int[] all = graph.allDependencies(i);
             List<String> d = new ArrayList<>(all.length);
             for (int x : all) {
                 d.add(modules.get(x).file().depPath());
             }
-            out.add(new DepLine(modules.get(i).file().depPath(), d));
+            DepLine line = new DepLine(modules.get(i).file().depPath(), d);
+            out.add(line);
+            depLines[i] = line.bytes();
         }
         return out;
     }
 
     private byte[] depText() {
-        ByteBuilder t = new ByteBuilder();
-        for (DepLine d : deps()) {
-            d.write(t);
+        deps();
+        int size = 0;
+        for (byte[] l : depLines) {
+            size += l.length + 1;
+        }
+        ByteBuilder t = new ByteBuilder(size);
+        for (byte[] l : depLines) {
+            t.add(l, 0, l.length).nl();
         }
         return t.toBytes();
     }
 
     private byte[] depBin() {
+        deps();
         IndexWriter w = new IndexWriter();
-        List<DepLine> deps = deps();
         for (int i = 0; i < modules.size(); i++) {
-            w.add(modules.get(i).file().modname(), deps.get(i).line(), i);
+            w.add(modules.get(i).file().modname(), depLines[i], i);
         }
         return w.toBytes();
     }

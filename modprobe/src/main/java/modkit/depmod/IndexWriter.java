@@ -33,10 +33,19 @@ public final class IndexWriter {
 
     /** Adds {@code value} under {@code key}; a repeated (key, value) pair is kept twice, as kmod does. */
     public void add(String key, String value, int priority) {
+        add(key, value.getBytes(StandardCharsets.ISO_8859_1), priority);
+    }
+
+    /** Like {@link #add(String, String, int)} with the value already in bytes (which the index then owns). */
+    public void add(String key, byte[] value, int priority) {
         checkAscii(key);
-        checkAscii(value);
-        keys.computeIfAbsent(key, k -> new ArrayList<>(1))
-                .add(new Value(priority, value.getBytes(StandardCharsets.ISO_8859_1)));
+        for (byte b : value) {
+            if (b < 0) { // the bytes of a Latin-1 string: negative is 128 or above
+                throw new ModkitException("module index: bad character 0x" + Integer.toHexString(b & 0xff) + " in '"
+                        + new String(value, StandardCharsets.ISO_8859_1) + "': only 7-bit ASCII is supported");
+            }
+        }
+        keys.computeIfAbsent(key, k -> new ArrayList<>(1)).add(new Value(priority, value));
     }
 
     public boolean isEmpty() {
