@@ -58,35 +58,47 @@ public final class DependencyGraph {
             }
         }
         for (int i = 0; i < modules.size(); i++) {
-            for (ModuleSummary.Symbol s : modules.get(i).summary().exports()) {
-                symbols.put(strip(s.name(), checks.symbolPrefix(), false), new Owner(i, s.crc()));
-            }
+            addExports(symbols, i, modules.get(i), checks.symbolPrefix());
         }
         int[][] deps = new int[modules.size()][];
-        int[] found = new int[16];
-        for (int i = 0; i < modules.size(); i++) {
-            int count = 0; // this module's dependencies, each once, in the order first needed
-            ModuleScanner.Scanned m = modules.get(i);
-            for (ModuleSummary.Symbol need : m.summary().needs()) {
-                Owner o = symbols.get(strip(need.name(), checks.symbolPrefix(), true));
-                if (o == null) {
-                    if (checks.printUnknown() && !need.weak()) {
-                        warn.accept(m.file().path() + " needs unknown symbol " + need.name());
-                    }
-                    continue;
-                }
-                if (checks.checkCrcs() && o.crc() != need.crc() && !need.weak() && checks.printUnknown()) {
-                    warn.accept(m.file().path() + " disagrees about version of symbol " + need.name());
-                }
-                if (o.module() != KERNEL && indexOf(found, count, o.module()) < 0) {
-                    found = push(found, count++, o.module());
-                }
-            }
-            deps[i] = Arrays.copyOf(found, count);
+        for (int i = 0; i < modules.size(); i++) { // (the body is a method: see resolve)
+            deps[i] = resolve(modules.get(i), symbols, checks, warn);
         }
         DependencyGraph g = new DependencyGraph(modules, symbols, deps);
         g.sort();
         return g;
+    }
+
+    private static void addExports(Map<String, Owner> symbols, int i, ModuleScanner.Scanned m, char prefix) {
+        for (ModuleSummary.Symbol s : m.summary().exports()) {
+            symbols.put(strip(s.name(), prefix, false), new Owner(i, s.crc()));
+        }
+    }
+
+    /**
+     * One module's dependencies, each once, in the order first needed. A method of its own so that the JIT
+     * compiles it after a few hundred modules: the loop over all of them runs once, interpreted.
+     */
+    private static int[] resolve(ModuleScanner.Scanned m, Map<String, Owner> symbols, Checks checks,
+            Consumer<String> warn) {
+        int[] found = new int[8];
+        int count = 0;
+        for (ModuleSummary.Symbol need : m.summary().needs()) {
+            Owner o = symbols.get(strip(need.name(), checks.symbolPrefix(), true));
+            if (o == null) {
+                if (checks.printUnknown() && !need.weak()) {
+                    warn.accept(m.file().path() + " needs unknown symbol " + need.name());
+                }
+                continue;
+            }
+            if (checks.checkCrcs() && o.crc() != need.crc() && !need.weak() && checks.printUnknown()) {
+                warn.accept(m.file().path() + " disagrees about version of symbol " + need.name());
+            }
+            if (o.module() != KERNEL && indexOf(found, count, o.module()) < 0) {
+                found = push(found, count++, o.module());
+            }
+        }
+        return Arrays.copyOf(found, count);
     }
 
     /** kmod strips a leading '.' (PPC64 function descriptors) when looking up, and the -P prefix. */

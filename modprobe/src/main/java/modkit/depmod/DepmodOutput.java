@@ -170,16 +170,20 @@ public final class DepmodOutput {
         List<DepLine> out = new ArrayList<>(modules.size());
         depLines = new byte[modules.size()][];
         for (int i = 0; i < modules.size(); i++) {
-            int[] all = graph.allDependencies(i);
-            List<String> d = new ArrayList<>(all.length);
-            for (int x : all) {
-                d.add(modules.get(x).file().depPath());
-            }
-            DepLine line = new DepLine(modules.get(i).file().depPath(), d);
+            DepLine line = depLine(i);
             out.add(line);
             depLines[i] = line.bytes();
         }
         return out;
+    }
+
+    private DepLine depLine(int i) {
+        int[] all = graph.allDependencies(i);
+        List<String> d = new ArrayList<>(all.length);
+        for (int x : all) {
+            d.add(modules.get(x).file().depPath());
+        }
+        return new DepLine(modules.get(i).file().depPath(), d);
     }
 
     private byte[] depText() {
@@ -204,41 +208,58 @@ public final class DepmodOutput {
         return w.toBytes();
     }
 
+    // The render loops below each run once per depmod, over every module or symbol: their bodies are methods of
+    // their own, which the JIT compiles after a few hundred calls, where a loop body inline would run interpreted
+    // until an on-stack replacement, mostly too late to matter.
+
     /** (pattern, module) pairs from each module's alias= entries, in module order. */
     public List<String[]> aliases() {
         List<String[]> out = new ArrayList<>();
-        for (Scanned m : modules) {
-            for (ModInfo.Entry e : m.summary().modinfo()) {
-                if (e.key().equals("alias")) {
-                    out.add(new String[] {e.value(), m.file().modname()});
-                }
-            }
+        for (int i = 0; i < modules.size(); i++) {
+            addAliases(modules.get(i), out);
         }
         return out;
     }
 
+    private static void addAliases(Scanned m, List<String[]> out) {
+        for (ModInfo.Entry e : m.summary().modinfo()) {
+            if (e.key().equals("alias")) {
+                out.add(new String[] {e.value(), m.file().modname()});
+            }
+        }
+    }
+
     private byte[] aliasText() {
         ByteBuilder t = new ByteBuilder().line("# Aliases extracted from modules themselves.");
-        for (String[] a : aliases()) {
-            t.add("alias ").add(a[0]).add(' ').add(a[1]).nl();
+        List<String[]> aliases = aliases();
+        for (int i = 0; i < aliases.size(); i++) {
+            aliasLine(t, aliases.get(i));
         }
         return t.toBytes();
+    }
+
+    private static void aliasLine(ByteBuilder t, String[] a) {
+        t.add("alias ").add(a[0]).add(' ').add(a[1]).nl();
     }
 
     private byte[] aliasBin() {
         IndexWriter w = new IndexWriter();
         for (int i = 0; i < modules.size(); i++) {
-            Scanned m = modules.get(i);
-            for (ModInfo.Entry e : m.summary().modinfo()) {
-                if (e.key().equals("alias")) {
-                    String alias = normalizeAlias(e.value());
-                    if (alias != null) {
-                        w.add(alias, m.file().modname(), i);
-                    }
+            indexAliases(w, i);
+        }
+        return w.toBytes();
+    }
+
+    private void indexAliases(IndexWriter w, int i) {
+        Scanned m = modules.get(i);
+        for (ModInfo.Entry e : m.summary().modinfo()) {
+            if (e.key().equals("alias")) {
+                String alias = normalizeAlias(e.value());
+                if (alias != null) {
+                    w.add(alias, m.file().modname(), i);
                 }
             }
         }
-        return w.toBytes();
     }
 
     /** kmod's alias normalization for index keys: '-' becomes '_' outside brackets; null if a bracket is unmatched. */
@@ -272,14 +293,18 @@ public final class DepmodOutput {
     /** (module, softdep value) pairs. */
     public List<String[]> softdeps() {
         List<String[]> out = new ArrayList<>();
-        for (Scanned m : modules) {
-            for (ModInfo.Entry e : m.summary().modinfo()) {
-                if (e.key().equals("softdep")) {
-                    out.add(new String[] {m.file().modname(), e.value()});
-                }
-            }
+        for (int i = 0; i < modules.size(); i++) {
+            addSoftdeps(modules.get(i), out);
         }
         return out;
+    }
+
+    private static void addSoftdeps(Scanned m, List<String[]> out) {
+        for (ModInfo.Entry e : m.summary().modinfo()) {
+            if (e.key().equals("softdep")) {
+                out.add(new String[] {m.file().modname(), e.value()});
+            }
+        }
     }
 
     private byte[] softdepText() {
@@ -300,18 +325,28 @@ public final class DepmodOutput {
 
     private byte[] symbolText() {
         ByteBuilder t = new ByteBuilder().line("# Aliases for symbols, used by symbol_request().");
-        for (Map.Entry<String, Integer> s : symbols()) {
-            t.add("alias symbol:").add(s.getKey()).add(' ').add(modules.get(s.getValue()).file().modname()).nl();
+        List<Map.Entry<String, Integer>> symbols = symbols();
+        for (int i = 0; i < symbols.size(); i++) {
+            symbolLine(t, symbols.get(i));
         }
         return t.toBytes();
     }
 
+    private void symbolLine(ByteBuilder t, Map.Entry<String, Integer> s) {
+        t.add("alias symbol:").add(s.getKey()).add(' ').add(modules.get(s.getValue()).file().modname()).nl();
+    }
+
     private byte[] symbolsBin() {
         IndexWriter w = new IndexWriter();
-        for (Map.Entry<String, Integer> s : symbols()) {
-            w.add("symbol:" + s.getKey(), modules.get(s.getValue()).file().modname(), s.getValue());
+        List<Map.Entry<String, Integer>> symbols = symbols();
+        for (int i = 0; i < symbols.size(); i++) {
+            indexSymbol(w, symbols.get(i));
         }
         return w.toBytes();
+    }
+
+    private void indexSymbol(IndexWriter w, Map.Entry<String, Integer> s) {
+        w.add("symbol:" + s.getKey(), modules.get(s.getValue()).file().modname(), s.getValue());
     }
 
     private static final Pattern CHAR_MAJOR = Pattern.compile("char-major-(\\d+)-(\\d+)");
@@ -323,44 +358,48 @@ public final class DepmodOutput {
      */
     public List<Devname> devnames() {
         List<Devname> out = new ArrayList<>();
-        for (Scanned m : modules) {
-            String devname = null;
-            char type = 0;
-            long major = 0;
-            long minor = 0;
-            for (ModInfo.Entry e : m.summary().modinfo()) {
-                if (!e.key().equals("alias")) {
-                    continue;
-                }
-                String v = e.value();
-                Matcher cm;
-                if (v.startsWith("devname:")) {
-                    devname = v.substring("devname:".length());
-                } else if (!v.startsWith("char-major-") && !v.startsWith("block-major-")) {
-                    continue; // most aliases are bus ids: skip them before any regex work
-                } else if ((cm = CHAR_MAJOR.matcher(v)).lookingAt()) {
-                    type = 'c';
-                    major = Long.parseLong(cm.group(1));
-                    minor = Long.parseLong(cm.group(2));
-                } else if ((cm = BLOCK_MAJOR.matcher(v)).lookingAt()) {
-                    type = 'b';
-                    major = Long.parseLong(cm.group(1));
-                    minor = Long.parseLong(cm.group(2));
-                }
-                if (type != 0 && devname != null) {
-                    break;
-                }
-            }
-            if (devname != null) {
-                if (type != 0) {
-                    out.add(new Devname(m.file().modname(), devname, type, major, minor));
-                } else {
-                    warn("Module '" + m.file().modname() + "' has devname (" + devname
-                            + ") but lacks major and minor information. Ignoring.");
-                }
-            }
+        for (int i = 0; i < modules.size(); i++) {
+            addDevname(modules.get(i), out);
         }
         return out;
+    }
+
+    private void addDevname(Scanned m, List<Devname> out) {
+        String devname = null;
+        char type = 0;
+        long major = 0;
+        long minor = 0;
+        for (ModInfo.Entry e : m.summary().modinfo()) {
+            if (!e.key().equals("alias")) {
+                continue;
+            }
+            String v = e.value();
+            Matcher cm;
+            if (v.startsWith("devname:")) {
+                devname = v.substring("devname:".length());
+            } else if (!v.startsWith("char-major-") && !v.startsWith("block-major-")) {
+                continue; // most aliases are bus ids: skip them before any regex work
+            } else if ((cm = CHAR_MAJOR.matcher(v)).lookingAt()) {
+                type = 'c';
+                major = Long.parseLong(cm.group(1));
+                minor = Long.parseLong(cm.group(2));
+            } else if ((cm = BLOCK_MAJOR.matcher(v)).lookingAt()) {
+                type = 'b';
+                major = Long.parseLong(cm.group(1));
+                minor = Long.parseLong(cm.group(2));
+            }
+            if (type != 0 && devname != null) {
+                break;
+            }
+        }
+        if (devname != null) {
+            if (type != 0) {
+                out.add(new Devname(m.file().modname(), devname, type, major, minor));
+            } else {
+                warn("Module '" + m.file().modname() + "' has devname (" + devname
+                        + ") but lacks major and minor information. Ignoring.");
+            }
+        }
     }
 
     private byte[] devnameText() {

@@ -71,13 +71,18 @@ public final class KmodHash {
         return superFastHash(key.getBytes(StandardCharsets.ISO_8859_1)) & (buckets - 1);
     }
 
+    private record Keyed<T>(int bucket, byte[] key, T item) {}
+
+    private static <T> Keyed<T> keyed(T item, Function<T, String> key, int buckets) {
+        byte[] k = key.apply(item).getBytes(StandardCharsets.ISO_8859_1);
+        return new Keyed<>(superFastHash(k) & (buckets - 1), k, item);
+    }
+
     /** {@code items} in the order kmod's hash iterates them, each keyed by {@code key}. */
     public static <T> List<T> iterationOrder(Collection<T> items, Function<T, String> key, int buckets) {
-        record Keyed<T>(int bucket, byte[] key, T item) {}
         List<Keyed<T>> keyed = new ArrayList<>(items.size());
         for (T item : items) {
-            byte[] k = key.apply(item).getBytes(StandardCharsets.ISO_8859_1);
-            keyed.add(new Keyed<>(superFastHash(k) & (buckets - 1), k, item));
+            keyed.add(keyed(item, key, buckets)); // (a method: the JIT compiles it while this loop runs once)
         }
         keyed.sort((a, b) -> a.bucket() != b.bucket() ? Integer.compare(a.bucket(), b.bucket())
                 : Arrays.compareUnsigned(a.key(), b.key()));
