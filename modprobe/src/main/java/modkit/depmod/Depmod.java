@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,15 +225,25 @@ public final class Depmod {
         for (int i = 0; i < lines.length; i++) {
             position.put(lines[i], i - lines.length - 1);
         }
-        Map<Scanned, Integer> rank = new IdentityHashMap<>(hashOrder.size() * 2);
-        for (Scanned s : hashOrder) {
-            String rel = s.file().uncompressedRelpath();
-            Integer p = rel == null ? null : position.get(rel);
-            rank.put(s, p == null ? 1 : p);
+        // Sorted stably (like glibc's msort) by rank: each module's hash-order index packed under its rank in one
+        // long, so the sort compares primitives (it was two map lookups and two boxes per comparison).
+        long[] keyed = new long[hashOrder.size()];
+        for (int i = 0; i < keyed.length; i++) {
+            keyed[i] = (long) rank(hashOrder.get(i), position) << 32 | i;
         }
-        List<Scanned> out = new ArrayList<>(hashOrder);
-        out.sort((a, b) -> Integer.compare(rank.get(a), rank.get(b))); // stable, like glibc's msort
+        Arrays.sort(keyed);
+        List<Scanned> out = new ArrayList<>(keyed.length);
+        for (long k : keyed) {
+            out.add(hashOrder.get((int) k));
+        }
         return out;
+    }
+
+    /** modules.order's listed modules first, in its order (negative ranks), then the others (1), as in kmod. */
+    private static int rank(Scanned s, Map<String, Integer> position) {
+        String rel = s.file().uncompressedRelpath();
+        Integer p = rel == null ? null : position.get(rel);
+        return p == null ? 1 : p;
     }
 
     /** depmod -A: true if modules.dep exists and no module file is newer. */

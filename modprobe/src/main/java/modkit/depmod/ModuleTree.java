@@ -102,19 +102,23 @@ public final class ModuleTree {
         }
         entries.sort(null);
         for (Path p : entries) {
-            String name = p.getFileName().toString();
-            if (name.equals("build") || name.equals("source") || cfg.excludes().contains(name)) {
-                continue;
-            }
-            if (isModuleFile(name)) {
-                // Taken as a file without a stat (kmod uses readdir's d_type, which Java does not expose); a
-                // directory or device with a module's name fails when read and is reported then.
-                ModuleFile f = new ModuleFile(p, rel == null ? null : rel + name, ModuleNames.fromPath(name));
-                found.accept(f);
-                add(f);
-            } else if (Files.isDirectory(p)) {
-                walk(p, rel == null ? null : rel + name + "/");
-            }
+            visit(p, rel); // (a method: the JIT compiles it while a directory of hundreds of modules is listed)
+        }
+    }
+
+    private void visit(Path p, String rel) {
+        String name = p.getFileName().toString();
+        if (name.equals("build") || name.equals("source") || cfg.excludes().contains(name)) {
+            return;
+        }
+        if (isModuleFile(name)) {
+            // Taken as a file without a stat (kmod uses readdir's d_type, which Java does not expose); a
+            // directory or device with a module's name fails when read and is reported then.
+            ModuleFile f = new ModuleFile(p, rel == null ? null : rel + name, ModuleNames.fromPath(name));
+            found.accept(f);
+            add(f);
+        } else if (Files.isDirectory(p)) {
+            walk(p, rel == null ? null : rel + name + "/");
         }
     }
 
