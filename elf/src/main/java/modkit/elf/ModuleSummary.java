@@ -169,7 +169,8 @@ public final class ModuleSummary {
         private int shentsize;
         private long[] secOffset;
         private long[] secSize;
-        private String[] secName;
+        private int[] secName; // file offset of each section's name in the section name table, -1 for none
+        private int namesEnd; // where that table ends
 
         /** Fills {@code [offset, offset + length)} of the data array before the reader looks at it. */
         interface Loader {
@@ -209,8 +210,8 @@ public final class ModuleSummary {
             header();
             sections();
             List<ModInfo.Entry> info = modinfo();
-            int symtab = find(".symtab");
-            int strtab = find(".strtab");
+            int symtab = find(SYMTAB);
+            int strtab = find(STRTAB);
             if (symtab < 0 || strtab < 0) {
                 // kmod: no symbols to export or import; the module still has its .modinfo.
                 return new ModuleSummary(info, kstrtabExports(), List.of());
@@ -269,7 +270,7 @@ public final class ModuleSummary {
             loader.load((int) shoff, shnum * shentsize);
             secOffset = new long[shnum];
             secSize = new long[shnum];
-            secName = new String[shnum];
+            secName = new int[shnum];
             loaded = new boolean[shnum];
             int[] nameOff = new int[shnum];
             for (int i = 0; i < shnum; i++) {
@@ -292,23 +293,29 @@ public final class ModuleSummary {
             load(shstrndx);
             long strOff = secOffset[shstrndx];
             long strSize = secSize[shstrndx];
+            namesEnd = (int) (strOff + strSize);
             for (int i = 0; i < shnum; i++) {
                 long n = Integer.toUnsignedLong(nameOff[i]);
                 if (i == 0 && n == 0) {
-                    secName[i] = "";
+                    secName[i] = -1;
                     continue;
                 }
                 if (n >= strSize) {
                     throw new ElfFormatException(file, "section " + i + " sh_name 0x" + Long.toHexString(n)
                             + " is past the section name table (0x" + Long.toHexString(strSize) + " bytes)");
                 }
-                secName[i] = cString((int) (strOff + n), (int) (strOff + strSize), "section " + i + " name");
+                // Checked, not decoded: of a module's twenty-odd section names the summary compares five.
+                secName[i] = (int) (strOff + n);
+                cStringEnd(secName[i], (int) (strOff + strSize), "section " + i + " name");
             }
         }
 
-        private int find(String name) {
+        /** The first section named {@code name} (NUL-terminated bytes), or -1. */
+        private int find(byte[] name) {
             for (int i = 1; i < shnum; i++) {
-                if (secName[i].equals(name)) {
+                int at = secName[i];
+                if (at >= 0 && at + name.length <= namesEnd
+                        && Arrays.equals(data, at, at + name.length, name, 0, name.length)) {
                     return i;
                 }
             }
@@ -317,6 +324,12 @@ public final class ModuleSummary {
 
         /** A NUL-terminated string starting at {@code at} that must end before {@code limit}. */
         private String cString(int at, int limit, String what) {
+            int end = cStringEnd(at, limit, what);
+            return new String(data, at, end - at, StandardCharsets.ISO_8859_1);
+        }
+
+        /** The offset of the NUL that ends the string at {@code at}, which must come before {@code limit}. */
+        private int cStringEnd(int at, int limit, String what) {
             int end = at;
             while (end < limit && data[end] != 0) {
                 end++;
@@ -325,7 +338,7 @@ public final class ModuleSummary {
                 throw new ElfFormatException(file, what + " at file offset 0x" + Integer.toHexString(at)
                         + " is not NUL-terminated within its table");
             }
-            return new String(data, at, end - at, StandardCharsets.ISO_8859_1);
+            return end;
         }
 
         /** True if the key in {@code data[from, to)} is one the caller asked for. */
@@ -339,7 +352,7 @@ public final class ModuleSummary {
         }
 
         private List<ModInfo.Entry> modinfo() {
-            int s = find(".modinfo");
+            int s = find(MODINFO);
             if (s < 0) {
                 return new ArrayList<>();
             }
@@ -349,7 +362,7 @@ public final class ModuleSummary {
         }
 
         private List<Symbol> kstrtabExports() {
-            int s = find("__ksymtab_strings");
+            int s = find(KSYMTAB_STRINGS);
             List<Symbol> out = new ArrayList<>();
             if (s < 0) {
                 return out;
@@ -410,6 +423,17 @@ public final class ModuleSummary {
             return true;
         }
 
+        private static final byte[] SYMTAB = name(".symtab");
+        private static final byte[] STRTAB = name(".strtab");
+        private static final byte[] MODINFO = name(".modinfo");
+        private static final byte[] KSYMTAB_STRINGS = name("__ksymtab_strings");
+        private static final byte[] VERSIONS = name("__versions");
+
+        /** A section name as the table holds it, with its terminating NUL. */
+        private static byte[] name(String s) {
+            return (s + "\0").getBytes(StandardCharsets.ISO_8859_1);
+        }
+
         private static final byte[] CRC_PREFIX = "__crc_".getBytes(StandardCharsets.ISO_8859_1);
 
         private List<Symbol> crcExports(int symtab, int strtab) {
@@ -440,7 +464,7 @@ public final class ModuleSummary {
         }
 
         private List<Symbol> needs(int symtab, int strtab) {
-            int versions = find("__versions");
+            int versions = find(VERSIONS);
             int verCount = 0;
             int verSize = 64;
             int crcSize = is64 ? 8 : 4;
