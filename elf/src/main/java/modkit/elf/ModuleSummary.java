@@ -78,8 +78,7 @@ public final class ModuleSummary {
      */
     public static ModuleSummary read(Path path, Set<String> modinfoKeys) {
         String file = path.toString();
-        List<byte[]> keys = modinfoKeys == null ? null
-                : modinfoKeys.stream().map(k -> k.getBytes(StandardCharsets.ISO_8859_1)).toList();
+        List<byte[]> keys = keyBytes(modinfoKeys);
         try (FileChannel ch = FileChannel.open(path)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE) {
@@ -108,6 +107,27 @@ public final class ModuleSummary {
         } catch (IOException | UncheckedIOException e) {
             throw new ModkitException(file + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /** A key set and its keys' bytes: a tree scan passes the same set for every file. */
+    private record KeyBytes(Set<String> keys, List<byte[]> bytes) {}
+
+    private static volatile KeyBytes lastKeys;
+
+    private static List<byte[]> keyBytes(Set<String> keys) {
+        if (keys == null) {
+            return null;
+        }
+        KeyBytes k = lastKeys;
+        if (k == null || k.keys() != keys) {
+            List<byte[]> bytes = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                bytes.add(key.getBytes(StandardCharsets.ISO_8859_1));
+            }
+            k = new KeyBytes(keys, bytes);
+            lastKeys = k;
+        }
+        return k.bytes();
     }
 
     /**

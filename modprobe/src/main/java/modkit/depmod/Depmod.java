@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import modkit.depmod.ModuleScanner.Scanned;
 import modkit.depmod.ModuleTree.ModuleFile;
@@ -81,6 +82,15 @@ public final class Depmod {
 
     /** Computes everything; writes nothing. */
     public static Result compute(Options o, Log log) {
+        return compute(o, log, (file, bytes) -> {});
+    }
+
+    /**
+     * Computes everything and hands each rendered file to {@code done} as soon as it is complete, on the thread
+     * that rendered it (files are rendered in parallel); nothing is handed over when there is nothing to write
+     * (up to date, or a dependency cycle).
+     */
+    public static Result compute(Options o, Log log, BiConsumer<String, byte[]> done) {
         Timing time = new Timing();
         Path dir = moduleDir(o);
         if (o.quick() && isUpToDate(dir)) {
@@ -135,7 +145,7 @@ public final class Depmod {
             return new Result(null, null, scan.bad(), graph.cycles(), 1);
         }
         readWarnings.forEach(log::warning);
-        Map<String, byte[]> rendered = out.renderAll(graph);
+        Map<String, byte[]> rendered = out.renderAll(graph, done);
         time.mark("render");
         return new Result(rendered, out, scan.bad(), List.of(), scan.bad().isEmpty() ? 0 : 1);
     }
@@ -143,18 +153,23 @@ public final class Depmod {
     /** Writes each file as NAME.tmp and renames it into place, so a reader never sees half a file. */
     public static void write(Path dir, Map<String, byte[]> files) {
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
-            Path tmp = dir.resolve(e.getKey() + ".tmp");
-            Path dst = dir.resolve(e.getKey());
+            write(dir, e.getKey(), e.getValue());
+        }
+    }
+
+    /** Writes one file as NAME.tmp and renames it into place. */
+    public static void write(Path dir, String name, byte[] bytes) {
+        Path tmp = dir.resolve(name + ".tmp");
+        Path dst = dir.resolve(name);
+        try {
+            Files.write(tmp, bytes);
             try {
-                Files.write(tmp, e.getValue());
-                try {
-                    Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException x) {
-                    Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } catch (IOException x) {
-                throw new ModkitException("could not write index '" + e.getKey() + "' in " + dir + ": " + x.getMessage());
+                Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException x) {
+                Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING);
             }
+        } catch (IOException x) {
+            throw new ModkitException("could not write index '" + name + "' in " + dir + ": " + x.getMessage());
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,24 +76,25 @@ public final class DepmodOutput {
     }
 
     /**
-     * Renders every file with {@code graph}, in parallel (they are independent), joining those started early;
-     * each file's warnings go to {@code warn} after all are rendered, in file order, so the output does not depend
-     * on thread timing.
+     * Renders every file with {@code graph}, in parallel (they are independent), joining those started early, and
+     * hands each to {@code done} on the thread that rendered it, as soon as it is complete (depmod writes it
+     * then). Each file's warnings go to {@code warn} after all are rendered, in file order, so the output does
+     * not depend on thread timing.
      */
-    public Map<String, byte[]> renderAll(DependencyGraph graph) {
+    public Map<String, byte[]> renderAll(DependencyGraph graph, BiConsumer<String, byte[]> done) {
         this.graph = graph;
         deps(); // computed once, up front: the dependency walk is not thread-safe
         Rendered[] parts = new Rendered[FILES.size()];
         IntStream.range(0, FILES.size()).parallel().forEach(i -> {
-            if (!early.containsKey(FILES.get(i))) {
-                parts[i] = renderCollecting(FILES.get(i));
-            }
+            String file = FILES.get(i);
+            CompletableFuture<Rendered> started = early.get(file);
+            parts[i] = started != null ? started.join() : renderCollecting(file);
+            done.accept(file, parts[i].bytes());
         });
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (int i = 0; i < FILES.size(); i++) {
-            Rendered r = parts[i] != null ? parts[i] : early.get(FILES.get(i)).join();
-            r.warnings().forEach(defaultWarn);
-            out.put(FILES.get(i), r.bytes());
+            parts[i].warnings().forEach(defaultWarn);
+            out.put(FILES.get(i), parts[i].bytes());
         }
         return out;
     }

@@ -162,7 +162,14 @@ public final class DepmodCommand {
         Depmod.Options o = new Depmod.Options(root, version, req.config, files, req.quick, req.errsyms,
                 req.systemMap, req.symvers, prefix);
         Depmod.Log log = new KmodLog("depmod", err);
-        Depmod.Result r = Depmod.compute(o, log);
+        boolean toFiles = !req.json && !req.dryRun;
+        Path dir = Depmod.moduleDir(o);
+        // Each file is written as soon as it is rendered, on the thread that rendered it.
+        Depmod.Result r = Depmod.compute(o, log, (file, bytes) -> {
+            if (toFiles) {
+                Depmod.write(dir, file, bytes);
+            }
+        });
         if (r.files() == null) {
             return r.exitCode();
         }
@@ -172,8 +179,6 @@ public final class DepmodCommand {
         } else if (req.dryRun) {
             out.writeBytes(Depmod.dryRun(r.files()));
             out.flush();
-        } else {
-            Depmod.write(Depmod.moduleDir(o), r.files());
         }
         return r.exitCode();
     }
