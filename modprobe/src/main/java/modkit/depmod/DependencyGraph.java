@@ -277,14 +277,18 @@ public final class DependencyGraph {
         return b;
     }
 
-    /** The module that owns each exported symbol (kernel symbols excluded). */
-    public Map<String, Integer> symbolOwners() {
-        Map<String, Integer> out = new HashMap<>(symbols.size());
+    /** Each exported symbol with the module that owns it (kernel symbols excluded), in no particular order. */
+    public List<Map.Entry<String, Integer>> symbolOwners() {
+        List<Map.Entry<String, Integer>> out = new ArrayList<>(symbols.size());
         for (Map.Entry<String, Owner> e : symbols.entrySet()) {
-            if (e.getValue().module() != KERNEL) {
-                out.put(e.getKey(), e.getValue().module());
-            }
+            addOwner(out, e);
         }
         return out;
+    }
+
+    private static void addOwner(List<Map.Entry<String, Integer>> out, Map.Entry<String, Owner> e) {
+        if (e.getValue().module() != KERNEL) {
+            out.add(Map.entry(e.getKey(), e.getValue().module()));
+        }
     }
 }

@@ -320,7 +320,7 @@ public final class DepmodOutput {
     /** (symbol, owning module index) in kmod's hash order. */
     public synchronized List<Map.Entry<String, Integer>> symbols() {
         if (symbols == null) {
-            symbols = KmodHash.iterationOrder(graph.symbolOwners().entrySet(), Map.Entry::getKey, KmodHash.SYMBOL_BUCKETS);
+            symbols = KmodHash.iterationOrder(graph.symbolOwners(), Map.Entry::getKey, KmodHash.SYMBOL_BUCKETS);
         }
         return symbols;
     }

@@ -67,8 +67,7 @@ public final class IndexWriter {
         List<byte[]> sorted = new ArrayList<>(order.length);
         List<List<Value>> values = new ArrayList<>(order.length);
         for (String k : order) {
-            sorted.add(k.getBytes(StandardCharsets.ISO_8859_1));
-            values.add(keys.get(k));
+            addSorted(k, sorted, values); // (a method: the JIT compiles it while this loop runs once)
         }
         ByteBuilder out = new ByteBuilder();
         out.int32(MAGIC);
@@ -79,6 +78,11 @@ public final class IndexWriter {
         byte[] bytes = out.toBytes();
         putInt(bytes, 8, root);
         return bytes;
+    }
+
+    private void addSorted(String key, List<byte[]> sorted, List<List<Value>> values) {
+        sorted.add(key.getBytes(StandardCharsets.ISO_8859_1));
+        values.add(keys.get(key));
     }
 
     /**
