@@ -92,7 +92,7 @@ final class XzSingleBlock {
             return null;
         }
         int flags = d[header + 1] & 0xff;
-        if ((flags & 0x03) != 0 || (flags & 0x3c) != 0) { // one filter; reserved bits clear
+        if ((flags & 0x3f) != 0) { // one filter (bits 0-1 zero), reserved bits 2-5 clear
             return null;
         }
         pos = header + 2;

@@ -1,6 +1,7 @@
 package modkit.command;
 
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import modkit.elf.ModkitException;
 import picocli.CommandLine;
 
@@ -33,7 +34,7 @@ public final class CommandRunner {
      * Runs a command that parses its own arguments with {@link Getopt} (no picocli, for a quick start), with the
      * same exit codes and messages as the picocli commands.
      */
-    public static int runPlain(String tool, boolean debug, PrintWriter err, java.util.concurrent.Callable<Integer> body) {
+    public static int runPlain(String tool, boolean debug, PrintWriter err, Callable<Integer> body) {
         try {
             return body.call();
         } catch (Getopt.UsageException e) {

@@ -157,20 +157,13 @@ public final class DependencyGraph {
         return -1;
     }
 
-    /**
-     * Sorts module indexes by their position in the sort, stably: each entry's place in {@code d} packed under its
-     * position in one long (no boxing, no comparator).
-     */
+    /** Sorts module indexes by their position in the sort, stably. */
     private void sortBySortIndex(int[] d) {
         if (d.length > 1) {
-            long[] keyed = new long[d.length];
-            for (int i = 0; i < d.length; i++) {
-                keyed[i] = (long) sortIndex[d[i]] << 32 | i;
-            }
-            Arrays.sort(keyed);
             int[] was = d.clone();
+            int[] order = StableOrder.byKey(was.length, i -> sortIndex[was[i]]);
             for (int i = 0; i < d.length; i++) {
-                d[i] = was[(int) keyed[i]];
+                d[i] = was[order[i]];
             }
         }
     }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,16 +239,11 @@ public final class Depmod {
         for (int i = 0; i < lines.length; i++) {
             position.put(lines[i], i - lines.length - 1);
         }
-        // Sorted stably (like glibc's msort) by rank: each module's hash-order index packed under its rank in one
-        // long, so the sort compares primitives (it was two map lookups and two boxes per comparison).
-        long[] keyed = new long[hashOrder.size()];
-        for (int i = 0; i < keyed.length; i++) {
-            keyed[i] = (long) rank(hashOrder.get(i), position) << 32 | i;
-        }
-        Arrays.sort(keyed);
-        List<Scanned> out = new ArrayList<>(keyed.length);
-        for (long k : keyed) {
-            out.add(hashOrder.get((int) k));
+        // Sorted stably by rank, like glibc's msort (no map lookups or boxes per comparison).
+        int[] order = StableOrder.byKey(hashOrder.size(), i -> rank(hashOrder.get(i), position));
+        List<Scanned> out = new ArrayList<>(order.length);
+        for (int i : order) {
+            out.add(hashOrder.get(i));
         }
         return out;
     }
