@@ -41,8 +41,7 @@ public final class IndexWriter {
         checkAscii(key);
         for (byte b : value) {
             if (b < 0) { // the bytes of a Latin-1 string: negative is 128 or above
-                throw new ModkitException("module index: bad character 0x" + Integer.toHexString(b & 0xff) + " in '"
-                        + new String(value, StandardCharsets.ISO_8859_1) + "': only 7-bit ASCII is supported");
+                throw notAscii(b & 0xff, new String(value, StandardCharsets.ISO_8859_1));
             }
         }
         keys.computeIfAbsent(key, k -> new ArrayList<>(1)).add(new Value(priority, value));
@@ -55,10 +54,14 @@ public final class IndexWriter {
     private static void checkAscii(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) >= 128) {
-                throw new ModkitException("module index: bad character 0x" + Integer.toHexString(s.charAt(i))
-                        + " in '" + s + "': only 7-bit ASCII is supported");
+                throw notAscii(s.charAt(i), s);
             }
         }
+    }
+
+    private static ModkitException notAscii(int c, String text) {
+        return new ModkitException("module index: bad character 0x" + Integer.toHexString(c) + " in '" + text
+                + "': only 7-bit ASCII is supported");
     }
 
     public byte[] toBytes() {
