@@ -13,6 +13,7 @@ import modkit.modinfo.cli.ModinfoCommand;
 import modkit.insmod.cli.InsmodCommand;
 import modkit.lsmod.KsymsCommand;
 import modkit.lsmod.LsmodCommand;
+import modkit.lsmod.ParamsCommand;
 import modkit.modprobe.cli.ModprobeCommand;
 import modkit.rmmod.RmmodCommand;
 import picocli.CommandLine;
@@ -43,6 +44,7 @@ public final class Modkit implements Runnable {
         COMMANDS.put("sim", SimCommand::new);
         COMMANDS.put("bench", BenchCommand::new);
         COMMANDS.put("ksyms", KsymsCommand::new);
+        COMMANDS.put("params", ParamsCommand::new);
         COMMANDS.put("aot-training", AotTrainingCommand::new);
     }
 

@@ -17,6 +17,7 @@ import modkit.kernel.ModuleEvent;
 import modkit.kernel.ProfileFile;
 import modkit.kernel.SimulatedKernel;
 import modkit.kernel.Taint;
+import modkit.lsmod.ParamsCommand;
 import modkit.lsmod.ProcModules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,6 +56,7 @@ public final class SimCommand implements Runnable {
                 }
             }
             p = p.withConfig(set);
+            common.requireSimulated("modkit sim boot");
             try (SimulatedKernel k = SimulatedKernel.boot(common.stateRoot(), p)) {
                 System.out.println("booted " + p.arch() + " " + p.release() + " (" + p.symbols().size()
                         + " exported symbols) under " + common.stateRoot());
@@ -81,7 +83,7 @@ public final class SimCommand implements Runnable {
             if (e == null) {
                 throw new ModkitException("unknown errno '" + errno + "'", "use a name such as ENODEV or a number such as 19");
             }
-            try (SimulatedKernel k = common.openKernel()) {
+            try (SimulatedKernel k = common.openSimulated("modkit sim fail-init")) {
                 k.failInit(ModuleNames.underscores(name), e);
             }
             return 0;
@@ -108,7 +110,7 @@ public final class SimCommand implements Runnable {
             if (seconds < 0) {
                 throw new ModkitException(what() + " needs a non-negative number of seconds, not " + seconds);
             }
-            try (SimulatedKernel k = common.openKernel()) {
+            try (SimulatedKernel k = common.openSimulated("modkit sim " + what())) {
                 set(k, ModuleNames.underscores(name), Math.round(seconds * 1000));
             }
             return 0;
@@ -152,7 +154,7 @@ public final class SimCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (SimulatedKernel k = common.openKernel()) {
+            try (SimulatedKernel k = common.openSimulated("modkit sim clear")) {
                 if (!k.clearFaults(ModuleNames.underscores(name))) {
                     System.err.println("sim: nothing was set for " + name);
                 }
@@ -171,9 +173,11 @@ public final class SimCommand implements Runnable {
 
         abstract long change(SimulatedKernel k, String module);
 
+        abstract String what();
+
         @Override
         public Integer call() {
-            try (SimulatedKernel k = common.openKernel()) {
+            try (SimulatedKernel k = common.openSimulated("modkit sim " + what())) {
                 System.out.println(change(k, ModuleNames.underscores(name)));
             }
             return 0;
@@ -187,6 +191,11 @@ public final class SimCommand implements Runnable {
         long change(SimulatedKernel k, String module) {
             return k.get(module);
         }
+
+        @Override
+        String what() {
+            return "get";
+        }
     }
 
     @Command(name = "put", mixinStandardHelpOptions = true, description = "Drop a reference taken with get (module_put); prints the count.")
@@ -194,6 +203,11 @@ public final class SimCommand implements Runnable {
         @Override
         long change(SimulatedKernel k, String module) {
             return k.put(module);
+        }
+
+        @Override
+        String what() {
+            return "put";
         }
     }
 
@@ -208,7 +222,7 @@ public final class SimCommand implements Runnable {
         @Override
         public Integer call() {
             List<ModuleEvent> events;
-            try (SimulatedKernel k = common.openKernel()) {
+            try (SimulatedKernel k = common.openSimulated("modkit sim events")) {
                 events = k.events();
             }
             if (json) {
@@ -251,14 +265,10 @@ public final class SimCommand implements Runnable {
         @Override
         public Integer call() {
             Map<String, String> values;
-            try (SimulatedKernel k = common.openKernel()) {
+            try (SimulatedKernel k = common.openSimulated("modkit sim params")) {
                 values = k.parameters(ModuleNames.underscores(name), all);
             }
-            if (json) {
-                System.out.print(Json.write(values));
-            } else {
-                values.forEach((p, v) -> System.out.println(p + "=" + v));
-            }
+            System.out.print(ParamsCommand.text(values, json));
             return 0;
         }
     }
@@ -273,7 +283,7 @@ public final class SimCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (SimulatedKernel k = common.openKernel()) {
+            try (SimulatedKernel k = common.openSimulated("modkit sim proc-modules")) {
                 System.out.print(json ? ProcModules.json(k.modules(), k.taints()) : ProcModules.text(k.modules(), k.profile()));
             }
             return 0;
@@ -292,7 +302,7 @@ public final class SimCommand implements Runnable {
         @Override
         public Integer call() {
             String t;
-            try (SimulatedKernel k = common.openKernel()) {
+            try (SimulatedKernel k = common.openSimulated("modkit sim tainted")) {
                 t = k.taints();
             }
             if (json) {

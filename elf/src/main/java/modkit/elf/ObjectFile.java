@@ -355,6 +355,14 @@ public final class ObjectFile {
         return Integer.toUnsignedLong(buf.getInt((int) (s.offset() + off)));
     }
 
+    /**
+     * The module as the kernel takes it from {@code init_module}: the file's bytes after decompression, with its
+     * signature. Not a copy: callers must not change it.
+     */
+    public byte[] image() {
+        return data;
+    }
+
     /** The raw ELF bytes (without any signature trailer), for writers that need the original image. */
     public ByteBuffer buffer() {
         return buf.duplicate().order(buf.order());

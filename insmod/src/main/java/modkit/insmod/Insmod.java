@@ -2,16 +2,27 @@ package modkit.insmod;
 
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import modkit.arch.Arches;
 import modkit.elf.ObjectFile;
 import modkit.insmod.params.ModuleParams;
+import modkit.kernel.FileBackend;
+import modkit.kernel.ImageBackend;
 import modkit.kernel.KernelBackend;
 import modkit.kernel.KernelException;
 import modkit.kernel.LoadTransaction;
 import modkit.kernel.ModuleComing;
 
-/** insmod as a library call: read, link against the backend's kernel, and load (or, dry, only link). */
+/**
+ * insmod as a library call: read, check and link against the backend's kernel, and load (or, dry, only link).
+ * A backend that takes images gets the finished image; a kernel that links modules itself gets the file, after
+ * the same checks and a dry link at placeholder addresses have found every problem they can.
+ */
 public final class Insmod {
-    /** A finished load: the link, and the init memory the kernel freed after init (0 for a dry run). */
+    /**
+     * A finished load: the link (for a kernel that links modules itself, the dry link at placeholder addresses, or
+     * null where modkit cannot link that architecture), and the init memory the kernel freed after init (0 for a
+     * dry run, and where the kernel does not say).
+     */
     public record Outcome(LinkResult link, long initBytesFreed) {}
 
     private Insmod() {}
@@ -24,12 +35,14 @@ public final class Insmod {
         return run(obj, kernel, opts, dryRun, w -> System.err.println("modkit: kernel: " + w)).link();
     }
 
-    /**
-     * Links {@code obj} and, unless dry, loads it. A symbol that resolves to a module still in its init makes the
-     * whole link wait (without holding the kernel's lock) and start again, as {@code resolve_symbol_wait} does;
-     * if that init fails, the retry reports the symbol as unknown.
-     */
     public static Outcome run(ObjectFile obj, KernelBackend kernel, LinkOptions opts, boolean dryRun, Consumer<String> warn) {
+        if (kernel instanceof FileBackend k && Arches.byName(k.profile().arch()) == null) {
+            // modkit cannot link this arch: the kernel's own checks are all there is.
+            if (!dryRun) {
+                k.insert(obj, opts.params(), opts.forceVermagic(), opts.forceModversion());
+            }
+            return new Outcome(null, 0);
+        }
         return run(Linker.prepare(obj, kernel.profile(), opts), kernel, dryRun, warn);
     }
 
@@ -40,6 +53,18 @@ public final class Insmod {
 
     /** {@link #run(ObjectFile, KernelBackend, LinkOptions, boolean, Consumer)} for a module prepared ahead. */
     public static Outcome run(PreparedModule prepared, KernelBackend kernel, boolean dryRun, Consumer<String> warn) {
+        return switch (kernel) {
+            case ImageBackend k -> linkAndCommit(prepared, k, dryRun, warn);
+            case FileBackend k -> checkAndInsert(prepared, k, dryRun, warn);
+        };
+    }
+
+    /**
+     * Links into the image backend and commits. A symbol that resolves to a module still in its init makes the
+     * whole link wait (without holding the kernel's lock) and start again, as {@code resolve_symbol_wait} does;
+     * if that init fails, the retry reports the symbol as unknown.
+     */
+    private static Outcome linkAndCommit(PreparedModule prepared, ImageBackend kernel, boolean dryRun, Consumer<String> warn) {
         ObjectFile obj = prepared.original();
         LinkOptions opts = prepared.opts();
         long deadline = System.currentTimeMillis() + KernelBackend.COMING_WAIT_MILLIS;
@@ -59,5 +84,23 @@ public final class Insmod {
                 }
             }
         }
+    }
+
+    /**
+     * The dry link against the live kernel (every unknown symbol, CRC, licence and namespace problem, and the
+     * parameters), then the kernel is asked to load the file itself.
+     */
+    private static Outcome checkAndInsert(PreparedModule prepared, FileBackend kernel, boolean dryRun, Consumer<String> warn) {
+        ObjectFile obj = prepared.original();
+        LinkOptions opts = prepared.opts();
+        LinkResult r;
+        try (LoadTransaction tx = kernel.preflight(obj.moduleName())) {
+            r = Linker.link(prepared, tx);
+            r = ModuleParams.apply(r, kernel.profile(), tx, opts.params(), warn);
+        }
+        if (!dryRun) {
+            kernel.insert(obj, opts.params(), opts.forceVermagic(), opts.forceModversion());
+        }
+        return new Outcome(r, 0);
     }
 }

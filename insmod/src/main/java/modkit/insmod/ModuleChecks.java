@@ -56,8 +56,14 @@ final class ModuleChecks {
         }
     }
 
-    /** check_modinfo's vermagic test; a missing or ignored vermagic needs a forced load. */
+    /**
+     * check_modinfo's vermagic test; a missing or ignored vermagic needs a forced load. A profile without a vermagic
+     * (a live kernel that did not show one) leaves the test to the kernel.
+     */
     static void vermagic(ObjectFile obj, KernelProfile profile, LinkOptions opts, boolean hasCrcs, Taints taints) {
+        if (profile.vermagic() == null) {
+            return;
+        }
         String modmagic = opts.forceVermagic() ? null : obj.modinfo().get("vermagic");
         if (modmagic == null) {
             forceLoad(obj, profile, "bad vermagic", taints);

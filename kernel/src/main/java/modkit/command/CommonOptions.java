@@ -1,14 +1,25 @@
 package modkit.command;
 
 import java.nio.file.Path;
+import modkit.elf.ModkitException;
+import modkit.kernel.Backends;
+import modkit.kernel.KernelBackend;
 import modkit.kernel.SimulatedKernel;
 import modkit.kernel.StateRoot;
 import picocli.CommandLine.Option;
 
 /** Options every command takes, after its own name too ({@code insmod --root R m.ko}). */
 public final class CommonOptions {
+    @Option(names = "--backend", paramLabel = "sim|linux",
+            description = "Kernel to work on: the simulated kernel (default) or the running Linux kernel (default: $MODKIT_BACKEND, else sim)")
+    public String backend;
+
     @Option(names = "--root", paramLabel = "DIR", description = "State directory of the simulated kernel (default: $MODKIT_ROOT, else $XDG_STATE_HOME/modkit)")
     public String root;
+
+    @Option(names = "--symvers", paramLabel = "FILE",
+            description = "Linux backend: the running kernel's Module.symvers (.gz too), for the symbol version checks")
+    public Path symvers;
 
     @Option(names = "--debug", description = "Print stack traces of errors")
     public boolean debug;
@@ -17,8 +28,22 @@ public final class CommonOptions {
         return StateRoot.resolve(root);
     }
 
-    /** The simulated kernel under the state root; the first command boots the embedded default. */
-    public SimulatedKernel openKernel() {
+    /** The chosen backend; the simulated kernel boots the embedded default on its first use. */
+    public KernelBackend openKernel() {
+        return Backends.open(backend, new Backends.Settings(stateRoot(), symvers));
+    }
+
+    /** For commands of the simulated kernel alone ({@code sim ...}): refuses, in one line, any other backend. */
+    public void requireSimulated(String command) {
+        String chosen = Backends.choose(backend);
+        if (!chosen.equals("sim")) {
+            throw new ModkitException(command + " works on the simulated kernel only, and the backend is " + chosen);
+        }
+    }
+
+    /** The simulated kernel, for {@code command}, which works on no other backend. */
+    public SimulatedKernel openSimulated(String command) {
+        requireSimulated(command);
         return SimulatedKernel.open(stateRoot());
     }
 }

@@ -23,15 +23,23 @@ public record Errno(String name, int number, String text) {
             new Errno("EEXIST", 17, "File exists"),
             new Errno("ENODEV", 19, "No such device"),
             new Errno("EINVAL", 22, "Invalid argument"),
+            new Errno("ETXTBSY", 26, "Text file busy"),
+            new Errno("EFBIG", 27, "File too large"),
             new Errno("ENOSPC", 28, "No space left on device"),
+            new Errno("EROFS", 30, "Read-only file system"),
             new Errno("ERANGE", 34, "Numerical result out of range"),
             new Errno("ENOSYS", 38, "Function not implemented"),
+            new Errno("ENAMETOOLONG", 36, "File name too long"),
             new Errno("ENODATA", 61, "No data available"),
             new Errno("ETIME", 62, "Timer expired"),
+            new Errno("ENOPKG", 65, "Package not installed"),
             new Errno("EPROTO", 71, "Protocol error"),
             new Errno("EBADMSG", 74, "Bad message"),
             new Errno("EOPNOTSUPP", 95, "Operation not supported"),
             new Errno("ETIMEDOUT", 110, "Connection timed out"),
+            new Errno("ENOKEY", 126, "Required key not available"),
+            new Errno("EKEYEXPIRED", 127, "Key has expired"),
+            new Errno("EKEYREVOKED", 128, "Key has been revoked"),
             new Errno("EKEYREJECTED", 129, "Key was rejected by service"),
             new Errno("EPROBE_DEFER", 517, "Unknown error 517"));
 
@@ -47,6 +55,16 @@ public record Errno(String name, int number, String text) {
             }
         }
         return null;
+    }
+
+    /** The errno of that number (Linux's generic numbering, which x86 uses), or one named "errno N". */
+    public static Errno byNumber(int number) {
+        for (Errno e : ALL) {
+            if (e.number == number) {
+                return e;
+            }
+        }
+        return new Errno("errno " + number, number, "Unknown error " + number);
     }
 
     public static Errno byName(String name) {

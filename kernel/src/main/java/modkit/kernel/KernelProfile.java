@@ -123,6 +123,11 @@ public record KernelProfile(
         return arch.equals("x86_64") || arch.equals("ia64") ? 8 : 4;
     }
 
+    /** The same kernel with other exported symbols. */
+    public KernelProfile withSymbols(SymbolMap other) {
+        return new KernelProfile(arch, release, vermagic, pageSize, moduleAreaStart, moduleAreaEnd, config, other);
+    }
+
     /** The same kernel with some config options changed ({@code sim boot --set CONFIG_X=y}); "n" removes one. */
     public KernelProfile withConfig(Map<String, String> changes) {
         Map<String, String> c = new TreeMap<>(config);

@@ -11,12 +11,14 @@ import java.util.TreeSet;
  * and golden generation, where no state should be written. Modules load LIVE at once; memory is handed out
  * upwards from the start of the module area and never reused.
  */
-public final class MemoryKernel implements KernelBackend {
+public final class MemoryKernel implements ImageBackend {
     private final KernelProfile profile;
     private final List<ModuleImage> loaded = new ArrayList<>();
     /** The same modules by name: lookups during a link must not walk a 4,000-module list. */
     private final Map<String, ModuleImage> byName = new HashMap<>();
     private final Map<String, KernelSymbol> moduleExports = new HashMap<>();
+    /** Modules of the kernel this one was started over ({@link #over}): loaded already, newest first. */
+    private List<LoadedModule> underneath = List.of();
     private long next;
     private long nextPercpu;
 
@@ -25,9 +27,48 @@ public final class MemoryKernel implements KernelBackend {
         this.next = profile.moduleAreaStart();
     }
 
+    /**
+     * A kernel in memory that starts as {@code base}: its exports (the image's and its modules', with their
+     * owners) are this one's, and its modules count as loaded. Loads go into memory only.
+     */
+    public static MemoryKernel over(KernelBackend base) {
+        List<KernelSymbol> symbols = new ArrayList<>(base.profile().symbols().all());
+        symbols.addAll(base.moduleExports());
+        MemoryKernel m = new MemoryKernel(base.profile().withSymbols(new SymbolMap(symbols)));
+        m.underneath = List.copyOf(base.modules());
+        return m;
+    }
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
     @Override
     public KernelProfile profile() {
         return profile;
+    }
+
+    @Override
+    public List<KernelSymbol> moduleExports() {
+        List<KernelSymbol> out = new ArrayList<>(moduleExports.values());
+        out.sort(java.util.Comparator.comparing(KernelSymbol::name));
+        return out;
+    }
+
+    /** Loading a module taints the kernel with the module's own letters, as {@code add_taint_module} does. */
+    @Override
+    public String taints() {
+        String t = "";
+        for (ModuleImage m : loaded) {
+            t = Taint.merge(t, m.taints());
+        }
+        return t;
+    }
+
+    @Override
+    public Map<String, String> parameters(String module, boolean all) {
+        throw new KernelException("ENOENT", "the in-memory kernel keeps no parameter views (module " + module + ")", null);
     }
 
     @Override
@@ -44,12 +85,13 @@ public final class MemoryKernel implements KernelBackend {
             out.add(new LoadedModule(m.name(), ModuleState.LIVE, m.coreAddress(), m.coreSize(), m.coreSize(), 0,
                     holders.size(), List.copyOf(holders), m.taints(), m.init() != 0, m.exit() != 0, m.file()));
         }
+        out.addAll(underneath);
         return out;
     }
 
     @Override
     public LoadTransaction beginLoad(String name) {
-        if (byName.containsKey(name)) {
+        if (byName.containsKey(name) || underneath.stream().anyMatch(m -> m.name().equals(name))) {
             throw new KernelException("EEXIST", "module " + name + " is already loaded", null);
         }
         return new LoadTransaction() {
@@ -122,8 +164,9 @@ public final class MemoryKernel implements KernelBackend {
         };
     }
 
+    /** {@code wait} has nothing to wait for: nobody else holds references in a kernel of one process. */
     @Override
-    public void unload(String name, boolean force) {
+    public void unload(String name, boolean force, boolean wait) {
         ModuleImage m = loaded.stream().filter(x -> x.name().equals(name)).findFirst()
                 .orElseThrow(() -> new KernelException("ENOENT", "Module " + name + " is not currently loaded", null));
         if (!force && loaded.stream().anyMatch(o -> o.uses().contains(name))) {

@@ -69,18 +69,8 @@ public final class ProfileImport {
             throw new ModkitException(req.systemMap() + ": cannot tell the kernel release from the file name",
                     "pass --release, e.g. --release 6.1.0-56-amd64");
         }
-        Map<String, String> config = new HashMap<>();
-        if (fullConfig.isEmpty()) {
-            config.putAll(kconfigDefaults(arch));
-        } else {
-            fullConfig.forEach((k, v) -> {
-                if (KEPT.contains(k)) {
-                    config.put(k, v);
-                }
-            });
-        }
-        // Debian kernels reject a versioned symbol without a __versions entry (see KernelProfile.rejectsMissingCrc).
-        config.put("MODKIT_REJECT_MISSING_CRC", release.matches("\\d+\\.\\d+\\.\\d+-\\d+-.*") ? "y" : "n");
+        Map<String, String> config = new HashMap<>(fullConfig.isEmpty() ? kconfigDefaults(arch) : keptConfig(fullConfig));
+        config.put("MODKIT_REJECT_MISSING_CRC", rejectsMissingCrc(release) ? "y" : "n");
         String vermagic = req.vermagic() != null ? req.vermagic() : vermagic(release, arch, fullConfig);
         List<KernelSymbol> symbols = readSymvers(req.symvers(), addresses);
         Map<Long, long[]> descriptors = Map.of();
@@ -98,8 +88,27 @@ public final class ProfileImport {
                 new SymbolMap(symbols, descriptors));
     }
 
+    /** The options of a full .config that a profile keeps ({@link #KEPT}). */
+    public static Map<String, String> keptConfig(Map<String, String> full) {
+        Map<String, String> out = new HashMap<>();
+        full.forEach((k, v) -> {
+            if (KEPT.contains(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Debian kernels reject a versioned symbol without a {@code __versions} entry (see
+     * {@link KernelProfile#rejectsMissingCrc}); their releases look like 6.1.0-56-amd64.
+     */
+    public static boolean rejectsMissingCrc(String release) {
+        return release.matches("\\d+\\.\\d+\\.\\d+-\\d+-.*");
+    }
+
     /** VERMAGIC_STRING of include/linux/vermagic.h (6.1), built from the config. */
-    static String vermagic(String release, String arch, Map<String, String> c) {
+    public static String vermagic(String release, String arch, Map<String, String> c) {
         StringBuilder v = new StringBuilder(release).append(' ');
         if (on(c, "CONFIG_SMP")) {
             v.append("SMP ");
@@ -172,7 +181,7 @@ public final class ProfileImport {
                 "pass --arch (x86_64, i386, m68k, ia64) or --config with the kernel's .config");
     }
 
-    static long[] defaultModuleArea(String arch) {
+    public static long[] defaultModuleArea(String arch) {
         return switch (arch) {
             case "x86_64" -> new long[] {0xffffffffc0000000L, 0xffffffffff000000L};
             case "i386" -> new long[] {0xf8000000L, 0xff000000L};
@@ -183,7 +192,7 @@ public final class ProfileImport {
         };
     }
 
-    private static int pageSize(String arch, Map<String, String> c) {
+    public static int pageSize(String arch, Map<String, String> c) {
         if (arch.equals("ia64")) {
             if (on(c, "CONFIG_IA64_PAGE_SIZE_4KB")) {
                 return 4096;
@@ -222,7 +231,8 @@ public final class ProfileImport {
         }
     }
 
-    static Map<String, String> readConfig(Path p) {
+    /** A .config (plain or gzip, as /proc/config.gz): every CONFIG_ line's value, quotes removed. */
+    public static Map<String, String> readConfig(Path p) {
         Map<String, String> out = new HashMap<>();
         try (BufferedReader r = open(p)) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -269,9 +279,12 @@ public final class ProfileImport {
         return out;
     }
 
-    static List<KernelSymbol> readSymvers(Path p, Map<String, Long> addresses) {
-        List<KernelSymbol> out = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
+    /** One line of Module.symvers (6.1 columns: CRC, symbol, module, EXPORT_SYMBOL[_GPL], namespace). */
+    public record SymversEntry(String name, long crc, String module, boolean gpl, String namespace, int line) {}
+
+    /** Every line of a Module.symvers file (plain or gzip); one error naming file and line for a line that is not one. */
+    public static List<SymversEntry> readSymversFile(Path p) {
+        List<SymversEntry> out = new ArrayList<>();
         int lineNo = 0;
         try (BufferedReader r = open(p)) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -283,19 +296,28 @@ public final class ProfileImport {
                 if (f.length < 4 || !f[0].startsWith("0x")) {
                     throw new ModkitException(p + ":" + lineNo + ": not a Module.symvers line (want CRC<TAB>SYMBOL<TAB>MODULE<TAB>EXPORT_SYMBOL[_GPL]<TAB>NAMESPACE)");
                 }
-                if (!f[2].equals("vmlinux")) {
-                    continue;
-                }
-                Long address = addresses.get(f[1]);
-                if (address == null) {
-                    missing.add(f[1]);
-                    continue;
-                }
-                out.add(new KernelSymbol(f[1], address, ProfileFile.parseHex(p + ":" + lineNo, f[0]),
-                        f[3].endsWith("_GPL"), f.length > 4 ? f[4] : "", null));
+                out.add(new SymversEntry(f[1], ProfileFile.parseHex(p + ":" + lineNo, f[0]), f[2], f[3].endsWith("_GPL"),
+                        f.length > 4 ? f[4] : "", lineNo));
             }
         } catch (IOException e) {
             throw new ModkitException(p + ": cannot read: " + e.getMessage());
+        }
+        return out;
+    }
+
+    static List<KernelSymbol> readSymvers(Path p, Map<String, Long> addresses) {
+        List<KernelSymbol> out = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (SymversEntry e : readSymversFile(p)) {
+            if (!e.module().equals("vmlinux")) {
+                continue;
+            }
+            Long address = addresses.get(e.name());
+            if (address == null) {
+                missing.add(e.name());
+                continue;
+            }
+            out.add(new KernelSymbol(e.name(), address, e.crc(), e.gpl(), e.namespace(), null));
         }
         if (!missing.isEmpty()) {
             throw new ModkitException(p + ": " + missing.size() + " exported symbols are not in System.map, e.g. "

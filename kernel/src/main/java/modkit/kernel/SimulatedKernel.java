@@ -1,16 +1,19 @@
 package modkit.kernel;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import modkit.elf.ModkitException;
 
 /**
@@ -25,12 +28,15 @@ import modkit.elf.ModkitException;
  *
  * <p>The booted profile is stored inside the state, so later commands link against the kernel that was booted.
  */
-public final class SimulatedKernel implements KernelBackend {
+public final class SimulatedKernel implements ImageBackend {
     static final String DB = "kernel.db";
 
     private final StateDb db;
     private final Lifecycle life;
     private final KernelProfile profile;
+    private Path root;
+    /** A scratch copy's directory, deleted when it is closed. */
+    private Path throwAway;
     private Consumer<String> notices = n -> System.err.println("modkit: " + n);
 
     private SimulatedKernel(Connection c, KernelProfile profile) {
@@ -49,6 +55,7 @@ public final class SimulatedKernel implements KernelBackend {
             throw new ModkitException(root + ": cannot create the simulated kernel's state: " + e.getMessage());
         }
         SimulatedKernel k = new SimulatedKernel(connect(root), profile);
+        k.root = root;
         k.db.write(() -> {
             try (Statement s = k.db.connection.createStatement()) {
                 for (String ddl : Schema.TABLES) {
@@ -88,6 +95,7 @@ public final class SimulatedKernel implements KernelBackend {
                     "start a fresh one with: modkit sim boot --root " + root);
         }
         SimulatedKernel k = new SimulatedKernel(c, ProfileFile.parse(root.resolve(DB).toString(), h.profile()));
+        k.root = root;
         k.recover();
         return k;
     }
@@ -122,6 +130,11 @@ public final class SimulatedKernel implements KernelBackend {
         List<String> done = db.write(life::recover);
         done.forEach(notices);
         return done;
+    }
+
+    @Override
+    public String name() {
+        return "sim";
     }
 
     @Override
@@ -180,12 +193,8 @@ public final class SimulatedKernel implements KernelBackend {
         return true;
     }
 
-    @Override
-    public void unload(String name, boolean force) {
-        unload(name, force, false);
-    }
-
     /** {@code delete_module}; with {@code wait}, waits (without a limit) for explicit references to be dropped. */
+    @Override
     public void unload(String name, boolean force, boolean wait) {
         Unload u = new Unload(db, profile);
         while (true) {
@@ -276,11 +285,13 @@ public final class SimulatedKernel implements KernelBackend {
     }
 
     /** The kernel's taint letters (sticky, as /proc/sys/kernel/tainted). */
+    @Override
     public String taints() {
         return life.kernelTaints();
     }
 
     /** /sys/module/NAME/parameters: each parameter with its value read from the module's memory. */
+    @Override
     public Map<String, String> parameters(String name, boolean all) {
         if (ModuleList.find(db, name) == null) {
             throw new KernelException("ENOENT", "Module " + name + " is not currently loaded", null);
@@ -298,6 +309,30 @@ public final class SimulatedKernel implements KernelBackend {
         return out;
     }
 
+    /**
+     * A copy of this kernel's state in a temporary directory (for modprobe -n: the whole chain is linked and loaded
+     * into the copy for real, each module against the ones before it), deleted when the copy is closed.
+     */
+    @Override
+    public KernelBackend scratch() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("modkit-scratch");
+            try (Stream<Path> files = Files.list(root)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(p)) {
+                        Files.copy(p, dir.resolve(p.getFileName()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new ModkitException(root + ": cannot copy the kernel state for a dry run: " + e.getMessage());
+        }
+        SimulatedKernel copy = open(dir);
+        copy.throwAway = dir;
+        return copy;
+    }
+
     @Override
     public void close() {
         try {
@@ -305,9 +340,19 @@ public final class SimulatedKernel implements KernelBackend {
         } catch (SQLException e) {
             // Nothing is pending: every change was committed or rolled back already.
         }
+        if (throwAway != null) {
+            try (Stream<Path> files = Files.walk(throwAway)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // A leftover temporary directory is harmless.
+            }
+        }
     }
 
     /** The kernel's exports that loaded modules provide, with their owners, for views like ksyms. */
+    @Override
     public List<KernelSymbol> moduleExports() {
         return db.query("SELECT e.name, e.address, e.crc, e.gpl, e.namespace, e.module FROM exports e"
                 + " JOIN modules m ON m.name = e.module WHERE m.state <> 'UNFORMED' ORDER BY e.name", r -> {

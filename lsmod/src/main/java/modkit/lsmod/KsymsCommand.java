@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import modkit.command.CommonOptions;
 import modkit.kernel.KernelSymbol;
-import modkit.kernel.SimulatedKernel;
+import modkit.kernel.KernelBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,7 +28,7 @@ public final class KsymsCommand implements Callable<Integer> {
     public Integer call() {
         List<KernelSymbol> all = new ArrayList<>();
         int ptr;
-        try (SimulatedKernel k = common.openKernel()) {
+        try (KernelBackend k = common.openKernel()) {
             if (!modulesOnly) {
                 List<KernelSymbol> vmlinux = new ArrayList<>(k.profile().symbols().all());
                 vmlinux.sort(Comparator.comparing(KernelSymbol::name));

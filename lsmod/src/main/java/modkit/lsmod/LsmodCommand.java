@@ -4,14 +4,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import modkit.command.CommonOptions;
 import modkit.kernel.LoadedModule;
-import modkit.kernel.SimulatedKernel;
+import modkit.kernel.KernelBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lsmod}: the module list in kmod's format ({@code %-19s %8ld  %d} and the holders). */
 @Command(name = "lsmod", mixinStandardHelpOptions = true, version = "modkit lsmod 0.1",
-        description = "Show the modules loaded in the (simulated) kernel.")
+        description = "Show the modules loaded in the kernel (simulated, or with --backend linux the running one).")
 public final class LsmodCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -22,7 +22,7 @@ public final class LsmodCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<LoadedModule> modules;
-        try (SimulatedKernel kernel = common.openKernel()) {
+        try (KernelBackend kernel = common.openKernel()) {
             modules = kernel.modules();
         }
         System.out.print(json ? Lsmod.json(modules) : Lsmod.text(modules));

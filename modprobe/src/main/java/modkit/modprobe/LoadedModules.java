@@ -26,12 +26,7 @@ public final class LoadedModules {
 
     /** The module in the kernel's list, or null. */
     public LoadedModule find(String name) {
-        for (LoadedModule m : kernel.modules()) {
-            if (m.name().equals(name)) {
-                return m;
-            }
-        }
-        return null;
+        return kernel.find(name);
     }
 
     /** Loaded and live: kmod's "in kernel" (a module still loading or unloading is not). */
@@ -45,6 +40,6 @@ public final class LoadedModules {
     }
 
     public void remove(String name, boolean force) {
-        kernel.unload(name, force);
+        kernel.unload(name, force, false);
     }
 }

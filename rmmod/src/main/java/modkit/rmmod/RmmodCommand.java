@@ -6,7 +6,7 @@ import modkit.command.CommonOptions;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
 import modkit.kernel.KernelException;
-import modkit.kernel.SimulatedKernel;
+import modkit.kernel.KernelBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
  * next name is still tried; the exit code says whether any failed.
  */
 @Command(name = "rmmod", mixinStandardHelpOptions = true, version = "modkit rmmod 0.1",
-        description = "Remove modules from the (simulated) kernel.")
+        description = "Remove modules from the kernel (simulated, or with --backend linux the running one).")
 public final class RmmodCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -37,7 +37,7 @@ public final class RmmodCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int failed = 0;
-        try (SimulatedKernel kernel = common.openKernel()) {
+        try (KernelBackend kernel = common.openKernel()) {
             for (String n : names) {
                 String name = ModuleNames.fromPath(n); // a file name or path works too, as with kmod
                 try {

@@ -43,13 +43,13 @@ class KilledCommandTest {
         assertEquals(0, Modkit.run("sim", "init-delay", "--root", root.toString(), "mk_params", "60"));
         killWhen(List.of("insmod", ko), "mk_params", "Loading");
 
-        String out = runner.normalise(ScenarioTest.Runner.inProcess(List.of("lsmod", "--root", root.toString())));
+        String out = runner.normalise(InProcess.run(List.of("lsmod", "--root", root.toString())));
         assertEquals("modkit: recovered: module mk_params was left coming by process <pid>, which is gone;"
                 + " unwound it as a failed init\nModule                  Size  Used by\n", out);
         assertEquals(List.of("COMING", "GOING"), events());
         // The next command has nothing left to recover, and the name is free again.
         assertEquals(0, Modkit.run("sim", "clear", "--root", root.toString(), "mk_params"));
-        assertEquals("", runner.normalise(ScenarioTest.Runner.inProcess(List.of("insmod", "--root", root.toString(), ko))));
+        assertEquals("", runner.normalise(InProcess.run(List.of("insmod", "--root", root.toString(), ko))));
     }
 
     @Test
@@ -60,7 +60,7 @@ class KilledCommandTest {
         assertEquals(0, Modkit.run("sim", "exit-delay", "--root", root.toString(), "mk_exporter", "60"));
         killWhen(List.of("rmmod", "mk_exporter"), "mk_exporter", "Unloading");
 
-        String out = runner.normalise(ScenarioTest.Runner.inProcess(List.of("lsmod", "--root", root.toString())));
+        String out = runner.normalise(InProcess.run(List.of("lsmod", "--root", root.toString())));
         assertEquals("modkit: recovered: module mk_exporter was left going by process <pid>, which is gone;"
                 + " finished its unload\nModule                  Size  Used by\n", out);
         assertEquals(List.of("COMING", "LIVE", "GOING"), events());

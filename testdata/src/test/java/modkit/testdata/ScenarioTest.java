@@ -3,10 +3,7 @@ package modkit.testdata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import modkit.cli.Modkit;
 import modkit.kernel.LoadedModule;
 import modkit.kernel.SimulatedKernel;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +95,7 @@ class ScenarioTest {
                     return "";
                 }
                 default -> {
-                    return inProcess(withRoot(words));
+                    return InProcess.run(withRoot(words));
                 }
             }
         }
@@ -114,23 +110,6 @@ class ScenarioTest {
             out.add(Math.min(at, out.size()), "--root");
             out.add(Math.min(at + 1, out.size()), root.toString());
             return out;
-        }
-
-        static String inProcess(List<String> args) {
-            PrintStream savedOut = System.out;
-            PrintStream savedErr = System.err;
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            PrintStream both = new PrintStream(buf, true, StandardCharsets.UTF_8);
-            System.setOut(both);
-            System.setErr(both);
-            int exit;
-            try {
-                exit = Modkit.run(args.toArray(String[]::new));
-            } finally {
-                System.setOut(savedOut);
-                System.setErr(savedErr);
-            }
-            return buf.toString(StandardCharsets.UTF_8) + (exit == 0 ? "" : "[exit " + exit + "]\n");
         }
 
         void await(String module, String state) throws InterruptedException {

@@ -15,6 +15,7 @@ import modkit.insmod.Insmod;
 import modkit.insmod.LinkOptions;
 import modkit.insmod.LinkResult;
 import modkit.insmod.LoadMap;
+import modkit.kernel.FileBackend;
 import modkit.kernel.KernelBackend;
 import modkit.kernel.MemoryKernel;
 import modkit.kernel.ProfileFile;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code insmod FILE [param=value ...]}: links a module and loads it into the kernel (kmod's flags, plus a map). */
 @Command(name = "insmod", mixinStandardHelpOptions = true, version = "modkit insmod 0.1",
-        description = "Link a kernel module and insert it into the (simulated) kernel.")
+        description = "Link a kernel module and insert it into the kernel (simulated, or with --backend linux the running one, after modkit's checks).")
 public final class InsmodCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -75,13 +76,28 @@ public final class InsmodCommand implements Callable<Integer> {
         LinkOptions opts = new LinkOptions(force || forceVermagic, force || forceModversion, joinParams(params));
         Insmod.Outcome outcome;
         long pageSize;
+        boolean kernelLinks;
         try (KernelBackend kernel = kernelProfile != null
                 ? new MemoryKernel(ProfileFile.read(kernelProfile))
                 : common.openKernel()) {
+            kernelLinks = kernel instanceof FileBackend;
+            if (verbose) {
+                kernel.notes().forEach(n -> System.out.println("note: " + n));
+            }
             outcome = Insmod.run(ObjectFile.read(file), kernel, opts, dryRun, w -> System.err.println("insmod: kernel: " + w));
             pageSize = kernel.profile().pageSize();
         }
         LinkResult r = outcome.link();
+        if (r == null) {
+            // The kernel's arch is one modkit cannot link: only the kernel checked it.
+            if (verbose) {
+                System.out.println((dryRun ? "not loaded " : "inserted ") + file + " (the kernel's architecture is one modkit cannot link: not checked)");
+            }
+            if (map || mapJson != null || output != null) {
+                throw new ModkitException("no load map or image: modkit cannot link for this kernel's architecture");
+            }
+            return 0;
+        }
         if (map) {
             System.out.print(LoadMap.text(r));
         }
@@ -91,7 +107,10 @@ public final class InsmodCommand implements Callable<Integer> {
         if (output != null) {
             write(output.toString(), ImageWriter.write(r));
         }
-        if (verbose) {
+        if (verbose && kernelLinks) {
+            System.out.println((dryRun ? "checked " : "inserted ") + r.image().name() + (dryRun ? "" : " into the running kernel")
+                    + " (the pre-flight link at placeholder addresses applied " + r.relocations() + " relocations)");
+        } else if (verbose) {
             System.out.println((dryRun ? "linked " : "inserted ") + r.image().name() + " at 0x"
                     + Long.toHexString(r.image().coreAddress()) + " (" + r.relocations() + " relocations)");
             if (!dryRun) {

@@ -26,7 +26,6 @@ import modkit.modprobe.ModprobeConfig;
 import modkit.modprobe.ModuleDirectory;
 import modkit.modprobe.ModuleLookup;
 import modkit.modprobe.RootPrefix;
-import modkit.modprobe.ScratchKernel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -155,13 +154,13 @@ public final class ModprobeCommand implements Callable<Integer> {
         if (!needsKernel) {
             return query(version != null ? version : releaseOfKernel());
         }
-        if (dryRun) {
-            try (ScratchKernel scratch = ScratchKernel.copyOf(common.stateRoot())) {
-                return change(scratch.kernel());
-            }
-        }
         try (KernelBackend kernel = common.openKernel()) {
-            return change(kernel);
+            if (dryRun) {
+                try (KernelBackend scratch = kernel.scratch()) {
+                    return change(new LoadedModules(scratch));
+                }
+            }
+            return change(new LoadedModules(kernel));
         }
     }
 
@@ -250,10 +249,10 @@ public final class ModprobeCommand implements Callable<Integer> {
     }
 
     /** Insert or remove, in the given kernel (the real one, or a scratch copy for -n). */
-    private int change(KernelBackend backend) {
-        ModuleLookup lookup = lookup(version != null ? version : backend.profile().release());
+    private int change(LoadedModules kernel) {
+        ModuleLookup lookup = lookup(version != null ? version : kernel.backend().profile().release());
         boolean print = verbose;
-        Modprobe mp = new Modprobe(lookup, new LoadedModules(backend), settings(false), a -> {
+        Modprobe mp = new Modprobe(lookup, kernel, settings(false), a -> {
             if (print) {
                 System.out.println(a.text());
             }

@@ -1,0 +1,30 @@
+package modkit.testdata;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import modkit.cli.Modkit;
+
+/** Runs one modkit command line in this JVM and returns what it printed (stdout and stderr, interleaved). */
+public final class InProcess {
+    private InProcess() {}
+
+    /** The output, followed by "[exit N]" when the exit code is not 0. */
+    public static String run(List<String> args) {
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream both = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        System.setOut(both);
+        System.setErr(both);
+        int exit;
+        try {
+            exit = Modkit.run(args.toArray(String[]::new));
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+        return buf.toString(StandardCharsets.UTF_8) + (exit == 0 ? "" : "[exit " + exit + "]\n");
+    }
+}
