@@ -12,6 +12,7 @@ import modkit.command.Json;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
 import modkit.kernel.Errno;
+import modkit.kernel.KernelBackend;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.ModuleEvent;
 import modkit.kernel.ProfileFile;
@@ -249,27 +250,10 @@ public final class SimCommand implements Runnable {
 
     @Command(name = "params", mixinStandardHelpOptions = true,
             description = "A module's parameters and their values, read from its memory (like /sys/module/NAME/parameters).")
-    static final class Params implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Option(names = {"-a", "--all"}, description = "Also parameters with permission 0 (not in sysfs)")
-        boolean all;
-
-        @Option(names = "--json", description = "Print JSON")
-        boolean json;
-
+    static final class Params extends ParamsCommand {
         @Override
-        public Integer call() {
-            Map<String, String> values;
-            try (SimulatedKernel k = common.openSimulated("modkit sim params")) {
-                values = k.parameters(ModuleNames.underscores(name), all);
-            }
-            System.out.print(ParamsCommand.text(values, json));
-            return 0;
+        protected KernelBackend open() {
+            return common.openSimulated("modkit sim params");
         }
     }
 

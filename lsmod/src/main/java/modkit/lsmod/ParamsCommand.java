@@ -17,9 +17,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "params", mixinStandardHelpOptions = true,
         description = "A loaded module's parameters and their values (like /sys/module/NAME/parameters).")
-public final class ParamsCommand implements Callable<Integer> {
+public class ParamsCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions common;
+    protected CommonOptions common;
 
     @Parameters(paramLabel = "NAME")
     String name;
@@ -33,11 +33,16 @@ public final class ParamsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> values;
-        try (KernelBackend k = common.openKernel()) {
+        try (KernelBackend k = open()) {
             values = k.parameters(ModuleNames.underscores(name), all);
         }
         System.out.print(text(values, json));
         return 0;
+    }
+
+    /** The kernel to read (the chosen backend). */
+    protected KernelBackend open() {
+        return common.openKernel();
     }
 
     /** "NAME=VALUE" lines, or a JSON object. */

@@ -10,8 +10,20 @@ import modkit.cli.Modkit;
 public final class InProcess {
     private InProcess() {}
 
+    private record Result(String output, int exit) {}
+
     /** The output, followed by "[exit N]" when the exit code is not 0. */
     public static String run(List<String> args) {
+        Result r = call(args.toArray(String[]::new));
+        return r.output() + (r.exit() == 0 ? "" : "[exit " + r.exit() + "]\n");
+    }
+
+    /** The output alone, whatever the exit code. */
+    public static String output(String... args) {
+        return call(args).output();
+    }
+
+    private static Result call(String[] args) {
         PrintStream savedOut = System.out;
         PrintStream savedErr = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -20,11 +32,11 @@ public final class InProcess {
         System.setErr(both);
         int exit;
         try {
-            exit = Modkit.run(args.toArray(String[]::new));
+            exit = Modkit.run(args);
         } finally {
             System.setOut(savedOut);
             System.setErr(savedErr);
         }
-        return buf.toString(StandardCharsets.UTF_8) + (exit == 0 ? "" : "[exit " + exit + "]\n");
+        return new Result(buf.toString(StandardCharsets.UTF_8), exit);
     }
 }

@@ -3,8 +3,6 @@ package modkit.testdata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -150,18 +148,6 @@ class ParamsImageTest {
     }
 
     static String capture(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream both = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(both);
-        System.setErr(both);
-        try {
-            Modkit.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        return InProcess.output(args);
     }
 }
