@@ -6,7 +6,12 @@ package modkit.insmod;
  * @param forceVermagic ignore the module's vermagic, as kmod's {@code --force-vermagic} (taints F)
  * @param forceModversion ignore {@code __versions}, as {@code --force-modversion} (taints F)
  * @param params the parameter string passed to the kernel ("a=1 b=x")
+ * @param at where a kernel placed the module (a dry link at its addresses), or null to take memory from the backend
  */
-public record LinkOptions(boolean forceVermagic, boolean forceModversion, String params) {
+public record LinkOptions(boolean forceVermagic, boolean forceModversion, String params, KernelAddresses at) {
     public static final LinkOptions DEFAULT = new LinkOptions(false, false, "");
+
+    public LinkOptions(boolean forceVermagic, boolean forceModversion, String params) {
+        this(forceVermagic, forceModversion, params, null);
+    }
 }

@@ -74,12 +74,15 @@ public final class Linker {
         References refs = prepared.refs();
 
         Map<String, ModuleImage.Region> regions = new LinkedHashMap<>();
+        // A dry link at the addresses a kernel chose (insmod -n --at) takes no memory from the backend for them.
+        Map<String, Long> fixed = opts.at() == null ? Map.of() : opts.at().bases(layout);
         for (Map.Entry<String, Long> e : layout.regionSizes().entrySet()) {
             long size = e.getValue();
             if (size == 0) {
                 continue;
             }
-            long address = tx.allocate(Layout.align(size, profile.pageSize()));
+            Long given = fixed.get(e.getKey());
+            long address = given != null ? given : tx.allocate(Layout.align(size, profile.pageSize()));
             regions.put(e.getKey(), new ModuleImage.Region(e.getKey(), address, size, new byte[Math.toIntExact(size)]));
         }
         long[] sectionAddress = new long[obj.sectionCount()];
@@ -102,7 +105,8 @@ public final class Linker {
         Section percpu = obj.anySection(".data..percpu");
         if (percpu != null && percpu.size() > 0) {
             long[] area = profile.percpuModuleArea();
-            percpuBase = area == null ? tx.allocate(Layout.align(percpu.size(), profile.pageSize()))
+            Long given = fixed.get("percpu");
+            percpuBase = given != null ? given : area == null ? tx.allocate(Layout.align(percpu.size(), profile.pageSize()))
                     : tx.allocatePercpu(area[0], area[1], percpu.size(), Math.max(1, percpu.addralign()));
             byte[] bytes = new byte[(int) percpu.size()];
             obj.copyContents(percpu, bytes, 0);

@@ -15,7 +15,7 @@ public non-sealed interface FileBackend extends KernelBackend {
     LoadTransaction preflight(String name);
 
     /**
-     * Asks the kernel to load the module. {@code params} is the parameter string; the two flags are the kernel's
+     * Asks the kernel to load the module (a module of that name already loaded is refused first, with EEXIST). {@code params} is the parameter string; the two flags are the kernel's
      * {@code MODULE_INIT_IGNORE_VERMAGIC} and {@code MODULE_INIT_IGNORE_MODVERSIONS}. Throws
      * {@link KernelException} with the kernel's errno if it refuses.
      */

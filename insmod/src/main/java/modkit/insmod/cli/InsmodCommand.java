@@ -12,6 +12,7 @@ import modkit.elf.ModkitException;
 import modkit.elf.ObjectFile;
 import modkit.insmod.ImageWriter;
 import modkit.insmod.Insmod;
+import modkit.insmod.KernelAddresses;
 import modkit.insmod.LinkOptions;
 import modkit.insmod.LinkResult;
 import modkit.insmod.LoadMap;
@@ -61,6 +62,14 @@ public final class InsmodCommand implements Callable<Integer> {
     @Option(names = "--kernel", paramLabel = "PROFILE", description = "Link against a fresh kernel of this profile instead of the simulated kernel (dry run only)")
     Path kernelProfile;
 
+    @Option(names = "--at", paramLabel = "REGION=ADDR,...",
+            description = "With -n: link at the addresses a kernel chose, e.g. core=0xffffffffc0230000,init=0xffffffffc0236000,percpu=0x3d6c0")
+    String at;
+
+    @Option(names = "--at-sections", paramLabel = "DIR|FILE",
+            description = "With -n: link at a kernel's section addresses, from /sys/module/NAME/sections or a file of 'SECTION ADDRESS' lines")
+    Path atSections;
+
     @Option(names = {"-v", "--verbose"}, description = "Say what was done")
     boolean verbose;
 
@@ -73,7 +82,8 @@ public final class InsmodCommand implements Callable<Integer> {
             throw new ModkitException("--kernel links against a throw-away kernel and needs -n/--dry-run",
                     "to load into a kernel of that profile, boot one: modkit sim boot --kernel " + kernelProfile);
         }
-        LinkOptions opts = new LinkOptions(force || forceVermagic, force || forceModversion, joinParams(params));
+        KernelAddresses where = kernelAddresses();
+        LinkOptions opts = new LinkOptions(force || forceVermagic, force || forceModversion, joinParams(params), where);
         Insmod.Outcome outcome;
         long pageSize;
         boolean kernelLinks;
@@ -98,6 +108,9 @@ public final class InsmodCommand implements Callable<Integer> {
             }
             return 0;
         }
+        if (where != null) {
+            where.disagreements(r).forEach(d -> System.err.println("insmod: warning: " + d));
+        }
         if (map) {
             System.out.print(LoadMap.text(r));
         }
@@ -120,6 +133,20 @@ public final class InsmodCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** --at or --at-sections (with -n), or null. */
+    private KernelAddresses kernelAddresses() {
+        if (at == null && atSections == null) {
+            return null;
+        }
+        if (!dryRun) {
+            throw new ModkitException("--at and --at-sections link at another kernel's addresses and need -n/--dry-run");
+        }
+        if (at != null && atSections != null) {
+            throw new ModkitException("--at and --at-sections both say where the module is: give one");
+        }
+        return at != null ? KernelAddresses.parse(at) : KernelAddresses.readSections(atSections);
     }
 
     private static void write(String target, byte[] bytes) {

@@ -28,6 +28,8 @@ final class Kallsyms {
     /** Each module's symbols and exports, by module name, in the file's order. */
     final Map<String, ModuleSymbols> modules = new LinkedHashMap<>();
     boolean addressesVisible;
+    /** The image lists data symbols (type D or B): only CONFIG_KALLSYMS_ALL keeps them. */
+    boolean hasDataSymbols;
 
     /** One module's part of kallsyms. */
     static final class ModuleSymbols {
@@ -75,6 +77,8 @@ final class Kallsyms {
         addressesVisible |= address != 0;
         String name = line.substring(sp2 + 1, tab < 0 ? line.length() : tab);
         if (tab < 0) {
+            char type = line.charAt(sp1 + 1);
+            hasDataSymbols |= type == 'D' || type == 'B';
             kernel.putIfAbsent(name, address);
             if (name.startsWith(KSYMTAB)) {
                 kernelExports.put(name.substring(KSYMTAB.length()), address);

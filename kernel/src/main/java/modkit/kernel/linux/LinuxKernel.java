@@ -263,15 +263,10 @@ public final class LinuxKernel implements FileBackend {
 
     /**
      * The dry link's view of the kernel: its exports and those of loaded modules (newest first); memory at
-     * placeholder addresses in the arch's module area; nothing is committed. A live module of the same name is
-     * reported here, as the kernel would (EEXIST), before it is asked.
+     * placeholder addresses in the arch's module area; nothing is committed.
      */
     @Override
     public LoadTransaction preflight(String name) {
-        LoadedModule same = find(name);
-        if (same != null && same.state() == ModuleState.LIVE) {
-            throw new KernelException("EEXIST", "module " + name + " is already loaded", "remove it first with: rmmod " + name);
-        }
         KernelProfile profile = profile();
         Map<String, KernelSymbol> fromModules = new HashMap<>();
         for (KernelSymbol s : moduleExports()) {
@@ -314,9 +309,15 @@ public final class LinuxKernel implements FileBackend {
         };
     }
 
+    /** A live module of the same name is reported as the kernel would (EEXIST), before it is asked. */
     @Override
     public void insert(ObjectFile module, String params, boolean ignoreVermagic, boolean ignoreModversions) {
         ModulePermission.check(sys, "load modules");
+        String name = module.moduleName();
+        LoadedModule same = find(name);
+        if (same != null && same.state() == ModuleState.LIVE) {
+            throw new KernelException("EEXIST", "module " + name + " is already loaded", "remove it first with: rmmod " + name);
+        }
         int flags = (ignoreVermagic ? ModuleSyscalls.IGNORE_VERMAGIC : 0) | (ignoreModversions ? ModuleSyscalls.IGNORE_MODVERSIONS : 0);
         String lockdown = ModulePermission.lockdown(sys);
         if (lockdown != null && module.signature() == null) {

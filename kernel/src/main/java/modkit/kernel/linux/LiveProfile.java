@@ -53,6 +53,14 @@ record LiveProfile(KernelProfile profile, List<String> notes) {
             if (kallsyms.kernelExports.containsKey("module_layout")) {
                 config.put("CONFIG_MODVERSIONS", "y"); // module_layout is exported for modversions alone
             }
+            // /proc/kallsyms itself says CONFIG_KALLSYMS, which adds the symbol tables to a module's layout; data
+            // symbols in it say CONFIG_KALLSYMS_ALL, which keeps more of them in core.
+            if (!kallsyms.kernel.isEmpty()) {
+                config.put("CONFIG_KALLSYMS", "y");
+            }
+            if (kallsyms.hasDataSymbols) {
+                config.put("CONFIG_KALLSYMS_ALL", "y");
+            }
         }
         String sigEnforce = sys.value("/sys/module/module/parameters/sig_enforce");
         if (sigEnforce != null) {

@@ -113,6 +113,16 @@ class LinuxKernelTest {
     }
 
     @Test
+    void aSecondLoadIsRefusedBeforeTheKernelIsAsked() {
+        sys.file("/proc/modules", "mk_params 16384 0 - Live 0xffffffffc0230000\n");
+        KernelException again = assertThrows(KernelException.class,
+                () -> sys.kernel(null).insert(ObjectFile.read(sample("mk_params.ko")), "", false, false));
+        assertEquals("EEXIST", again.errno());
+        assertEquals("module mk_params is already loaded", again.getMessage());
+        assertEquals(List.of(), sys.calls);
+    }
+
+    @Test
     void aCompressedFileIsDecompressedUnlessTheKernelDoes() {
         LinuxKernel k = sys.kernel(null);
         ObjectFile xz = ObjectFile.read(sample("mk_params.ko.xz"));
@@ -207,8 +217,6 @@ class LinuxKernelTest {
                 ffffffffc02f6000 r __ksymtab_snd_register_device\t[snd]
                 """);
         LinuxKernel k = sys.kernel(null);
-        KernelException again = assertThrows(KernelException.class, () -> k.preflight("snd"));
-        assertEquals("EEXIST", again.errno());
         try (LoadTransaction tx = k.preflight("snd_timer")) {
             assertEquals(0xffffffff81100000L, tx.findSymbol("printk").address());
             assertEquals("snd", tx.findSymbol("snd_register_device").owner());

@@ -47,6 +47,19 @@ final class QemuGuest {
     }
 
     /**
+     * Writes {@code work/guest.sh}: this JVM's java running {@code main} with this JVM's class path, its temporary
+     * files in {@code work/tmp}.
+     */
+    static void javaScript(Path work, Class<?> main, String... args) throws IOException {
+        Files.createDirectories(work.resolve("tmp"));
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Files.writeString(work.resolve("guest.sh"), String.join(" ", java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.io.tmpdir=" + work.resolve("tmp"), "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", "'" + System.getProperty("java.class.path") + "'",
+                main.getName(), String.join(" ", args)) + "\n");
+    }
+
+    /**
      * Boots, runs {@code work/guest.sh} (it must exist) and powers off; the console goes to {@code work/console.log}.
      * Returns false if the guest did not finish within {@code timeout} (it is killed).
      */

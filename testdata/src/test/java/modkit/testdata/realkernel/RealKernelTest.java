@@ -36,14 +36,9 @@ class RealKernelTest {
         Path scenarios = TestPaths.testdata().resolve("realkernel");
         Path work = TestPaths.testdata().resolve("target/realkernel").toAbsolutePath();
         clean(work);
-        Files.createDirectories(work.resolve("tmp"));
         RealKernelInputs.make(corpus, work.resolve("inputs"));
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Files.writeString(work.resolve("guest.sh"), String.join(" ", java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.io.tmpdir=" + work.resolve("tmp"), "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", "'" + System.getProperty("java.class.path") + "'",
-                RealKernelGuest.class.getName(), scenarios.toString(), corpus.toString(), work.toString(),
-                TestPaths.project().toAbsolutePath().normalize().toString()) + "\n");
+        QemuGuest.javaScript(work, RealKernelGuest.class, scenarios.toString(), corpus.toString(), work.toString(),
+                TestPaths.project().toAbsolutePath().normalize().toString());
 
         long start = System.nanoTime();
         boolean finished = QemuGuest.run(kernel, work, TIMEOUT);
@@ -70,15 +65,15 @@ class RealKernelTest {
         return tests;
     }
 
-    private static String read(Path p) throws IOException {
+    static String read(Path p) throws IOException {
         return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
     }
 
-    private static String tail(String s) {
+    static String tail(String s) {
         return s.length() <= 4000 ? s : s.substring(s.length() - 4000);
     }
 
-    private static void clean(Path dir) throws IOException {
+    static void clean(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

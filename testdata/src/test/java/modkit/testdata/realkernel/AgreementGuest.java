@@ -1,0 +1,286 @@
+package modkit.testdata.realkernel;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import modkit.elf.ModuleNames;
+import modkit.elf.ObjectFile;
+import modkit.elf.Section;
+import modkit.elf.SymbolTable;
+import modkit.insmod.Insmod;
+import modkit.insmod.KernelAddresses;
+import modkit.insmod.LinkOptions;
+import modkit.insmod.LinkResult;
+import modkit.kernel.KernelBackend;
+import modkit.kernel.linux.LinuxKernel;
+import modkit.testdata.InProcess;
+
+/**
+ * Runs inside the guest: loads every corpus module (dependencies first) and the loadable samples into the real
+ * kernel, and for each compares the kernel's placement and bytes with modkit's link at the kernel's addresses:
+ * every section address (/sys/module/NAME/sections) against the layout, coresize and initsize against its
+ * regions, and every byte of the core sections, read from /proc/kcore, against the linked image, outside the
+ * sites the kernel patches ({@link PatchSites}). Writes WORK/agreement.txt (one line per finding, then TOTAL
+ * lines), WORK/sequence.txt (each load attempt and its outcome, for the simulated kernel to replay) and the kernel's
+ * state after the sequence (WORK/state/).
+ */
+public final class AgreementGuest {
+    private final Path corpus;
+    private final Path symvers;
+    private final StringBuilder report = new StringBuilder();
+    private final StringBuilder sequence = new StringBuilder();
+    private final Map<String, Long> totals = new LinkedHashMap<>();
+    private final Set<String> loaded = new LinkedHashSet<>();
+
+    private AgreementGuest(Path corpus) {
+        this.corpus = corpus;
+        this.symvers = corpus.resolve("Module.symvers.gz");
+    }
+
+    /** Arguments: the corpus (amd64-6.1), the x86_64 sample objects, the work directory. */
+    public static void main(String[] args) throws IOException {
+        Path corpus = Path.of(args[0]);
+        Path samples = Path.of(args[1]);
+        Path work = Path.of(args[2]);
+        AgreementGuest g = new AgreementGuest(corpus);
+        for (String k : List.of("modules", "sections", "layout_disagreements", "size_disagreements", "strict_bytes",
+                "strict_differing", "patched_bytes", "patch_sites", "rewritten_bytes", "writable_bytes", "writable_differing",
+                "init_sections_freed")) {
+            g.totals.put(k, 0L);
+        }
+        Map<String, List<String>> deps = modulesDep(corpus.resolve("expected-kmod/modules.dep"));
+        for (String m : deps.keySet()) {
+            g.loadWithDependencies(m, deps);
+        }
+        // The samples: an exporter and its importers, jump labels, parameters, strings; then two that fail in the
+        // kernel: an init that returns -ENODEV, and a proprietary module using a GPL-only symbol, given to the
+        // kernel by kmod's insmod (modkit's own check would refuse it before the kernel saw it).
+        for (String s : List.of("mk_exporter", "mk_importer", "mk_nsimport", "mk_jumptable", "mk_strings")) {
+            g.load(samples.resolve(s + ".ko"), "");
+        }
+        g.load(samples.resolve("mk_params.ko"), "p_int=7 p_string=guest");
+        g.load(samples.resolve("mk_failinit.ko"), "");
+        g.loadWithKmod(samples.resolve("mk_proprietary.ko"));
+
+        Path state = work.resolve("state");
+        Files.createDirectories(state);
+        Files.writeString(state.resolve("proc-modules"), shell("cat /proc/modules"));
+        Files.writeString(state.resolve("tainted"), shell("cat /proc/sys/kernel/tainted"));
+        Files.writeString(state.resolve("lsmod"), shell("lsmod"));
+        g.totals.forEach((k, v) -> g.report.append("TOTAL ").append(k).append(' ').append(v).append('\n'));
+        Files.writeString(work.resolve("agreement.txt"), g.report);
+        Files.writeString(work.resolve("sequence.txt"), g.sequence);
+        Files.writeString(work.resolve("done"), "ok\n");
+    }
+
+    /** modules.dep: module name to the paths of its dependencies, in the file's order. */
+    static Map<String, List<String>> modulesDep(Path file) throws IOException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            List<String> d = new ArrayList<>();
+            for (String p : line.substring(colon + 1).trim().split("\\s+")) {
+                if (!p.isEmpty()) {
+                    d.add(p);
+                }
+            }
+            out.put(line.substring(0, colon), d);
+        }
+        return out;
+    }
+
+    private void loadWithDependencies(String path, Map<String, List<String>> deps) throws IOException {
+        if (loaded.contains(path)) {
+            return;
+        }
+        List<String> d = deps.getOrDefault(path, List.of());
+        for (int i = d.size() - 1; i >= 0; i--) { // modules.dep lists the most basic dependency last
+            loadWithDependencies(d.get(i), deps);
+        }
+        loaded.add(path);
+        load(corpus.resolve(path), "");
+    }
+
+    private void load(Path file, String params) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("insmod", "--backend", "linux", "--symvers", symvers.toString(), file.toString()));
+        if (!params.isEmpty()) {
+            cmd.addAll(List.of(params.split(" ")));
+        }
+        String out = InProcess.run(cmd).trim();
+        sequence.append("modkit ").append(file).append(params.isEmpty() ? "" : " " + params).append(" -> ")
+                .append(out.isEmpty() ? "ok" : out.lines().findFirst().orElse("")).append('\n');
+        String name = ModuleNames.fromPath(file.toString());
+        if (out.isEmpty()) {
+            compare(file, name, params);
+        }
+    }
+
+    private void loadWithKmod(Path file) {
+        String out = shell("insmod " + file).trim(); // kmod, called by the name it answers to
+        sequence.append("kmod ").append(file).append(" -> ").append(out.isEmpty() ? "ok" : out.lines().findFirst().orElse(""))
+                .append('\n');
+    }
+
+    /** The kernel's placement and bytes of a loaded module against modkit's link at the kernel's addresses. */
+    private void compare(Path file, String name, String params) throws IOException {
+        Path sysfs = Path.of("/sys/module", name, "sections");
+        KernelAddresses listed = KernelAddresses.readSections(sysfs);
+        ObjectFile obj = ObjectFile.read(file);
+        Map<String, Long> at = new LinkedHashMap<>();
+        Long percpu = percpuBase(obj, name);
+        if (percpu != null) {
+            at.put("percpu", percpu);
+        }
+        KernelAddresses where = new KernelAddresses(at, listed.sections());
+        LinkResult r;
+        try (KernelBackend k = LinuxKernel.open(symvers)) {
+            r = Insmod.run(obj, k, new LinkOptions(false, false, params, where), true, w -> {}).link();
+        }
+        add("modules", 1);
+        add("sections", listed.sections().size());
+        for (String d : where.disagreements(r)) {
+            add("layout_disagreements", 1);
+            report.append("LAYOUT ").append(name).append(' ').append(d).append('\n');
+        }
+        Set<String> placed = new LinkedHashSet<>();
+        r.sections().forEach(s -> placed.add(s.name()));
+        for (String s : listed.sections().keySet()) {
+            if (!placed.contains(s)) {
+                add("layout_disagreements", 1);
+                report.append("LAYOUT ").append(name).append(' ').append(s).append(": placed by the kernel, not by modkit\n");
+            }
+        }
+        sizes(name, r);
+        bytes(name, r);
+    }
+
+    /** /sys/module/NAME/coresize and initsize against the regions of the link. */
+    private void sizes(String name, LinkResult r) throws IOException {
+        long core = r.region("core") == null ? 0 : r.region("core").size();
+        long init = r.region("init") == null ? 0 : r.region("init").size();
+        long kcore = Long.parseLong(Files.readString(Path.of("/sys/module", name, "coresize")).trim());
+        long kinit = Long.parseLong(Files.readString(Path.of("/sys/module", name, "initsize")).trim());
+        report.append("SIZE ").append(name).append(" coresize ").append(kcore).append(" modkit ").append(core)
+                .append(" initsize(after init) ").append(kinit).append(" modkit init ").append(init).append('\n');
+        if (kcore != core) {
+            add("size_disagreements", 1);
+            report.append("SIZE-DIFFERS ").append(name).append(" coresize\n");
+        }
+    }
+
+    private void bytes(String name, LinkResult r) throws IOException {
+        TreeMap<Long, PatchSites.Site> sites = new TreeMap<>(Long::compareUnsigned);
+        for (PatchSites.Site s : PatchSites.of(r)) {
+            sites.put(s.address(), s);
+        }
+        try (Kcore kcore = new Kcore(Path.of("/proc/kcore"))) {
+            for (LinkResult.PlacedSection s : r.sections()) {
+                if (s.size() == 0) {
+                    continue;
+                }
+                if (s.region().startsWith("init")) {
+                    add("init_sections_freed", 1);
+                    continue;
+                }
+                byte[] ours = r.sectionBytes(s);
+                byte[] theirs = kcore.read(s.address(), ours.length);
+                String rewritten = PatchSites.REWRITTEN.get(s.name());
+                if (rewritten != null) {
+                    add("rewritten_bytes", ours.length);
+                    continue;
+                }
+                Section sec = r.object().section(s.index());
+                boolean writable = (sec.flags() & Section.SHF_WRITE) != 0;
+                long differing = 0;
+                long compared = 0;
+                long patched = 0;
+                int patchSites = 0;
+                long firstDiff = -1;
+                for (int i = 0; i < ours.length; i++) {
+                    long a = s.address() + i;
+                    Map.Entry<Long, PatchSites.Site> site = sites.floorEntry(a);
+                    if (!writable && site != null && a - site.getKey() < site.getValue().length()) {
+                        patched++;
+                        if (a == site.getKey()) {
+                            patchSites++;
+                        }
+                        continue;
+                    }
+                    compared++;
+                    if (ours[i] != theirs[i]) {
+                        differing++;
+                        firstDiff = firstDiff < 0 ? i : firstDiff;
+                    }
+                }
+                if (writable) {
+                    add("writable_bytes", compared);
+                    add("writable_differing", differing);
+                } else {
+                    add("strict_bytes", compared);
+                    add("strict_differing", differing);
+                    add("patched_bytes", patched);
+                    add("patch_sites", patchSites);
+                }
+                if (differing > 0) {
+                    report.append(writable ? "WRITTEN " : "BYTES-DIFFER ").append(name).append(' ').append(s.name())
+                            .append(' ').append(differing).append(" of ").append(ours.length).append(" bytes, first at +0x")
+                            .append(Long.toHexString(firstDiff)).append('\n');
+                }
+            }
+        }
+    }
+
+    /** The module's per-cpu base: a per-cpu symbol's address in kallsyms less its offset in .data..percpu. */
+    private static Long percpuBase(ObjectFile obj, String module) throws IOException {
+        Section percpu = obj.anySection(".data..percpu");
+        if (percpu == null || percpu.size() == 0) {
+            return null;
+        }
+        Map<String, Long> syms = new HashMap<>();
+        String tag = "\t[" + module + "]";
+        for (String line : Files.readAllLines(Path.of("/proc/kallsyms"), StandardCharsets.UTF_8)) {
+            if (line.endsWith(tag)) {
+                String[] f = line.substring(0, line.length() - tag.length()).split(" ");
+                syms.putIfAbsent(f[2], Long.parseUnsignedLong(f[0], 16));
+            }
+        }
+        SymbolTable st = obj.symbols();
+        for (int i = 1; i < st.count(); i++) {
+            Long at = st.shndx(i) == percpu.index() && st.hasName(i) ? syms.get(st.name(i)) : null;
+            if (at != null) {
+                return at - st.value(i);
+            }
+        }
+        return null;
+    }
+
+    private void add(String key, long n) {
+        totals.merge(key, n, Long::sum);
+    }
+
+    private static String shell(String command) {
+        try {
+            Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return text;
+        } catch (IOException e) {
+            return "[cannot run: " + e.getMessage() + "]\n";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "[interrupted]\n";
+        }
+    }
+}
