@@ -1,13 +1,16 @@
 #!/bin/sh
 # Regenerates the embedded default kernel profile (Debian 6.1.0-56-amd64) from the corpus:
-# System.map and Module.symvers from ../shared/corpus/amd64-6.1, the config from Debian's
-# linux-headers-6.1.0-56-amd64 (apt-get install linux-headers-6.1.0-56-amd64).
+# System.map and Module.symvers from ../shared/corpus/amd64-6.1, the config from ../shared/kernels/amd64-6.1.0-56
+# (Debian's own file, the same as linux-headers-6.1.0-56-amd64's .config).
+# What the files do not show is set from what the real kernel showed, booted nokaslr in qemu:
+#   MODKIT_MODULE_AREA_RESERVED=0x201000: the first module lands at 0xffffffffc0201000, 2 MiB and a guard page past
+#   the start of the module area, also with no module loaded before it (StateAgreementTest).
 # The output is committed; building modkit never runs this.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${MODKIT_CORPUS:-$top/../shared/corpus}/amd64-6.1
-config=/usr/src/linux-headers-6.1.0-56-amd64/.config
-[ -f "$config" ] || { echo "need $config: apt-get install linux-headers-6.1.0-56-amd64" >&2; exit 1; }
+config=${MODKIT_CORPUS:-$top/../shared/corpus}/../kernels/amd64-6.1.0-56/config-6.1.0-56-amd64
+[ -f "$config" ] || { echo "need $config (../shared/kernels)" >&2; exit 1; }
 out=$top/kernel/src/main/resources/modkit/kernel/default.profile.gz
 mkdir -p "$(dirname "$out")"
 "$top/bin/modkit" profile import \
@@ -15,6 +18,7 @@ mkdir -p "$(dirname "$out")"
   --symvers "$corpus/Module.symvers.gz" \
   --config "$config" \
   --release 6.1.0-56-amd64 \
+  --set MODKIT_MODULE_AREA_RESERVED=0x201000 \
   -o "$out.tmp.gz"
 # gzip output is not byte-stable across runs (mtime); keep the old file when the content is the same.
 if [ -f "$out" ] && [ "$(gzip -dc "$out" | sha256sum)" = "$(gzip -dc "$out.tmp.gz" | sha256sum)" ]; then

@@ -5,6 +5,7 @@
 # source directory never gets build artefacts.
 #
 #   testdata/build-x86_64-modules.sh [KDIR]
+#   COPY="mk_percpu" testdata/build-x86_64-modules.sh    (build all, copy only these: the others keep their bytes)
 #
 # Needs (Debian 12): gcc-12 make linux-headers-6.1.0-56-amd64
 #
@@ -32,7 +33,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src="$here/samples/x86_64/kbuild"
 out="$here/objects/x86_64"
 kdir=${1:-${KDIR:-/usr/src/linux-headers-6.1.0-56-amd64}}
-modules="mk_params mk_exporter mk_importer mk_nsimport mk_nsmissing mk_jumptable mk_strings mk_failinit mk_proprietary"
+modules="mk_params mk_exporter mk_importer mk_nsimport mk_nsmissing mk_jumptable mk_strings mk_failinit mk_proprietary mk_percpu"
 relaxed_gpl_symbol=ktime_get
 
 [ -f "$kdir/Makefile" ] || { echo "error: kernel build dir $kdir not found (apt-get install linux-headers-6.1.0-56-amd64)" >&2; exit 1; }
@@ -78,7 +79,7 @@ if grep -q '^ERROR' "$tmp/build.log"; then
 fi
 
 mkdir -p "$out"
-for m in $modules; do
+for m in ${COPY:-$modules}; do
 	cp "$tmp/src/$m.ko" "$out/$m.ko"
 	echo "copied $m.ko -> objects/x86_64/$m.ko ($(wc -c < "$out/$m.ko") bytes)"
 done

@@ -1,6 +1,8 @@
 package modkit.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.ProfileFile;
@@ -41,9 +43,14 @@ public final class ProfileCommand implements Runnable {
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "PROFILE", description = "Profile to write (.gz to compress)")
         Path output;
 
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "Set a profile option the files do not show (repeatable), e.g. MODKIT_MODULE_AREA_RESERVED=0x201000")
+        Map<String, String> set = new LinkedHashMap<>();
+
         @Override
         public Integer call() {
-            KernelProfile p = ProfileImport.run(new ProfileImport.Request(systemMap, symvers, config, release, arch, vermagic));
+            KernelProfile p = ProfileImport.run(new ProfileImport.Request(systemMap, symvers, config, release, arch, vermagic))
+                    .withConfig(set);
             ProfileFile.write(p, output);
             System.out.println(output + ": " + p.arch() + " " + p.release() + ", " + p.symbols().size()
                     + " exported symbols, vermagic '" + p.vermagic() + "'");

@@ -73,10 +73,20 @@ public final class Insmod {
             try (LoadTransaction tx = kernel.beginLoad(obj.moduleName())) {
                 PreparedModule attempt = next != null ? next : Linker.prepare(obj, kernel.profile(), opts);
                 next = null;
-                LinkResult r = Linker.link(attempt, tx);
-                r = ModuleParams.apply(r, kernel.profile(), tx, opts.params(), warn);
-                long freed = dryRun ? 0 : tx.commit(r.image());
-                return new Outcome(r, freed);
+                try {
+                    LinkResult r = Linker.link(attempt, tx);
+                    r = ModuleParams.apply(r, kernel.profile(), tx, opts.params(), warn);
+                    long freed = dryRun ? 0 : tx.commit(r.image());
+                    return new Outcome(r, freed);
+                } catch (ModuleComing busy) {
+                    throw busy;
+                } catch (RuntimeException failed) {
+                    // Past the checks, the kernel has tainted itself with the module's letters: they stay.
+                    if (!dryRun) {
+                        tx.keepTaints(attempt.taints().toString());
+                    }
+                    throw failed;
+                }
             } catch (ModuleComing busy) {
                 if (!kernel.awaitNotComing(busy.module(), deadline)) {
                     throw new KernelException("EBUSY", obj.file() + ": gave up waiting for init of module " + busy.module()

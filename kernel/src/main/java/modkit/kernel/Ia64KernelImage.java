@@ -22,8 +22,6 @@ import modkit.elf.ModkitException;
  * (PERCPU_MODULE_RESERVE, 8 KiB), so 22-bit immediates reach it ({@code addl r=var,r0}).
  */
 final class Ia64KernelImage {
-    /** PERCPU_MODULE_RESERVE of include/linux/percpu.h. */
-    static final long PERCPU_MODULE_RESERVE = 8 << 10;
 
     private Ia64KernelImage() {}
 
@@ -63,16 +61,5 @@ final class Ia64KernelImage {
             out.add(d == null ? s : new KernelSymbol(s.name(), d, s.crc(), s.gpl(), s.namespace(), s.owner()));
         }
         return new Descriptors(out, table);
-    }
-
-    /** "START-END" of the per-cpu reserve for modules, or null without __per_cpu_start/__per_cpu_end. */
-    static String percpuModuleArea(Map<String, Long> addresses) {
-        Long start = addresses.get("__per_cpu_start");
-        Long end = addresses.get("__per_cpu_end");
-        if (start == null || end == null) {
-            return null;
-        }
-        long reserve = start + ((end - start + 3) & -4L); // static size rounded to PCPU_MIN_ALLOC_SIZE
-        return "0x" + Long.toHexString(reserve) + "-0x" + Long.toHexString(reserve + PERCPU_MODULE_RESERVE);
     }
 }

@@ -26,6 +26,11 @@ public sealed interface KernelBackend extends AutoCloseable permits ImageBackend
 
     KernelProfile profile();
 
+    /** The kernel's architecture ({@code uname -m}, in modkit's names); cheaper than the whole profile. */
+    default String arch() {
+        return profile().arch();
+    }
+
     /** The module list, newest first (the kernel's list order). */
     List<LoadedModule> modules();
 

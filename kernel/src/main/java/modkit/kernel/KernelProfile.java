@@ -108,6 +108,32 @@ public record KernelProfile(
         return new long[] {ProfileFile.parseHex("MODKIT_PERCPU_MODULE_AREA", p[0]), ProfileFile.parseHex("MODKIT_PERCPU_MODULE_AREA", p[1])};
     }
 
+    /**
+     * The first address {@code module_alloc} hands out: the module area's start, past what the kernel itself takes
+     * from it at boot ({@code MODKIT_MODULE_AREA_RESERVED} bytes; on Debian's 6.1.0-56-amd64, booted nokaslr, the
+     * first module lands at 0xffffffffc0201000: 2 MiB and a guard page are in use before any module loads).
+     */
+    public long moduleAreaFirst() {
+        String v = config.get("MODKIT_MODULE_AREA_RESERVED");
+        return v == null ? moduleAreaStart : moduleAreaStart + ProfileFile.parseHex("MODKIT_MODULE_AREA_RESERVED", v);
+    }
+
+    /**
+     * The unmapped page {@code vmalloc} leaves after each area it hands out, module memory included (no
+     * {@code VM_NO_GUARD}), where modkit models the kernel's addresses (x86); 0 elsewhere.
+     */
+    public long moduleGuard() {
+        return arch.equals("x86_64") || arch.equals("i386") ? pageSize : 0;
+    }
+
+    /**
+     * Where {@code kmalloc} memory lives (the loader's copies of charp parameters), [start, end): the direct map on
+     * x86_64; null where modkit does not model it (such memory then comes from the module area).
+     */
+    public long[] heapArea() {
+        return arch.equals("x86_64") ? new long[] {0xffff888100000000L, 0xffff888200000000L} : null;
+    }
+
     /** 6.4 replaced the core/init layouts by seven separately allocated regions (module_memory). */
     public boolean usesModuleMemory() {
         return version() >= 604;

@@ -18,6 +18,21 @@ public interface LoadTransaction extends AutoCloseable {
     long allocate(long size);
 
     /**
+     * {@code kmalloc}: kernel heap for what the loader copies for the module (charp parameter strings); by default
+     * module-area memory.
+     */
+    default long allocateHeap(long size) {
+        return allocate(size);
+    }
+
+    /**
+     * The load failed after the kernel had already tainted itself with the module's taints ({@code check_modinfo}'s
+     * O, P, C..., and E once the module is in the list): they stay, as the kernel's taint is never cleared. Called
+     * before the transaction is closed; by default nothing.
+     */
+    default void keepTaints(String letters) {}
+
+    /**
      * The per-cpu allocator: reserves {@code size} bytes aligned to {@code align} in the per-cpu area [start, end)
      * of the profile and returns the address.
      */

@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param size the sum of its regions still allocated (init is freed after a successful init)
  * @param refcnt {@code module_refcount()}: references other than the base one
- * @param holders modules that use this one, sorted by name
+ * @param holders modules that use this one, in the kernel's order (newest user first, as /proc/modules shows them)
  */
 public record LoadedModule(
         String name,

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * A kernel that lives in one process and is forgotten when it ends: for dry runs against a profile, benchmarks
@@ -17,6 +16,8 @@ public final class MemoryKernel implements ImageBackend {
     /** The same modules by name: lookups during a link must not walk a 4,000-module list. */
     private final Map<String, ModuleImage> byName = new HashMap<>();
     private final Map<String, KernelSymbol> moduleExports = new HashMap<>();
+    /** Taints of loads that failed after the kernel had taken them. */
+    private String kept = "";
     /** Modules of the kernel this one was started over ({@link #over}): loaded already, newest first. */
     private List<LoadedModule> underneath = List.of();
     private long next;
@@ -24,7 +25,7 @@ public final class MemoryKernel implements ImageBackend {
 
     public MemoryKernel(KernelProfile profile) {
         this.profile = profile;
-        this.next = profile.moduleAreaStart();
+        this.next = profile.moduleAreaFirst();
     }
 
     /**
@@ -59,7 +60,7 @@ public final class MemoryKernel implements ImageBackend {
     /** Loading a module taints the kernel with the module's own letters, as {@code add_taint_module} does. */
     @Override
     public String taints() {
-        String t = "";
+        String t = kept;
         for (ModuleImage m : loaded) {
             t = Taint.merge(t, m.taints());
         }
@@ -76,10 +77,10 @@ public final class MemoryKernel implements ImageBackend {
         List<LoadedModule> out = new ArrayList<>();
         for (int i = loaded.size() - 1; i >= 0; i--) {
             ModuleImage m = loaded.get(i);
-            TreeSet<String> holders = new TreeSet<>();
-            for (ModuleImage other : loaded) {
-                if (other.uses().contains(m.name())) {
-                    holders.add(other.name());
+            List<String> holders = new ArrayList<>();
+            for (int j = loaded.size() - 1; j >= 0; j--) { // the kernel's source_list: newest user first
+                if (loaded.get(j).uses().contains(m.name())) {
+                    holders.add(loaded.get(j).name());
                 }
             }
             out.add(new LoadedModule(m.name(), ModuleState.LIVE, m.coreAddress(), m.coreSize(), m.coreSize(), 0,
@@ -116,7 +117,7 @@ public final class MemoryKernel implements ImageBackend {
                 if (Long.compareUnsigned(at + size, profile.moduleAreaEnd()) > 0) {
                     throw new KernelException("ENOMEM", "module area exhausted", null);
                 }
-                next += size;
+                next += size + profile.moduleGuard();
                 return at;
             }
 
@@ -129,6 +130,11 @@ public final class MemoryKernel implements ImageBackend {
                 }
                 nextPercpu = at + size;
                 return at;
+            }
+
+            @Override
+            public void keepTaints(String letters) {
+                kept = Taint.merge(kept, letters);
             }
 
             @Override

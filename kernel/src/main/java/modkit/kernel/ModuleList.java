@@ -23,7 +23,9 @@ final class ModuleList {
 
     private static List<LoadedModule> select(StateDb db, String where, Object... args) {
         Map<String, List<String>> holders = new HashMap<>();
-        for (String[] u : db.query("SELECT used, user FROM uses ORDER BY user", r -> new String[] {r.getString(1), r.getString(2)})) {
+        // The kernel's source_list order: a new user goes to the front, so the newest user comes first.
+        for (String[] u : db.query("SELECT u.used, u.user FROM uses u JOIN modules m ON m.name = u.user ORDER BY m.seq DESC",
+                r -> new String[] {r.getString(1), r.getString(2)})) {
             holders.computeIfAbsent(u[0], k -> new ArrayList<>()).add(u[1]);
         }
         return db.query("SELECT m.name, m.state, m.refcnt, m.taints, m.has_init, m.has_exit, m.file,"

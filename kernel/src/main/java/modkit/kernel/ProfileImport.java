@@ -78,7 +78,11 @@ public final class ProfileImport {
             Ia64KernelImage.Descriptors d = Ia64KernelImage.descriptors(req.systemMap().toString(), symbols, addresses, types);
             symbols = d.symbols();
             descriptors = d.table();
-            String percpu = Ia64KernelImage.percpuModuleArea(addresses);
+        }
+        // Where the per-cpu allocator puts a module's per-cpu data: ia64, and x86_64, whose per-cpu symbols count
+        // from 0 (__per_cpu_start) on SMP kernels.
+        if (arch.equals("ia64") || (arch.equals("x86_64") && Long.valueOf(0).equals(addresses.get("__per_cpu_start")))) {
+            String percpu = percpuModuleArea(addresses);
             if (percpu != null) {
                 config.put("MODKIT_PERCPU_MODULE_AREA", percpu);
             }
@@ -86,6 +90,23 @@ public final class ProfileImport {
         long[] area = defaultModuleArea(arch);
         return new KernelProfile(arch, release, vermagic, pageSize(arch, fullConfig), area[0], area[1], config,
                 new SymbolMap(symbols, descriptors));
+    }
+
+    /** PERCPU_MODULE_RESERVE of include/linux/percpu.h. */
+    static final long PERCPU_MODULE_RESERVE = 8 << 10;
+
+    /**
+     * "START-END" of the per-cpu reserve for modules: the reserved chunk right after the kernel's static per-cpu
+     * data (pcpu_setup_first_chunk), or null without __per_cpu_start/__per_cpu_end.
+     */
+    static String percpuModuleArea(Map<String, Long> addresses) {
+        Long start = addresses.get("__per_cpu_start");
+        Long end = addresses.get("__per_cpu_end");
+        if (start == null || end == null) {
+            return null;
+        }
+        long reserve = start + ((end - start + 3) & -4L); // static size rounded to PCPU_MIN_ALLOC_SIZE
+        return "0x" + Long.toHexString(reserve) + "-0x" + Long.toHexString(reserve + PERCPU_MODULE_RESERVE);
     }
 
     /** The options of a full .config that a profile keeps ({@link #KEPT}). */

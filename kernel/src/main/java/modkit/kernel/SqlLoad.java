@@ -17,6 +17,7 @@ final class SqlLoad implements LoadTransaction {
     private final String name;
     private final List<long[]> reserved = new ArrayList<>();
     private boolean open = true;
+    private String keptTaints = "";
 
     SqlLoad(StateDb db, KernelProfile profile, String name) {
         this.db = db;
@@ -59,31 +60,42 @@ final class SqlLoad implements LoadTransaction {
     }
 
     /**
-     * First fit over the module area, below and between the regions already allocated. Regions are stored with
-     * their layout size; each starts on a page, as {@code module_alloc} memory does.
+     * First fit over the module area, below and between the regions already allocated, as {@code vmalloc} finds
+     * the lowest free range: each region starts on a page and is followed by its guard page. Regions are stored
+     * with their layout size.
      */
     @Override
     public long allocate(long size) {
-        return firstFit(profile.moduleAreaStart(), profile.moduleAreaEnd(), size, profile.pageSize(), "module area");
+        return firstFit(profile.moduleAreaFirst(), profile.moduleAreaEnd(), size, profile.pageSize(), profile.moduleGuard(),
+                "module area");
+    }
+
+    /** kmalloc memory, first fit in the profile's heap (or the module area where it has none). */
+    @Override
+    public long allocateHeap(long size) {
+        long[] heap = profile.heapArea();
+        return heap == null ? allocate(size) : firstFit(heap[0], heap[1], size, 8, 0, "kernel heap");
     }
 
     /** First fit over the per-cpu area; per-cpu copies are regions named "percpu" like any other. */
     @Override
     public long allocatePercpu(long start, long end, long size, long align) {
-        return firstFit(start, end, size, align, "per-cpu area for modules");
+        return firstFit(start, end, size, align, 0, "per-cpu area for modules");
     }
 
-    private long firstFit(long start, long end, long size, long align, String area) {
+    /** The lowest {@code align}ed address in [start, end) where {@code size} and a {@code guard} after it are free. */
+    private long firstFit(long start, long end, long size, long align, long guard, String area) {
         List<long[]> used = new ArrayList<>(reserved);
         used.addAll(db.query("SELECT address, size FROM regions", r -> new long[] {r.getLong(1), r.getLong(2)}));
         used.sort((a, b) -> Long.compareUnsigned(a[0], b[0]));
         long at = start;
         for (long[] u : used) {
-            if (Long.compareUnsigned(at + size, u[0]) <= 0) {
+            if (Long.compareUnsigned(at + size + guard, u[0]) <= 0) {
                 break;
             }
-            if (Long.compareUnsigned(u[0] + u[1], at) > 0) {
-                at = (u[0] + u[1] + align - 1) & -align;
+            long usedEnd = guard == 0 ? u[0] + u[1] : ((u[0] + u[1] + align - 1) & -align) + guard;
+            if (Long.compareUnsigned(usedEnd, at) > 0) {
+                at = (usedEnd + align - 1) & -align;
             }
         }
         if (Long.compareUnsigned(at + size, end) > 0 || Long.compareUnsigned(at + size, at) < 0) {
@@ -123,6 +135,9 @@ final class SqlLoad implements LoadTransaction {
             form(image);
             db.commit();
             open = false;
+        } catch (RuntimeException e) {
+            keepTaints(image.taints()); // complete_formation fails after the module's taints were taken
+            throw e;
         } finally {
             close(); // after a commit this does nothing; after a failure it rolls back
         }
@@ -177,10 +192,21 @@ final class SqlLoad implements LoadTransaction {
     }
 
     @Override
+    public void keepTaints(String letters) {
+        keptTaints = Taint.merge(keptTaints, letters);
+    }
+
+    @Override
     public void close() {
         if (open) {
             open = false;
             db.rollback();
+            if (!keptTaints.isEmpty()) {
+                db.write(() -> {
+                    life.taintKernel(keptTaints);
+                    return null;
+                });
+            }
         }
     }
 }

@@ -3,16 +3,21 @@ package modkit.lsmod;
 import java.util.List;
 import modkit.kernel.LoadedModule;
 
-/** Formats the module list as kmod's lsmod does, or as JSON. */
+/**
+ * Formats the module list as kmod's lsmod does, or as JSON. kmod reads each module's size (coresize), use count
+ * and holders from /sys/module/NAME, so the holders come in the order sysfs lists them ({@link SysfsOrder}).
+ */
 public final class Lsmod {
     private Lsmod() {}
 
-    public static String text(List<LoadedModule> modules) {
+    /** {@code arch}: the kernel's, whose word size decides the sysfs order. */
+    public static String text(List<LoadedModule> modules, String arch) {
+        boolean is64 = SysfsOrder.is64(arch);
         StringBuilder b = new StringBuilder("Module                  Size  Used by\n");
         for (LoadedModule m : modules) {
             b.append(String.format("%-19s %8d  %d", m.name(), m.coreSize(), m.refcnt()));
             if (!m.holders().isEmpty()) {
-                b.append(' ').append(String.join(",", m.holders()));
+                b.append(' ').append(String.join(",", SysfsOrder.sort(m.holders(), is64)));
             }
             b.append('\n');
         }

@@ -22,10 +22,12 @@ public final class LsmodCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<LoadedModule> modules;
+        String arch;
         try (KernelBackend kernel = common.openKernel()) {
             modules = kernel.modules();
+            arch = kernel.arch();
         }
-        System.out.print(json ? Lsmod.json(modules) : Lsmod.text(modules));
+        System.out.print(json ? Lsmod.json(modules) : Lsmod.text(modules, arch));
         return 0;
     }
 }

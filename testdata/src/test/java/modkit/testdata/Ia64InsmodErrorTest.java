@@ -48,7 +48,7 @@ class Ia64InsmodErrorTest {
     }
 
     void assertRefused(String object, String expected, String expectedHint) throws Exception {
-        byte[] before = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(root.resolve("kernel.db")));
+        String before = KernelState.withoutTaint(root);
         Outcome o = insmod(object);
         assertEquals(1, o.exit(), o.stderr());
         String[] lines = o.stderr().split("\n");
@@ -57,8 +57,7 @@ class Ia64InsmodErrorTest {
         if (expectedHint != null) {
             assertEquals("  hint: " + expectedHint, lines[1]);
         }
-        assertArrayEquals(before, MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(root.resolve("kernel.db"))),
-                "a failed insmod must not change the kernel state");
+        assertEquals(before, KernelState.withoutTaint(root), "a failed insmod must not change the kernel state (but its taint)");
     }
 
     @Test

@@ -77,7 +77,7 @@ public final class ModuleParams {
         List<ModuleImage.Region> regions = new ArrayList<>(r.image().regions());
         if (p.heap.size() > 0) {
             byte[] bytes = p.heap.toByteArray();
-            long base = tx.allocate(align(bytes.length, profile.pageSize()));
+            long base = tx.allocateHeap(bytes.length);
             regions.add(new ModuleImage.Region("kmalloc", base, bytes.length, bytes));
             for (PendingString s : p.pending) {
                 p.mem.write(s.pointerAt(), p.ptr, base + s.offset());

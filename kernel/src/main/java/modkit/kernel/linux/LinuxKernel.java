@@ -71,6 +71,11 @@ public final class LinuxKernel implements FileBackend {
     }
 
     @Override
+    public String arch() {
+        return LiveProfile.machine(sys);
+    }
+
+    @Override
     public List<String> notes() {
         return live().notes();
     }
@@ -93,8 +98,8 @@ public final class LinuxKernel implements FileBackend {
     }
 
     /**
-     * /proc/modules, newest first: "NAME SIZE REFS USERS STATE ADDRESS [(FLAGS)]". Sizes and holders come from
-     * /sys/module/NAME as kmod's lsmod reads them (coresize; the holders directory in the order it lists).
+     * /proc/modules, newest first: "NAME SIZE REFS USERS STATE ADDRESS [(FLAGS)]", the users in the kernel's order
+     * (newest first). The core size comes from /sys/module/NAME/coresize, as kmod's lsmod reads it.
      */
     @Override
     public List<LoadedModule> modules() {
@@ -111,13 +116,10 @@ public final class LinuxKernel implements FileBackend {
             long size = Long.parseLong(f[1]);
             int refcnt = f[2].equals("-") ? 0 : Integer.parseInt(f[2]);
             boolean permanent = f[3].contains("[permanent]");
-            List<String> holders = sys.list("/sys/module/" + name + "/holders");
-            if (holders.isEmpty() && !f[3].equals("-")) {
-                holders = new ArrayList<>();
-                for (String u : f[3].split(",")) {
-                    if (!u.isEmpty() && !u.startsWith("[")) {
-                        holders.add(u);
-                    }
+            List<String> holders = new ArrayList<>();
+            for (String u : f[3].split(",")) {
+                if (!u.isEmpty() && !u.equals("-") && !u.startsWith("[")) {
+                    holders.add(u);
                 }
             }
             ModuleState state = switch (f[4]) {

@@ -29,7 +29,8 @@ import modkit.testdata.InProcess;
  * kernel, and for each compares the kernel's placement and bytes with modkit's link at the kernel's addresses:
  * every section address (/sys/module/NAME/sections) against the layout, coresize and initsize against its
  * regions, and every byte of the core sections, read from /proc/kcore, against the linked image, outside the
- * sites the kernel patches ({@link PatchSites}). Writes WORK/agreement.txt (one line per finding, then TOTAL
+ * sites the kernel patches ({@link PatchSites}); per-cpu data is linked at the per-cpu address kallsyms shows for
+ * the module's per-cpu symbols, and that address is reported. Writes WORK/agreement.txt (one line per finding, then TOTAL
  * lines), WORK/sequence.txt (each load attempt and its outcome, for the simulated kernel to replay) and the kernel's
  * state after the sequence (WORK/state/).
  */
@@ -64,7 +65,7 @@ public final class AgreementGuest {
         // The samples: an exporter and its importers, jump labels, parameters, strings; then two that fail in the
         // kernel: an init that returns -ENODEV, and a proprietary module using a GPL-only symbol, given to the
         // kernel by kmod's insmod (modkit's own check would refuse it before the kernel saw it).
-        for (String s : List.of("mk_exporter", "mk_importer", "mk_nsimport", "mk_jumptable", "mk_strings")) {
+        for (String s : List.of("mk_exporter", "mk_importer", "mk_nsimport", "mk_jumptable", "mk_strings", "mk_percpu")) {
             g.load(samples.resolve(s + ".ko"), "");
         }
         g.load(samples.resolve("mk_params.ko"), "p_int=7 p_string=guest");
@@ -142,6 +143,7 @@ public final class AgreementGuest {
         Long percpu = percpuBase(obj, name);
         if (percpu != null) {
             at.put("percpu", percpu);
+            report.append("PERCPU ").append(name).append(" 0x").append(Long.toHexString(percpu)).append('\n');
         }
         KernelAddresses where = new KernelAddresses(at, listed.sections());
         LinkResult r;
@@ -199,6 +201,7 @@ public final class AgreementGuest {
                 String rewritten = PatchSites.REWRITTEN.get(s.name());
                 if (rewritten != null) {
                     add("rewritten_bytes", ours.length);
+                    add("rewritten:" + s.name(), ours.length);
                     continue;
                 }
                 Section sec = r.object().section(s.index());
@@ -213,8 +216,10 @@ public final class AgreementGuest {
                     Map.Entry<Long, PatchSites.Site> site = sites.floorEntry(a);
                     if (!writable && site != null && a - site.getKey() < site.getValue().length()) {
                         patched++;
+                        add("patched:" + site.getValue().table(), 1);
                         if (a == site.getKey()) {
                             patchSites++;
+                            add("sites:" + site.getValue().table(), 1);
                         }
                         continue;
                     }

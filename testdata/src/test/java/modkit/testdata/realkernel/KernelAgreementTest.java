@@ -53,13 +53,27 @@ class KernelAgreementTest {
 
     @Test
     void everyLoadedModuleWasCompared() {
-        assertEquals(44 + 6, totals.get("modules"), "44 corpus modules and 6 samples load and are compared");
+        assertEquals(44 + 7, totals.get("modules"), "44 corpus modules and 7 samples load and are compared");
     }
 
     @Test
     void everySectionIsWhereTheKernelPutIt() {
         assertEquals(0, totals.get("layout_disagreements"), report);
         assertEquals(0, totals.get("size_disagreements"), report);
+    }
+
+    /**
+     * mk_percpu's per-cpu data went to the per-cpu area's reserve for modules, right after the kernel's static
+     * per-cpu data (__per_cpu_end, 0x35000 on this kernel), as the simulated kernel places it.
+     */
+    @Test
+    void perCpuDataIsWhereTheSimulatedKernelPutsIt(@org.junit.jupiter.api.io.TempDir Path root) {
+        String line = report.lines().filter(l -> l.startsWith("PERCPU mk_percpu ")).findFirst().orElseThrow();
+        String map = modkit.testdata.InProcess.run(java.util.List.of("insmod", "-n", "--root", root.toString(), "--map-json", "-",
+                TestPaths.testdata().resolve("objects/x86_64/mk_percpu.ko").toString()));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\"name\": \"percpu\", \"address\": \"(0x[0-9a-f]+)\"").matcher(map);
+        assertTrue(m.find(), map);
+        assertEquals(line, "PERCPU mk_percpu " + m.group(1));
     }
 
     @Test

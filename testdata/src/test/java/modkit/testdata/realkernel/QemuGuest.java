@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * modules, mounts the host's root read-only and a work directory read-write at the same path, and runs a shell
  * script from the work directory in a chroot of the host's root, as root, with the guest's own /proc, /sys and
  * /dev. So the JDK, the project's classes and the corpus have the same paths inside as outside, and results come
- * back through the work directory. Nothing else of the host is writable from the guest.
+ * back through the work directory. Nothing else of the host is writable from the guest, and the host's own kernel
+ * files (/lib/modules, /usr/src, /boot) are hidden behind empty directories.
  */
 final class QemuGuest {
     /** The 9p modules, in load order (../shared/kernels/README.md). */
@@ -64,14 +65,25 @@ final class QemuGuest {
      * Returns false if the guest did not finish within {@code timeout} (it is killed).
      */
     static boolean run(Path kernelDir, Path work, Duration timeout) throws IOException, InterruptedException {
+        return boot(kernelDir, work, initramfs(kernelDir, work), List.of(
+                "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap",
+                "-virtfs", "local,path=" + work + ",mount_tag=work,security_model=none,multidevs=remap"), timeout);
+    }
+
+    /**
+     * Boots the kernel with {@code initramfs} (its /init does the work and powers off) and the extra qemu
+     * arguments; the console goes to {@code work/console.log}. False if it did not finish within {@code timeout}.
+     */
+    static boolean boot(Path kernelDir, Path work, byte[] initramfs, List<String> extra, Duration timeout)
+            throws IOException, InterruptedException {
         Path initrd = work.resolve("initramfs.cpio");
-        Files.write(initrd, initramfs(kernelDir, work));
+        Files.createDirectories(work);
+        Files.write(initrd, initramfs);
         List<String> cmd = new ArrayList<>(List.of(findOnPath("qemu-system-x86_64").toString(),
                 "-accel", "tcg", "-cpu", "max", "-smp", "2", "-m", "2048", "-nographic", "-no-reboot", "-nic", "none",
                 "-kernel", findKernel(kernelDir).toString(), "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 quiet panic=-1 nokaslr",
-                "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap",
-                "-virtfs", "local,path=" + work + ",mount_tag=work,security_model=none,multidevs=remap"));
+                "-append", "console=ttyS0 quiet loglevel=1 panic=-1 nokaslr"));
+        cmd.addAll(extra);
         Process qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(work.resolve("console.log").toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         if (!qemu.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -89,20 +101,31 @@ final class QemuGuest {
                 .append("; do insmod /mods/$m.ko || echo \"modkit-guest: insmod $m failed\"; done\n")
                 .append(mount).append(",ro host /host || echo 'modkit-guest: cannot mount the host root'\n")
                 .append("mount -t proc proc /host/proc\nmount -t sysfs sys /host/sys\nmount -t devtmpfs dev /host/dev\n")
+                // The host's kernel files (its headers' Module.symvers, configs, module trees) are not this kernel's:
+                // hidden, so what the Linux backend finds depends on the test, not on what the host has installed.
+                .append("for d in /lib/modules /usr/src /boot; do [ -d /host$d ] && mount -t tmpfs none /host$d; done\n")
                 .append(mount).append(" work /host").append(work).append(" || echo 'modkit-guest: cannot mount the work directory'\n")
                 .append("chroot /host /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=").append(work)
                 .append(" /bin/sh ").append(work.resolve("guest.sh")).append(" >/host").append(work.resolve("guest.log"))
                 .append(" 2>&1\nsync\npoweroff -f\n");
-        Initramfs cpio = new Initramfs();
-        for (String d : List.of("bin", "proc", "sys", "dev", "host", "mods")) {
-            cpio.directory(d);
-        }
-        cpio.file("bin/busybox", 0755, Files.readAllBytes(busybox()));
+        Initramfs cpio = busyboxInitramfs("host", "mods");
         for (String m : BOOT_MODULES) {
             cpio.file("mods/" + m + ".ko", 0644, Files.readAllBytes(kernelDir.resolve("boot-modules").resolve(m + ".ko")));
         }
         cpio.file("init", 0755, init.toString().getBytes(StandardCharsets.UTF_8));
         return cpio.finish();
+    }
+
+    /** An initramfs with a static busybox and the directories every guest mounts over, plus {@code dirs}. */
+    static Initramfs busyboxInitramfs(String... dirs) throws IOException {
+        Initramfs cpio = new Initramfs();
+        for (String d : List.of("bin", "proc", "sys", "dev")) {
+            cpio.directory(d);
+        }
+        for (String d : dirs) {
+            cpio.directory(d);
+        }
+        return cpio.file("bin/busybox", 0755, Files.readAllBytes(busybox()));
     }
 
     private static Path findKernel(Path kernelDir) {
