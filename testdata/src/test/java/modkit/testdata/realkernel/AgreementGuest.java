@@ -40,7 +40,6 @@ public final class AgreementGuest {
     private final StringBuilder report = new StringBuilder();
     private final StringBuilder sequence = new StringBuilder();
     private final Map<String, Long> totals = new LinkedHashMap<>();
-    private final Set<String> loaded = new LinkedHashSet<>();
 
     private AgreementGuest(Path corpus) {
         this.corpus = corpus;
@@ -58,9 +57,8 @@ public final class AgreementGuest {
                 "init_sections_freed")) {
             g.totals.put(k, 0L);
         }
-        Map<String, List<String>> deps = modulesDep(corpus.resolve("expected-kmod/modules.dep"));
-        for (String m : deps.keySet()) {
-            g.loadWithDependencies(m, deps);
+        for (String m : LoadOrder.of(corpus.resolve("expected-kmod/modules.dep"))) {
+            g.load(corpus.resolve(m), "");
         }
         // The samples: an exporter and its importers, jump labels, parameters, strings; then two that fail in the
         // kernel: an init that returns -ENODEV, and a proprietary module using a GPL-only symbol, given to the
@@ -74,44 +72,13 @@ public final class AgreementGuest {
 
         Path state = work.resolve("state");
         Files.createDirectories(state);
-        Files.writeString(state.resolve("proc-modules"), shell("cat /proc/modules"));
-        Files.writeString(state.resolve("tainted"), shell("cat /proc/sys/kernel/tainted"));
-        Files.writeString(state.resolve("lsmod"), shell("lsmod"));
+        Files.writeString(state.resolve("proc-modules"), GuestShell.run("cat /proc/modules").output());
+        Files.writeString(state.resolve("tainted"), GuestShell.run("cat /proc/sys/kernel/tainted").output());
+        Files.writeString(state.resolve("lsmod"), GuestShell.run("lsmod").output());
         g.totals.forEach((k, v) -> g.report.append("TOTAL ").append(k).append(' ').append(v).append('\n'));
         Files.writeString(work.resolve("agreement.txt"), g.report);
         Files.writeString(work.resolve("sequence.txt"), g.sequence);
         Files.writeString(work.resolve("done"), "ok\n");
-    }
-
-    /** modules.dep: module name to the paths of its dependencies, in the file's order. */
-    static Map<String, List<String>> modulesDep(Path file) throws IOException {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(file)) {
-            int colon = line.indexOf(':');
-            if (colon < 0) {
-                continue;
-            }
-            List<String> d = new ArrayList<>();
-            for (String p : line.substring(colon + 1).trim().split("\\s+")) {
-                if (!p.isEmpty()) {
-                    d.add(p);
-                }
-            }
-            out.put(line.substring(0, colon), d);
-        }
-        return out;
-    }
-
-    private void loadWithDependencies(String path, Map<String, List<String>> deps) throws IOException {
-        if (loaded.contains(path)) {
-            return;
-        }
-        List<String> d = deps.getOrDefault(path, List.of());
-        for (int i = d.size() - 1; i >= 0; i--) { // modules.dep lists the most basic dependency last
-            loadWithDependencies(d.get(i), deps);
-        }
-        loaded.add(path);
-        load(corpus.resolve(path), "");
     }
 
     private void load(Path file, String params) throws IOException {
@@ -129,7 +96,7 @@ public final class AgreementGuest {
     }
 
     private void loadWithKmod(Path file) {
-        String out = shell("insmod " + file).trim(); // kmod, called by the name it answers to
+        String out = GuestShell.run("insmod " + file).output().trim(); // kmod, called by the name it answers to
         sequence.append("kmod ").append(file).append(" -> ").append(out.isEmpty() ? "ok" : out.lines().findFirst().orElse(""))
                 .append('\n');
     }
@@ -217,6 +184,9 @@ public final class AgreementGuest {
                     if (!writable && site != null && a - site.getKey() < site.getValue().length()) {
                         patched++;
                         add("patched:" + site.getValue().table(), 1);
+                        if (ours[i] != theirs[i]) {
+                            add("patched_and_changed:" + site.getValue().table(), 1); // what the kernel did rewrite
+                        }
                         if (a == site.getKey()) {
                             patchSites++;
                             add("sites:" + site.getValue().table(), 1);
@@ -273,19 +243,5 @@ public final class AgreementGuest {
 
     private void add(String key, long n) {
         totals.merge(key, n, Long::sum);
-    }
-
-    private static String shell(String command) {
-        try {
-            Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true).start();
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            return text;
-        } catch (IOException e) {
-            return "[cannot run: " + e.getMessage() + "]\n";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "[interrupted]\n";
-        }
     }
 }

@@ -1,7 +1,6 @@
 package modkit.testdata.realkernel;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,18 +72,9 @@ public final class RealKernelGuest {
         }
     }
 
-    private String shell(String command) {
-        try {
-            Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true).start();
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int exit = p.waitFor();
-            return text + (exit == 0 ? "" : "[exit " + exit + "]\n");
-        } catch (IOException e) {
-            return "[cannot run: " + e.getMessage() + "]\n";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "[interrupted]\n";
-        }
+    private static String shell(String command) {
+        GuestShell r = GuestShell.run(command);
+        return r.output() + (r.exit() == 0 ? "" : "[exit " + r.exit() + "]\n");
     }
 
     private String normalise(String s) {

@@ -74,10 +74,11 @@ class StateAgreementTest {
 
     /** Every corpus module, dependencies first; the samples, two of which fail in the kernel; some unloads and reloads. */
     static void sequence() throws IOException {
-        Map<String, List<String>> deps = AgreementGuest.modulesDep(corpus.resolve("expected-kmod/modules.dep"));
-        Set<String> done = new LinkedHashSet<>();
-        for (String m : deps.keySet()) {
-            withDependencies(m, deps, done);
+        for (String m : LoadOrder.of(corpus.resolve("expected-kmod/modules.dep"))) {
+            insmod(corpus.resolve(m), "");
+            if (m.endsWith("/libcrc32c.ko")) {
+                sim("get crc32c_generic"); // libcrc32c's init holds the crc32c algorithm, and so its module
+            }
         }
         for (String s : List.of("mk_exporter", "mk_importer", "mk_nsimport")) {
             insmod(samples.resolve(s + ".ko"), "");
@@ -93,20 +94,6 @@ class StateAgreementTest {
         insmod(samples.resolve("mk_strings.ko"), "");
         insmod(samples.resolve("mk_jumptable.ko"), "");
         insmod(samples.resolve("mk_percpu.ko"), ""); // per-cpu data in the per-cpu area, not in module memory
-    }
-
-    private static void withDependencies(String path, Map<String, List<String>> deps, Set<String> done) {
-        if (!done.add(path)) {
-            return;
-        }
-        List<String> d = deps.getOrDefault(path, List.of());
-        for (int i = d.size() - 1; i >= 0; i--) {
-            withDependencies(d.get(i), deps, done);
-        }
-        insmod(corpus.resolve(path), "");
-        if (path.endsWith("/libcrc32c.ko")) {
-            sim("get crc32c_generic"); // libcrc32c's init holds the crc32c algorithm, and so its module
-        }
     }
 
     private static void insmod(Path file, String params) {
