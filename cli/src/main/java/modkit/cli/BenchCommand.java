@@ -15,6 +15,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Link every module of a module tree (modules.dep order) in one process and print the rate.")
 public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--debug", description = "Print stack traces of errors")
+    boolean debug;
+
     @Parameters(paramLabel = "DIR", description = "Module directory holding modules.dep (e.g. /lib/modules/R)")
     Path dir;
 

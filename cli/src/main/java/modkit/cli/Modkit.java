@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import modkit.command.CommandRunner;
 import modkit.depmod.cli.DepmodCommand;
@@ -19,6 +20,7 @@ import modkit.rmmod.RmmodCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The multi-call launcher: {@code modkit insmod ...}, and {@code insmod ...} when started through a link named
@@ -26,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "modkit", mixinStandardHelpOptions = true, version = "modkit 0.1",
         description = "A userspace kernel-module linker and toolchain.")
-public final class Modkit implements Runnable {
+public final class Modkit implements Callable<Integer> {
     /**
      * The subcommands, built on demand: picocli reads a command's annotations when it is added, and doing that for
      * all of them was a visible part of every command's start-up.
@@ -46,6 +48,7 @@ public final class Modkit implements Runnable {
         COMMANDS.put("ksyms", KsymsCommand::new);
         COMMANDS.put("params", ParamsCommand::new);
         COMMANDS.put("aot-training", AotTrainingCommand::new);
+        COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 
     /** A command that parses its own options, as "modkit --help" lists it. */
@@ -55,9 +58,15 @@ public final class Modkit implements Runnable {
         return spec;
     }
 
+    @Spec
+    CommandSpec spec;
+
+    /** {@code modkit} alone: the usage with every command, and the exit code of a usage error. */
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.err);
+    public Integer call() {
+        System.err.println("modkit: missing command");
+        spec.commandLine().usage(System.err);
+        return CommandRunner.USAGE;
     }
 
     public static void main(String[] args) {
@@ -99,7 +108,8 @@ public final class Modkit implements Runnable {
             return exit;
         }
         CommandLine cl = new CommandLine(new Modkit());
-        boolean known = args.length > 0 && COMMANDS.containsKey(args[0]);
+        // "modkit help insmod" needs the command it is asked about.
+        boolean known = args.length > 0 && COMMANDS.containsKey(args[0]) && !args[0].equals("help");
         // The named command alone, or all of them for "modkit --help", a typo, or no command at all.
         for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
             if (!known || c.getKey().equals(args[0])) {

@@ -58,6 +58,18 @@ public final class SimCommand implements Runnable {
             }
             p = p.withConfig(set);
             common.requireSimulated("modkit sim boot");
+            List<String> dropped = new ArrayList<>();
+            if (SimulatedKernel.exists(common.stateRoot())) {
+                try (SimulatedKernel old = SimulatedKernel.open(common.stateRoot())) {
+                    old.modules().forEach(m -> dropped.add(m.name()));
+                } catch (ModkitException e) {
+                    // a state of another version or a damaged one: booting replaces it, which is what was asked
+                }
+            }
+            if (!dropped.isEmpty()) {
+                System.err.println("sim: the " + dropped.size() + " module" + (dropped.size() == 1 ? "" : "s")
+                        + " loaded in the previous kernel are gone: " + String.join(" ", dropped));
+            }
             try (SimulatedKernel k = SimulatedKernel.boot(common.stateRoot(), p)) {
                 System.out.println("booted " + p.arch() + " " + p.release() + " (" + p.symbols().size()
                         + " exported symbols) under " + common.stateRoot());

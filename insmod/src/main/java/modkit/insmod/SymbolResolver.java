@@ -114,14 +114,27 @@ final class SymbolResolver {
                 String where = refs.firstUse(i);
                 parts.add(st.name(i) + (where == null ? "" : " " + where));
             }
-            String hint = gplOnly.isEmpty()
-                    ? "load the modules that export them first, or run: modprobe " + obj.moduleName()
+            String hint = gplOnly.isEmpty() ? unknownHint()
                     : String.join(", ", gplOnly) + (gplOnly.size() == 1 ? " is" : " are")
                             + " exported GPL-only, and this module's licence '" + obj.modinfo().get("license")
                             + "' is not GPL-compatible";
             throw new ModkitException(obj.file() + ": " + plural(unknown.size(), "unknown symbol") + ": "
                     + String.join(", ", parts), hint);
         }
+    }
+
+    /**
+     * Where unknown symbols should come from: the modules it was built against (modpost records them as
+     * {@code depends=}), or, if none, nowhere this kernel offers: the module was built for another kernel.
+     */
+    private String unknownHint() {
+        String depends = obj.modinfo().get("depends");
+        if (depends != null && !depends.isEmpty()) {
+            return "load the modules it was built against first (" + depends.replace(",", ", ") + "), or run: modprobe "
+                    + obj.moduleName();
+        }
+        return "it was built against no other module, and the kernel " + profile.release()
+                + " does not export them: rebuild it against this kernel";
     }
 
     /** The name a message uses for symbol {@code i}: a section symbol is named after its section. */

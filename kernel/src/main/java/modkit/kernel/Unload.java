@@ -32,7 +32,7 @@ final class Unload {
         if (!m.holders().isEmpty()) {
             // Even a forced unload does not remove a module other modules link against.
             throw new KernelException("EWOULDBLOCK", "Module " + name + " is in use by: " + String.join(" ", m.holders()),
-                    "remove " + String.join(", ", m.holders()) + " first, or run: modprobe -r " + name);
+                    "remove its users first: rmmod " + String.join(" ", m.holders()) + " " + name);
         }
         if (m.state() != ModuleState.LIVE) {
             throw new KernelException("EBUSY", "Module " + name + " is " + m.state().name().toLowerCase()

@@ -225,7 +225,7 @@ public final class LinuxKernel implements FileBackend {
         }
         if (!m.holders().isEmpty()) {
             throw new KernelException("EWOULDBLOCK", "Module " + name + " is in use by: " + String.join(" ", m.holders()),
-                    "remove " + String.join(", ", m.holders()) + " first, or run: modprobe -r " + name);
+                    "remove its users first: rmmod " + String.join(" ", m.holders()) + " " + name);
         }
         while (wait && m != null && m.refcnt() > 0) {
             sleep();
