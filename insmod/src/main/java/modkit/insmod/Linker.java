@@ -92,6 +92,12 @@ public final class Linker {
         for (Layout.Placement p : layout.placements()) {
             Section s = p.section();
             ModuleImage.Region r = regions.get(p.region());
+            if (r == null) {
+                // An empty section in a region that came to 0 bytes (6.4+: a module with no core text once .exit
+                // is init): the kernel allocates nothing and leaves the base NULL, so it sits at its offset from 0.
+                sectionAddress[s.index()] = p.offset();
+                continue;
+            }
             sectionAddress[s.index()] = r.address() + p.offset();
             sectionOffset[s.index()] = (int) p.offset();
             sectionRegion[s.index()] = p.region();

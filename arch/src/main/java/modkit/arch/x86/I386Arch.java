@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import modkit.arch.Arch;
 import modkit.arch.FieldOverflow;
-import modkit.arch.Fields;
 import modkit.arch.RelocKind;
 
 /**
@@ -90,8 +89,9 @@ public final class I386Arch implements Arch {
     @Override
     public void store(ByteBuffer b, int at, int type, long v) throws FieldOverflow {
         switch (type) {
-            case R_386_32 -> Fields.write32(b, at, v);
-            case R_386_PC32, R_386_PLT32 -> b.putInt(at, (int) v);
+            // apply_relocate adds in 32-bit unsigned arithmetic and checks nothing: a __pa()-style value (symbol
+            // minus PAGE_OFFSET, held as 64 bits here) wraps modulo 2^32 as it does in the kernel.
+            case R_386_32, R_386_PC32, R_386_PLT32 -> b.putInt(at, (int) v);
             default -> throw new IllegalStateException("store of unchecked type " + typeName(type));
         }
     }
