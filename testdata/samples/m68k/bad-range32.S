@@ -2,8 +2,8 @@
  * bad-range32.S (m68k): .long mk_khigh + 0x200000 -> R_68K_32 whose value
  * S + A = 0xfff00000 + 0x200000 = 0x100100000 does not fit 32 bits.
  * (mk_khigh is a test-profile symbol near the top of the address space.)
- * The kernel would store it truncated (0x00100000) without a word; modkit
- * refuses a value that fits neither signed nor unsigned 32 bits.
+ * The kernel stores it truncated (0x00100000) without a word, and so does
+ * modkit (it once refused it; the object is unchanged, only its verdict).
  */
 	.include "modkit-module.inc"
 	MODKIT_MODULE bad-range32

@@ -171,11 +171,13 @@ class InsmodErrorTest {
                 + " loader does not accept it", f);
     }
 
+    /** m68k's apply_relocate_add stores S + A in 32 bits without a check: a value past 2^32 is truncated, not refused. */
     @Test
-    void m68kValueOutOfRange() throws Exception {
+    void m68kValueBeyond32BitsIsTruncated() throws Exception {
         bootM68kTestKernel();
         String f = td.resolve("objects/m68k/bad-range32.o").toString();
-        assertRefused("insmod: error: " + f + ":(.data+0x4): R_68K_32 against 'mk_khigh': 0x100100000 does not fit in 32 bits", f);
+        Outcome o = insmod(f);
+        assertEquals(0, o.exit(), o.stderr());
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.util.List;
 import modkit.arch.Arch;
 import modkit.arch.FinalizePatch;
 import modkit.arch.FieldOverflow;
-import modkit.arch.Fields;
 import modkit.arch.RelocKind;
 
 /**
@@ -94,7 +93,7 @@ public final class M68kArch implements Arch {
     @Override
     public void store(ByteBuffer b, int at, int type, long v) throws FieldOverflow {
         switch (type) {
-            case R_68K_32 -> Fields.write32(b, at, v);
+            case R_68K_32 -> b.putInt(at, (int) v); // apply_relocate_add stores S + A in 32 bits, unchecked
             case R_68K_PC32 -> b.putInt(at, (int) v); // wraps, like the CPU's PC + d32
             default -> throw new IllegalStateException("store of unchecked type " + typeName(type));
         }

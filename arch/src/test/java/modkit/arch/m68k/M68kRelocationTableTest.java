@@ -1,7 +1,6 @@
 package modkit.arch.m68k;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -45,19 +44,12 @@ class M68kRelocationTableTest {
         "4, 00200040, 2,         0880004a, 00000000, f79ffff8", // lea d32(%pc): A = 2, P is the extension word
         "4, 08801000, 0,         08800000, 12345678, 00001000", // forward, into another region; overwrites
         "4, 00001000, 0,         cffff000, 00000000, 30002000", // S - P below -2^31: still right modulo 2^32
+        // S + A beyond 32 bits: the kernel stores it truncated, without a check (reloc-m68k.md), and so does modkit
+        "1, fff00000, 2097152,   0,        00000000, 00100000",
+        "1, d0000000, 2147483647, 0,       00000000, 4fffffff",
     })
     void accepted(int type, String S, long A, String P, String before, String after) throws FieldOverflow {
         assertEquals(after, HexFormat.of().formatHex(apply(type, Long.parseLong(S, 16), A, Long.parseLong(P, 16), before)));
-    }
-
-    @ParameterizedTest(name = "{0}: {5}")
-    @CsvSource(delimiter = '|', value = {
-        "1 | fff00000 | 2097152    | 0 | 00000000 | 0x100100000 does not fit in 32 bits",
-        "1 | d0000000 | 2147483647 | 0 | 00000000 | 0x14fffffff does not fit in 32 bits",
-    })
-    void refusedValues(int type, String S, long A, String P, String before, String message) {
-        FieldOverflow e = assertThrows(FieldOverflow.class, () -> apply(type, Long.parseLong(S, 16), A, Long.parseLong(P, 16), before));
-        assertEquals(message, e.getMessage());
     }
 
     /** Types 2.4 modutils applied: the refusal says the kernel is the model. */
