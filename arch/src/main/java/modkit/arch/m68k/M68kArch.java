@@ -24,8 +24,8 @@ import modkit.arch.RelocKind;
  *
  * <p>The address space is 32 bits: modules sit in vmalloc space far above a kernel linked at 0x1000, so a
  * PC32 displacement is right modulo 2^32 whatever its sign, and is stored wrapped as the CPU adds it. An
- * absolute value must fit 32 bits as either a signed or an unsigned number; the kernel would truncate silently,
- * we refuse. Fields are usually only 2-byte aligned (instruction extension words, {@code lea foo(%pc)} has
+ * absolute value past 32 bits is stored truncated, as the kernel stores it, without a check. Fields are usually
+ * only 2-byte aligned (instruction extension words, {@code lea foo(%pc)} has
  * A = 2); 68020 and later store them fine. Reference: reloc-m68k.md §2; numbers from {@code asm/elf.h} (0-22) and binutils {@code elf/m68k.h} (23-42).
  */
 public final class M68kArch implements Arch {
