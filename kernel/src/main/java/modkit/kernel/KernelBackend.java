@@ -31,6 +31,11 @@ public sealed interface KernelBackend extends AutoCloseable permits ImageBackend
         return profile().arch();
     }
 
+    /** The kernel's release ({@code uname -r}); cheaper than the whole profile. */
+    default String release() {
+        return profile().release();
+    }
+
     /** The module list, newest first (the kernel's list order). */
     List<LoadedModule> modules();
 

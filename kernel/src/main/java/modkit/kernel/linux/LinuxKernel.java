@@ -75,6 +75,13 @@ public final class LinuxKernel implements FileBackend {
         return LiveProfile.machine(sys);
     }
 
+    /** uname -r, without reading the whole profile (modprobe's query modes need only this). */
+    @Override
+    public String release() {
+        String r = sys.value("/proc/sys/kernel/osrelease");
+        return r != null && !r.isEmpty() ? r : profile().release();
+    }
+
     @Override
     public List<String> notes() {
         return live().notes();
@@ -103,8 +110,12 @@ public final class LinuxKernel implements FileBackend {
      */
     @Override
     public List<LoadedModule> modules() {
+        return modules(procModules());
+    }
+
+    private List<LoadedModule> modules(String procModules) {
         List<LoadedModule> out = new ArrayList<>();
-        for (String line : procModules().split("\n")) {
+        for (String line : procModules.split("\n")) {
             if (line.isBlank()) {
                 continue;
             }
@@ -172,7 +183,7 @@ public final class LinuxKernel implements FileBackend {
         }
         Kallsyms k = Kallsyms.read(sys.path("/proc/kallsyms"), true);
         List<KernelSymbol> out = new ArrayList<>();
-        for (LoadedModule m : modules()) {
+        for (LoadedModule m : modules(now)) {
             Kallsyms.ModuleSymbols s = k.modules.get(m.name());
             if (s == null || s.exports.isEmpty()) {
                 continue;

@@ -187,7 +187,7 @@ public final class ModprobeCommand implements Callable<Integer> {
 
     private String releaseOfKernel() {
         try (KernelBackend kernel = common.openKernel()) {
-            return kernel.profile().release();
+            return kernel.release();
         }
     }
 
@@ -250,7 +250,7 @@ public final class ModprobeCommand implements Callable<Integer> {
 
     /** Insert or remove, in the given kernel (the real one, or a scratch copy for -n). */
     private int change(LoadedModules kernel) {
-        ModuleLookup lookup = lookup(version != null ? version : kernel.backend().profile().release());
+        ModuleLookup lookup = lookup(version != null ? version : kernel.backend().release());
         boolean print = verbose;
         Modprobe mp = new Modprobe(lookup, kernel, settings(false), a -> {
             if (print) {
