@@ -22,6 +22,7 @@ public final class MemoryKernel implements ImageBackend {
     private List<LoadedModule> underneath = List.of();
     private long next;
     private long nextPercpu;
+    private long nextHeap;
 
     public MemoryKernel(KernelProfile profile) {
         this.profile = profile;
@@ -98,6 +99,7 @@ public final class MemoryKernel implements ImageBackend {
         return new LoadTransaction() {
             private final long start = next;
             private final long startPercpu = nextPercpu;
+            private final long startHeap = nextHeap;
 
             @Override
             public KernelSymbol findSymbol(String symbol) {
@@ -129,6 +131,22 @@ public final class MemoryKernel implements ImageBackend {
                     throw new KernelException("ENOMEM", "per-cpu area for modules exhausted", null);
                 }
                 nextPercpu = at + size;
+                return at;
+            }
+
+            /** kmalloc memory from the profile's heap, as the simulated kernel gives it (else the module area). */
+            @Override
+            public long allocateHeap(long size) {
+                long[] heap = profile.heapArea();
+                if (heap == null) {
+                    return allocate(size);
+                }
+                long at = Long.compareUnsigned(nextHeap, heap[0]) < 0 ? heap[0] : nextHeap;
+                at = (at + 7) & -8L;
+                if (Long.compareUnsigned(at + size, heap[1]) > 0) {
+                    throw new KernelException("ENOMEM", "kernel heap exhausted", null);
+                }
+                nextHeap = at + size;
                 return at;
             }
 
@@ -165,6 +183,7 @@ public final class MemoryKernel implements ImageBackend {
                 if (loaded.isEmpty() || !loaded.getLast().name().equals(name)) {
                     next = start;
                     nextPercpu = startPercpu;
+                    nextHeap = startHeap;
                 }
             }
         };

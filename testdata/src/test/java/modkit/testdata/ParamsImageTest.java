@@ -147,6 +147,21 @@ class ParamsImageTest {
                 .reduce("", String::concat));
     }
 
+    /**
+     * A charp value is copied into kernel heap (kmalloc), not module memory: the simulated kernel and the in-memory
+     * one (insmod -n --kernel) put it at the same heap address, so their images agree.
+     */
+    @Test
+    void charpCopiesLiveInTheKernelHeapOnEveryImageBackend() throws Exception {
+        String ko = TestPaths.testdata().resolve("objects/x86_64/mk_params.ko").toString();
+        Path profile = tmp.resolve("default.profile");
+        modkit.kernel.ProfileFile.write(modkit.kernel.ProfileFile.embeddedDefault(), profile);
+        String sim = capture("insmod", "-n", "--root", tmp.resolve("sim").toString(), "--map-json", "-", ko, "p_charp=hello");
+        String memory = capture("insmod", "-n", "--kernel", profile.toString(), "--map-json", "-", ko, "p_charp=hello");
+        assertTrue(sim.contains("{\"name\": \"kmalloc\", \"address\": \"0xffff888100000000\", \"size\": \"0x6\"}"), sim);
+        assertEquals(sim.replaceAll("\"file\": \"[^\"]*\"", ""), memory.replaceAll("\"file\": \"[^\"]*\"", ""));
+    }
+
     static String capture(String... args) {
         return InProcess.output(args);
     }
