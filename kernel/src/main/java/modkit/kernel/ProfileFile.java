@@ -1,11 +1,9 @@
 package modkit.kernel;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -73,59 +71,79 @@ public final class ProfileFile {
 
     public static KernelProfile parse(String name, byte[] bytes) {
         try {
-            InputStream in = new ByteArrayInputStream(bytes);
-            if (bytes.length > 2 && bytes[0] == 0x1f && (bytes[1] & 0xff) == 0x8b) {
-                in = new GZIPInputStream(in);
+            boolean gzip = bytes.length > 2 && bytes[0] == 0x1f && (bytes[1] & 0xff) == 0x8b;
+            try (InputStream in = gzip ? new GZIPInputStream(new ByteArrayInputStream(bytes)) : new ByteArrayInputStream(bytes)) {
+                return parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
-            return parse(name, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new ModkitException(name + ": cannot read kernel profile: " + e.getMessage());
         }
     }
 
-    private static KernelProfile parse(String name, BufferedReader r) throws IOException {
+    /** Lines of a profile's text, with their numbers for messages. */
+    private static final class Lines {
+        private final String text;
+        private int pos;
+        int number;
+
+        Lines(String text, int pos, int number) {
+            this.text = text;
+            this.pos = pos;
+            this.number = number;
+        }
+
+        /** The next line without its newline, or null at the end. */
+        String next() {
+            if (pos >= text.length()) {
+                return null;
+            }
+            int nl = text.indexOf('\n', pos);
+            int end = nl < 0 ? text.length() : nl;
+            String line = text.substring(pos, end);
+            pos = nl < 0 ? text.length() : nl + 1;
+            number++;
+            return line;
+        }
+    }
+
+    /**
+     * The header now, the symbols when first asked for (see {@link SymbolMap#deferred}); a bad symbol line is then
+     * reported with its file and line as before, only later.
+     */
+    private static KernelProfile parse(String name, String text) {
         Map<String, String> header = new LinkedHashMap<>();
         Map<String, String> config = new LinkedHashMap<>();
-        List<KernelSymbol> symbols = new ArrayList<>();
-        Map<Long, long[]> descriptors = new LinkedHashMap<>();
-        boolean inSymbols = false;
-        boolean inDescriptors = false;
-        int lineNo = 0;
-        for (String line; (line = r.readLine()) != null; ) {
-            lineNo++;
+        Lines lines = new Lines(text, 0, 0);
+        // Where the symbol part starts (its "symbols" or "fdescs" line), for the parser that reads it later.
+        Lines symbols = new Lines(text, text.length(), 0);
+        while (true) {
+            Lines here = new Lines(text, lines.pos, lines.number);
+            String line = lines.next();
+            if (line == null) {
+                break;
+            }
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
-            if (inDescriptors) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length != 3) {
-                    throw new ModkitException(name + ":" + lineNo + ": bad descriptor line '" + line + "' (want: ADDRESS IP GP)");
-                }
-                String at = name + ":" + lineNo;
-                descriptors.put(parseHex(at, f[0]), new long[] {parseHex(at, f[1]), parseHex(at, f[2])});
-            } else if (line.equals("fdescs")) {
-                inDescriptors = true;
-            } else if (inSymbols) {
-                symbols.add(symbolLine(name, lineNo, line));
-            } else if (line.equals("symbols")) {
-                inSymbols = true;
-            } else {
-                int eq = line.indexOf('=');
-                if (eq <= 0) {
-                    throw new ModkitException(name + ":" + lineNo + ": expected key=value or 'symbols', got '" + line + "'");
-                }
-                String key = line.substring(0, eq);
-                String value = line.substring(eq + 1);
-                if (key.equals("config")) {
-                    for (String kv : value.trim().split("\\s+")) {
-                        int e2 = kv.indexOf('=');
-                        if (e2 > 0) {
-                            config.put(kv.substring(0, e2), kv.substring(e2 + 1));
-                        }
+            if (line.equals("symbols") || line.equals("fdescs")) {
+                symbols = here;
+                break;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new ModkitException(name + ":" + lines.number + ": expected key=value or 'symbols', got '" + line + "'");
+            }
+            String key = line.substring(0, eq);
+            String value = line.substring(eq + 1);
+            if (key.equals("config")) {
+                for (String kv : value.trim().split("\\s+")) {
+                    int e2 = kv.indexOf('=');
+                    if (e2 > 0) {
+                        config.put(kv.substring(0, e2), kv.substring(e2 + 1));
                     }
-                } else {
-                    header.put(key, key.equals("vermagic") ? value : value.trim());
                 }
+            } else {
+                header.put(key, key.equals("vermagic") ? value : value.trim());
             }
         }
         for (String key : List.of("arch", "release", "vermagic")) {
@@ -137,6 +155,7 @@ public final class ProfileFile {
         if (area.length != 2) {
             throw new ModkitException(name + ": kernel profile needs module_area=START-END (hex)");
         }
+        Lines from = symbols;
         return new KernelProfile(
                 header.get("arch"),
                 header.get("release"),
@@ -145,11 +164,60 @@ public final class ProfileFile {
                 parseHex(name, area[0]),
                 parseHex(name, area[1]),
                 config,
-                new SymbolMap(symbols, descriptors));
+                SymbolMap.deferred(() -> parseSymbols(name, from)));
+    }
+
+    private static SymbolMap parseSymbols(String name, Lines lines) {
+        List<KernelSymbol> symbols = new ArrayList<>();
+        Map<Long, long[]> descriptors = new LinkedHashMap<>();
+        boolean inSymbols = false;
+        boolean inDescriptors = false;
+        for (String line; (line = lines.next()) != null; ) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            if (inDescriptors) {
+                String[] f = fields(line);
+                if (f.length != 3) {
+                    throw new ModkitException(name + ":" + lines.number + ": bad descriptor line '" + line + "' (want: ADDRESS IP GP)");
+                }
+                String at = name + ":" + lines.number;
+                descriptors.put(parseHex(at, f[0]), new long[] {parseHex(at, f[1]), parseHex(at, f[2])});
+            } else if (line.equals("fdescs")) {
+                inDescriptors = true;
+            } else if (inSymbols) {
+                symbols.add(symbolLine(name, lines.number, line));
+            } else if (line.equals("symbols")) {
+                inSymbols = true;
+            } else {
+                throw new ModkitException(name + ":" + lines.number + ": expected 'symbols' or 'fdescs', got '" + line + "'");
+            }
+        }
+        return new SymbolMap(symbols, descriptors);
+    }
+
+    /** Whitespace-separated fields (no regex: this runs for every symbol of a profile). */
+    private static String[] fields(String line) {
+        List<String> out = new ArrayList<>(5);
+        int i = 0;
+        int n = line.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                out.add(line.substring(start, i));
+            }
+        }
+        return out.toArray(new String[0]);
     }
 
     private static KernelSymbol symbolLine(String name, int lineNo, String line) {
-        String[] f = line.trim().split("\\s+");
+        String[] f = fields(line);
         if (f.length < 4 || !f[2].startsWith("EXPORT_SYMBOL")) {
             throw new ModkitException(name + ":" + lineNo + ": bad symbol line '" + line
                     + "' (want: ADDRESS CRC|- EXPORT_SYMBOL[_GPL] NAME [NAMESPACE])");

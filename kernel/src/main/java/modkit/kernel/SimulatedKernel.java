@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +11,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import modkit.elf.ModkitException;
+import modkit.kernel.sqlite.SqliteConnection;
+import modkit.kernel.sqlite.SqliteException;
 
 /**
  * The embedded default backend: a kernel whose module list, memory map, export table, who-uses-whom, notifier
@@ -39,7 +37,7 @@ public final class SimulatedKernel implements ImageBackend {
     private Path throwAway;
     private Consumer<String> notices = n -> System.err.println("modkit: " + n);
 
-    private SimulatedKernel(Connection c, KernelProfile profile) {
+    private SimulatedKernel(SqliteConnection c, KernelProfile profile) {
         this.db = new StateDb(c);
         this.life = new Lifecycle(db);
         this.profile = profile;
@@ -57,10 +55,8 @@ public final class SimulatedKernel implements ImageBackend {
         SimulatedKernel k = new SimulatedKernel(connect(root), profile);
         k.root = root;
         k.db.write(() -> {
-            try (Statement s = k.db.connection.createStatement()) {
-                for (String ddl : Schema.TABLES) {
-                    s.executeUpdate(ddl);
-                }
+            for (String ddl : Schema.TABLES) {
+                k.db.connection.exec(ddl);
             }
             k.db.exec("INSERT INTO kernel(schema, profile) VALUES (?, ?)", Schema.VERSION, ProfileFile.toBytes(profile, true));
             return null;
@@ -76,7 +72,7 @@ public final class SimulatedKernel implements ImageBackend {
         if (!Files.exists(root.resolve(DB))) {
             return boot(root, ProfileFile.embeddedDefault());
         }
-        Connection c = connect(root);
+        SqliteConnection c = connect(root);
         record Head(int schema, byte[] profile) {}
         StateDb db = new StateDb(c);
         Head h;
@@ -86,11 +82,7 @@ public final class SimulatedKernel implements ImageBackend {
             h = null;
         }
         if (h == null || h.schema() != Schema.VERSION) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // reporting the version problem matters more
-            }
+            c.close();
             throw new ModkitException(root.resolve(DB) + ": not a modkit kernel state of this version",
                     "start a fresh one with: modkit sim boot --root " + root);
         }
@@ -105,17 +97,19 @@ public final class SimulatedKernel implements ImageBackend {
         return Files.exists(root.resolve(DB));
     }
 
-    private static Connection connect(Path root) {
+    private static SqliteConnection connect(Path root) {
         try {
             Files.createDirectories(root);
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + root.resolve(DB));
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA busy_timeout = 60000");
-                s.execute("PRAGMA foreign_keys = ON");
+            SqliteConnection c = SqliteConnection.open(root.resolve(DB));
+            try {
+                c.busyTimeout(60_000);
+                c.exec("PRAGMA foreign_keys = ON");
+            } catch (SqliteException e) {
+                c.close();
+                throw e;
             }
-            c.setAutoCommit(true);
             return c;
-        } catch (SQLException | IOException e) {
+        } catch (SqliteException | IOException e) {
             throw new ModkitException(root.resolve(DB) + ": cannot open the simulated kernel's state: " + e.getMessage());
         }
     }
@@ -335,11 +329,8 @@ public final class SimulatedKernel implements ImageBackend {
 
     @Override
     public void close() {
-        try {
-            db.connection.close();
-        } catch (SQLException e) {
-            // Nothing is pending: every change was committed or rolled back already.
-        }
+        // Nothing is pending: every change was committed or rolled back already.
+        db.connection.close();
         if (throwAway != null) {
             try (Stream<Path> files = Files.walk(throwAway)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -356,8 +347,8 @@ public final class SimulatedKernel implements ImageBackend {
     public List<KernelSymbol> moduleExports() {
         return db.query("SELECT e.name, e.address, e.crc, e.gpl, e.namespace, e.module FROM exports e"
                 + " JOIN modules m ON m.name = e.module WHERE m.state <> 'UNFORMED' ORDER BY e.name", r -> {
-                    long crc = r.getLong(3);
-                    return new KernelSymbol(r.getString(1), r.getLong(2), r.wasNull() ? null : crc, r.getInt(4) != 0,
+                    Long crc = r.isNull(3) ? null : r.getLong(3);
+                    return new KernelSymbol(r.getString(1), r.getLong(2), crc, r.getInt(4) != 0,
                             r.getString(5), r.getString(6));
                 });
     }

@@ -39,8 +39,7 @@ final class SqlLoad implements LoadTransaction {
         record Hit(KernelSymbol symbol, String state) {}
         Hit hit = db.first("SELECT e.address, e.crc, e.gpl, e.namespace, e.module, m.state FROM exports e"
                 + " JOIN modules m ON m.name = e.module WHERE e.name = ?", r -> {
-                    long crc = r.getLong(2);
-                    Long crcOrNull = r.wasNull() ? null : crc;
+                    Long crcOrNull = r.isNull(2) ? null : r.getLong(2);
                     return new Hit(new KernelSymbol(symbol, r.getLong(1), crcOrNull, r.getInt(3) != 0, r.getString(4),
                             r.getString(5)), r.getString(6));
                 }, symbol);

@@ -1,13 +1,11 @@
 package modkit.kernel;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import modkit.elf.ModkitException;
+import modkit.kernel.sqlite.SqliteConnection;
+import modkit.kernel.sqlite.SqliteException;
+import modkit.kernel.sqlite.SqliteStatement;
 
 /**
  * The simulated kernel's SQLite connection with the few operations its classes need. Every change to the
@@ -17,42 +15,38 @@ import modkit.elf.ModkitException;
 final class StateDb {
     /** A unit of work inside a write transaction. */
     interface Work<T> {
-        T run() throws SQLException;
+        T run() throws SqliteException;
     }
 
-    /** Reads one row. */
+    /** Reads one row (columns numbered from 1). */
     interface Row<T> {
-        T read(ResultSet r) throws SQLException;
+        T read(SqliteStatement r) throws SqliteException;
     }
 
-    final Connection connection;
+    final SqliteConnection connection;
 
-    StateDb(Connection connection) {
+    StateDb(SqliteConnection connection) {
         this.connection = connection;
     }
 
     <T> T write(Work<T> work) {
-        try (Statement s = connection.createStatement()) {
-            s.executeUpdate("BEGIN IMMEDIATE");
+        try {
+            connection.exec("BEGIN IMMEDIATE");
             try {
                 T result = work.run();
-                s.executeUpdate("COMMIT");
+                connection.exec("COMMIT");
                 return result;
-            } catch (RuntimeException | SQLException | Error e) {
-                s.executeUpdate("ROLLBACK");
+            } catch (RuntimeException | SqliteException | Error e) {
+                connection.exec("ROLLBACK");
                 throw e;
             }
-        } catch (SQLException e) {
+        } catch (SqliteException e) {
             throw error(e);
         }
     }
 
     void begin() {
-        try (Statement s = connection.createStatement()) {
-            s.executeUpdate("BEGIN IMMEDIATE");
-        } catch (SQLException e) {
-            throw error(e);
-        }
+        exec("BEGIN IMMEDIATE");
     }
 
     void commit() {
@@ -60,29 +54,29 @@ final class StateDb {
     }
 
     void rollback() {
-        try (Statement s = connection.createStatement()) {
-            s.executeUpdate("ROLLBACK");
-        } catch (SQLException e) {
+        try {
+            connection.exec("ROLLBACK");
+        } catch (SqliteException e) {
             // Nothing was pending, or the connection is closing: SQLite rolls back on close.
         }
     }
 
     int exec(String sql, Object... args) {
-        try (PreparedStatement p = prepare(sql, args)) {
-            return p.executeUpdate();
-        } catch (SQLException e) {
+        try (SqliteStatement p = prepare(sql, args)) {
+            return p.execute();
+        } catch (SqliteException e) {
             throw error(e);
         }
     }
 
     <T> List<T> query(String sql, Row<T> row, Object... args) {
-        try (PreparedStatement p = prepare(sql, args); ResultSet r = p.executeQuery()) {
+        try (SqliteStatement p = prepare(sql, args)) {
             List<T> out = new ArrayList<>();
-            while (r.next()) {
-                out.add(row.read(r));
+            while (p.next()) {
+                out.add(row.read(p));
             }
             return out;
-        } catch (SQLException e) {
+        } catch (SqliteException e) {
             throw error(e);
         }
     }
@@ -92,15 +86,20 @@ final class StateDb {
         return all.isEmpty() ? null : all.getFirst();
     }
 
-    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-        PreparedStatement p = connection.prepareStatement(sql);
-        for (int i = 0; i < args.length; i++) {
-            p.setObject(i + 1, args[i]);
+    private SqliteStatement prepare(String sql, Object... args) throws SqliteException {
+        SqliteStatement p = connection.prepare(sql);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                p.bind(i + 1, args[i]);
+            }
+            return p;
+        } catch (SqliteException | RuntimeException e) {
+            p.close();
+            throw e;
         }
-        return p;
     }
 
-    static ModkitException error(SQLException e) {
+    static ModkitException error(SqliteException e) {
         return new ModkitException("simulated kernel state error: " + e.getMessage(),
                 "if the state is damaged, start a fresh kernel with: modkit sim boot");
     }

@@ -1,0 +1,96 @@
+package modkit.kernel.sqlite;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+
+/**
+ * One open SQLite database. Not shared between threads without the caller's own locking of statements; the
+ * connection itself is opened in SQLite's serialized mode, so calls from several threads cannot corrupt it.
+ */
+public final class SqliteConnection implements AutoCloseable {
+    private static final int OPEN_READWRITE = 0x2;
+    private static final int OPEN_CREATE = 0x4;
+    private static final int OPEN_FULLMUTEX = 0x10000;
+
+    final SqliteLibrary lib;
+    final MemorySegment db;
+    private boolean closed;
+
+    private SqliteConnection(SqliteLibrary lib, MemorySegment db) {
+        this.lib = lib;
+        this.db = db;
+    }
+
+    /** Opens (creating if needed) the database file at {@code path}. */
+    public static SqliteConnection open(Path path) throws SqliteException {
+        SqliteLibrary lib = SqliteLibrary.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            int rc = (int) lib.openV2.h().invokeExact(arena.allocateFrom(path.toString()), out,
+                    OPEN_READWRITE | OPEN_CREATE | OPEN_FULLMUTEX, MemorySegment.NULL);
+            MemorySegment db = out.get(ValueLayout.ADDRESS, 0);
+            if (rc != Sqlite.OK) {
+                // SQLite hands back a handle even when opening fails, to carry the message; it must still be closed.
+                SqliteException e = Sqlite.failure(lib, db, rc);
+                if (!db.equals(MemorySegment.NULL)) {
+                    int ignored = (int) lib.closeV2.h().invokeExact(db);
+                }
+                throw e;
+            }
+            return new SqliteConnection(lib, db);
+        } catch (SqliteException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** How long a statement waits for another process's lock before it fails with SQLITE_BUSY. */
+    public void busyTimeout(int millis) throws SqliteException {
+        check(Sqlite.call(() -> (int) lib.busyTimeout.h().invokeExact(db, millis)));
+    }
+
+    /** Runs one statement that returns no rows (DDL, BEGIN, COMMIT, a pragma that sets). */
+    public void exec(String sql) throws SqliteException {
+        try (SqliteStatement s = prepare(sql)) {
+            s.execute();
+        }
+    }
+
+    /** Compiles one SQL statement; parameters are bound by the caller, numbered from 1. */
+    public SqliteStatement prepare(String sql) throws SqliteException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            MemorySegment text = arena.allocateFrom(sql);
+            int rc = Sqlite.call(() -> (int) lib.prepareV2.h().invokeExact(db, text, -1, out, MemorySegment.NULL));
+            check(rc);
+            MemorySegment stmt = out.get(ValueLayout.ADDRESS, 0);
+            if (stmt.equals(MemorySegment.NULL)) {
+                throw new SqliteException("no SQL statement in: " + sql, Sqlite.MISUSE);
+            }
+            return new SqliteStatement(this, stmt);
+        }
+    }
+
+    /** Rows changed by the last INSERT, UPDATE or DELETE. */
+    public int changes() {
+        return Sqlite.call(() -> (int) lib.changes.h().invokeExact(db));
+    }
+
+    void check(int rc) throws SqliteException {
+        if (rc != Sqlite.OK && rc != Sqlite.ROW && rc != Sqlite.DONE) {
+            throw Sqlite.failure(lib, db, rc);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            // close_v2 defers the close until any statement still open is finalized, so it never fails with BUSY.
+            int ignored = Sqlite.call(() -> (int) lib.closeV2.h().invokeExact(db));
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package modkit.kernel.sqlite;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A compiled statement, and while {@link #next()} is true the current row. Columns and parameters are numbered
+ * from 1, as in JDBC, so row readers read as they did over the JDBC driver this replaces.
+ */
+public final class SqliteStatement implements AutoCloseable {
+    private static final int NULL = 5;
+    /** SQLITE_TRANSIENT: SQLite copies bound text and blobs before the call returns. */
+    private static final MemorySegment TRANSIENT = MemorySegment.ofAddress(-1L);
+
+    private final SqliteConnection connection;
+    private final SqliteLibrary lib;
+    private final MemorySegment stmt;
+    private boolean closed;
+
+    SqliteStatement(SqliteConnection connection, MemorySegment stmt) {
+        this.connection = connection;
+        this.lib = connection.lib;
+        this.stmt = stmt;
+    }
+
+    /**
+     * Binds parameter {@code index}: integers (of any width) and booleans as INTEGER,
+     * strings as TEXT, byte arrays as BLOB, null as NULL.
+     */
+    public void bind(int index, Object value) throws SqliteException {
+        int rc = switch (value) {
+            case null -> Sqlite.call(() -> (int) lib.bindNull.h().invokeExact(stmt, index));
+            case Long l -> bindLong(index, l);
+            case Integer i -> bindLong(index, i);
+            case Short s -> bindLong(index, s);
+            case Byte b -> bindLong(index, b);
+            case Boolean b -> bindLong(index, b ? 1 : 0);
+            case String s -> bindBytes(lib.bindText, index, s.getBytes(StandardCharsets.UTF_8));
+            case byte[] b -> bindBytes(lib.bindBlob, index, b);
+            default -> throw new IllegalArgumentException("cannot store a " + value.getClass().getName() + " in SQLite");
+        };
+        connection.check(rc);
+    }
+
+    private int bindLong(int index, long v) {
+        return Sqlite.call(() -> (int) lib.bindInt64.h().invokeExact(stmt, index, v));
+    }
+
+    private int bindBytes(SqliteLibrary.Function bind, int index, byte[] bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            // An empty value is still a value (not NULL): SQLite needs a non-null pointer for it.
+            MemorySegment data = arena.allocate(Math.max(1, bytes.length));
+            MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            return Sqlite.call(() -> (int) bind.h().invokeExact(stmt, index, data, bytes.length, TRANSIENT));
+        }
+    }
+
+    /** Steps to the next row; false when there are no more. */
+    public boolean next() throws SqliteException {
+        int rc = Sqlite.call(() -> (int) lib.step.h().invokeExact(stmt));
+        if (rc == Sqlite.ROW) {
+            return true;
+        }
+        if (rc == Sqlite.DONE) {
+            return false;
+        }
+        // (statements from prepare_v2 return the specific error code; the message is on the connection)
+        connection.check(rc);
+        return false;
+    }
+
+    /** Runs a statement that returns no rows; returns the number of rows it changed. */
+    public int execute() throws SqliteException {
+        while (next()) {
+            // a statement run for its effect (a pragma may answer with a row): rows are not wanted
+        }
+        return connection.changes();
+    }
+
+    public boolean isNull(int column) {
+        return type(column) == NULL;
+    }
+
+    public long getLong(int column) {
+        return Sqlite.call(() -> (long) lib.columnInt64.h().invokeExact(stmt, column - 1));
+    }
+
+    public int getInt(int column) {
+        return (int) getLong(column);
+    }
+
+    /** The column as text, or null for SQL NULL (as JDBC's getString). */
+    public String getString(int column) {
+        if (isNull(column)) {
+            return null;
+        }
+        long p = Sqlite.call(() -> (long) lib.columnText.h().invokeExact(stmt, column - 1));
+        return new String(copy(p, column), StandardCharsets.UTF_8);
+    }
+
+    /** The column as bytes, or null for SQL NULL (as JDBC's getBytes). */
+    public byte[] getBytes(int column) {
+        if (isNull(column)) {
+            return null;
+        }
+        long p = Sqlite.call(() -> (long) lib.columnBlob.h().invokeExact(stmt, column - 1));
+        return copy(p, column);
+    }
+
+    public int columnCount() {
+        return Sqlite.call(() -> (int) lib.columnCount.h().invokeExact(stmt));
+    }
+
+    private int type(int column) {
+        return Sqlite.call(() -> (int) lib.columnType.h().invokeExact(stmt, column - 1));
+    }
+
+    /** Copies a column's bytes; the length must be asked after the pointer (SQLite may convert on the way). */
+    private byte[] copy(long p, int column) {
+        int n = Sqlite.call(() -> (int) lib.columnBytes.h().invokeExact(stmt, column - 1));
+        if (n == 0 || p == 0) {
+            return new byte[0];
+        }
+        return MemorySegment.ofAddress(p).reinterpret(n).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            int ignored = Sqlite.call(() -> (int) lib.finalizeStmt.h().invokeExact(stmt));
+        }
+    }
+}
