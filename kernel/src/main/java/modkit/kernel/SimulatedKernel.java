@@ -4,15 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import modkit.elf.IoProblem;
 import modkit.elf.ModkitException;
 import modkit.kernel.sqlite.SqliteConnection;
 import modkit.kernel.sqlite.SqliteException;
+import modkit.kernel.sqlite.SqliteStatement;
 
 /**
  * The embedded default backend: a kernel whose module list, memory map, export table, who-uses-whom, notifier
@@ -32,36 +35,57 @@ public final class SimulatedKernel implements ImageBackend {
     private final StateDb db;
     private final Lifecycle life;
     private final KernelProfile profile;
-    private Path root;
+    private final Path root;
     /** A scratch copy's directory, deleted when it is closed. */
     private Path throwAway;
     private Consumer<String> notices = n -> System.err.println("modkit: " + n);
 
-    private SimulatedKernel(SqliteConnection c, KernelProfile profile) {
-        this.db = new StateDb(c);
+    private SimulatedKernel(SqliteConnection c, Path root, KernelProfile profile) {
+        this.root = root;
+        this.db = new StateDb(c, root.resolve(DB));
         this.life = new Lifecycle(db);
         this.profile = profile;
     }
 
-    /** Starts a fresh kernel under {@code root}: no modules loaded, the given profile. */
+    /**
+     * Starts a fresh kernel under {@code root}: no modules loaded, the given profile. The new state is written
+     * beside the old one and renamed over it, so a boot that is killed or fails leaves the old state as it was.
+     */
     public static SimulatedKernel boot(Path root, KernelProfile profile) {
+        Path fresh = root.resolve(DB + ".boot");
         try {
             Files.createDirectories(root);
-            Files.deleteIfExists(root.resolve(DB));
-            Files.deleteIfExists(root.resolve(DB + "-journal"));
+            Files.deleteIfExists(fresh);
+            Files.deleteIfExists(root.resolve(DB + ".boot-journal"));
         } catch (IOException e) {
-            throw new ModkitException(root + ": cannot create the simulated kernel's state: " + e.getMessage());
+            throw new ModkitException(root + ": cannot create the simulated kernel's state: " + IoProblem.describe(e),
+                    "use a state directory you can write: --root DIR or MODKIT_ROOT");
         }
-        SimulatedKernel k = new SimulatedKernel(connect(root), profile);
-        k.root = root;
-        k.db.write(() -> {
-            for (String ddl : Schema.TABLES) {
-                k.db.connection.exec(ddl);
+        try (SqliteConnection c = connect(fresh)) {
+            StateDb db = new StateDb(c, fresh);
+            db.write(() -> {
+                for (String ddl : Schema.TABLES) {
+                    c.exec(ddl);
+                }
+                db.exec("INSERT INTO kernel(schema, profile) VALUES (?, ?)", Schema.VERSION, ProfileFile.toBytes(profile, true));
+                return null;
+            });
+        } catch (ModkitException e) {
+            try {
+                Files.deleteIfExists(fresh);
+            } catch (IOException ignored) {
+                // the first failure is the one to report
             }
-            k.db.exec("INSERT INTO kernel(schema, profile) VALUES (?, ?)", Schema.VERSION, ProfileFile.toBytes(profile, true));
-            return null;
-        });
-        return k;
+            throw e;
+        }
+        try {
+            // A journal left by a process killed in the old state would otherwise be played back into the new one.
+            Files.deleteIfExists(root.resolve(DB + "-journal"));
+            Files.move(fresh, root.resolve(DB), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ModkitException(root + ": cannot replace the simulated kernel's state: " + IoProblem.describe(e));
+        }
+        return new SimulatedKernel(connect(root.resolve(DB)), root, profile);
     }
 
     /**
@@ -72,24 +96,43 @@ public final class SimulatedKernel implements ImageBackend {
         if (!Files.exists(root.resolve(DB))) {
             return boot(root, ProfileFile.embeddedDefault());
         }
-        SqliteConnection c = connect(root);
+        Path file = root.resolve(DB);
+        SqliteConnection c = connect(file);
         record Head(int schema, byte[] profile) {}
-        StateDb db = new StateDb(c);
         Head h;
-        try {
-            h = db.first("SELECT schema, profile FROM kernel", r -> new Head(r.getInt(1), r.getBytes(2)));
-        } catch (ModkitException e) {
-            h = null;
+        try (SqliteStatement s = c.prepare("SELECT schema, profile FROM kernel")) {
+            h = s.next() ? new Head(s.getInt(1), s.getBytes(2)) : null;
+        } catch (SqliteException e) {
+            c.close();
+            // A file SQLite cannot read is damaged; one it reads without our table is some other database.
+            int code = e.code() & 0xff;
+            if (code == 11 || code == 26) {
+                throw StateDb.failure(file, e);
+            }
+            if (sizeOf(file) == 0) {
+                throw new ModkitException(file + ": the simulated kernel's state is damaged: the file is empty",
+                        "start a fresh kernel with: modkit sim boot --root " + root + " (its loaded modules are not kept)");
+            }
+            throw new ModkitException(file + ": not a modkit kernel state (" + e.getMessage() + ")",
+                    "start a fresh one with: modkit sim boot --root " + root);
         }
         if (h == null || h.schema() != Schema.VERSION) {
             c.close();
-            throw new ModkitException(root.resolve(DB) + ": not a modkit kernel state of this version",
+            throw new ModkitException(file + ": " + (h == null ? "an unfinished kernel state (no kernel row)"
+                    : "a kernel state of schema " + h.schema() + ", this modkit reads " + Schema.VERSION),
                     "start a fresh one with: modkit sim boot --root " + root);
         }
-        SimulatedKernel k = new SimulatedKernel(c, ProfileFile.parse(root.resolve(DB).toString(), h.profile()));
-        k.root = root;
+        SimulatedKernel k = new SimulatedKernel(c, root, ProfileFile.parse(file.toString(), h.profile()));
         k.recover();
         return k;
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** True if a kernel was booted under {@code root}. */
@@ -97,10 +140,10 @@ public final class SimulatedKernel implements ImageBackend {
         return Files.exists(root.resolve(DB));
     }
 
-    private static SqliteConnection connect(Path root) {
+    private static SqliteConnection connect(Path file) {
         try {
-            Files.createDirectories(root);
-            SqliteConnection c = SqliteConnection.open(root.resolve(DB));
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            SqliteConnection c = SqliteConnection.open(file);
             try {
                 c.busyTimeout(60_000);
                 c.exec("PRAGMA foreign_keys = ON");
@@ -109,8 +152,11 @@ public final class SimulatedKernel implements ImageBackend {
                 throw e;
             }
             return c;
-        } catch (SqliteException | IOException e) {
-            throw new ModkitException(root.resolve(DB) + ": cannot open the simulated kernel's state: " + e.getMessage());
+        } catch (SqliteException e) {
+            throw StateDb.failure(file, e);
+        } catch (IOException e) {
+            throw new ModkitException(file + ": cannot open the simulated kernel's state: " + IoProblem.describe(e),
+                    "use a state directory you can write: --root DIR or MODKIT_ROOT");
         }
     }
 

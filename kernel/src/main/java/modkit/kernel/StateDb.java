@@ -1,5 +1,6 @@
 package modkit.kernel;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import modkit.elf.ModkitException;
@@ -24,9 +25,12 @@ final class StateDb {
     }
 
     final SqliteConnection connection;
+    /** The state file, for messages. */
+    private final Path file;
 
-    StateDb(SqliteConnection connection) {
+    StateDb(SqliteConnection connection, Path file) {
         this.connection = connection;
+        this.file = file;
     }
 
     <T> T write(Work<T> work) {
@@ -37,11 +41,12 @@ final class StateDb {
                 connection.exec("COMMIT");
                 return result;
             } catch (RuntimeException | SqliteException | Error e) {
-                connection.exec("ROLLBACK");
+                // (SQLite may have rolled back already, e.g. after a full disk at COMMIT: the first failure is the news)
+                rollback();
                 throw e;
             }
         } catch (SqliteException e) {
-            throw error(e);
+            throw failure(e);
         }
     }
 
@@ -65,7 +70,7 @@ final class StateDb {
         try (SqliteStatement p = prepare(sql, args)) {
             return p.execute();
         } catch (SqliteException e) {
-            throw error(e);
+            throw failure(e);
         }
     }
 
@@ -77,7 +82,7 @@ final class StateDb {
             }
             return out;
         } catch (SqliteException e) {
-            throw error(e);
+            throw failure(e);
         }
     }
 
@@ -99,8 +104,28 @@ final class StateDb {
         }
     }
 
-    static ModkitException error(SqliteException e) {
-        return new ModkitException("simulated kernel state error: " + e.getMessage(),
-                "if the state is damaged, start a fresh kernel with: modkit sim boot");
+    /**
+     * One line for a failed state operation, saying what the user can do about it. Every change runs in one
+     * transaction, so whatever failed left the state as it was before the command.
+     */
+    ModkitException failure(SqliteException e) {
+        return failure(file, e);
+    }
+
+    static ModkitException failure(Path file, SqliteException e) {
+        Path dir = file.toAbsolutePath().getParent();
+        return switch (e.code() & 0xff) {
+            case 11, 26 -> new ModkitException(file + ": the simulated kernel's state is damaged: " + e.getMessage(),
+                    "start a fresh kernel with: modkit sim boot --root " + dir + " (its loaded modules are not kept)");
+            case 8, 3, 14 -> new ModkitException(file + ": cannot change the simulated kernel's state: " + e.getMessage()
+                    + "; nothing was changed", "the directory " + dir + " and its files must be writable by you;"
+                    + " or use a state of your own: --root DIR or MODKIT_ROOT");
+            case 13 -> new ModkitException(file + ": the file system is full: " + e.getMessage() + "; nothing was changed",
+                    "free some space where " + dir + " is, and run the command again");
+            case 5, 6 -> new ModkitException(file + ": another command kept the simulated kernel's state locked: "
+                    + e.getMessage() + "; nothing was changed", "run the command again when the other one has finished");
+            default -> new ModkitException(file + ": simulated kernel state error: " + e.getMessage(),
+                    "if the state is damaged, start a fresh kernel with: modkit sim boot --root " + dir);
+        };
     }
 }
