@@ -3,6 +3,7 @@ package modkit.kernel.signature;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -146,6 +147,8 @@ class SignatureVerifierTest {
 
     static List<X509CertificateHolder> debianCertificates() {
         Path kernels = CORPUS.resolve("../kernels/amd64-6.1.0-56");
+        assumeTrue(Files.isDirectory(kernels) && Files.isDirectory(CORPUS.resolve("amd64-6.1")),
+                "Debian's kernel and module corpus not found beside " + CORPUS);
         return KernelCertificates.extract(kernels.resolve("vmlinuz-6.1.0-56-amd64"),
                 KernelCertificates.readSystemMap(CORPUS.resolve("amd64-6.1/System.map-6.1.0-56-amd64.gz")));
     }
