@@ -41,7 +41,8 @@ import modkit.elf.ModkitException;
  * Symbol lines: address in hex, CRC in hex or "-", the export macro, the name, an optional namespace.
  * An ia64 profile ends with a {@code fdescs} line and one line per function descriptor of an exported function,
  * "ADDRESS IP GP" in hex (see {@link SymbolMap#descriptors}).
- * A profile without {@code cert=} lines does not know the kernel's keys (older modkit wrote none, and ignores them).
+ * A profile without {@code cert=} lines does not know the kernel's keys (older modkit wrote none, and ignores them);
+ * a single empty {@code cert=} line says the kernel trusts no key.
  */
 public final class ProfileFile {
     private static final String EMBEDDED = "/modkit/kernel/default.profile.gz";
@@ -147,7 +148,9 @@ public final class ProfileFile {
                 }
             } else if (key.equals("cert")) {
                 certs = certs == null ? new ArrayList<>() : certs;
-                certs.add(value.trim());
+                if (!value.isBlank()) { // a lone "cert=": the kernel is known to trust no key
+                    certs.add(value.trim());
+                }
             } else {
                 header.put(key, key.equals("vermagic") ? value : value.trim());
             }
@@ -260,6 +263,9 @@ public final class ProfileFile {
             p.config().forEach((k, v) -> c.append(c.isEmpty() ? "" : " ").append(k).append('=').append(v));
             w.write("config=" + c + "\n");
             if (p.certificates() != null) {
+                if (p.certificates().isEmpty()) {
+                    w.write("cert=\n");
+                }
                 for (String cert : p.certificates()) {
                     w.write("cert=" + cert + "\n");
                 }
