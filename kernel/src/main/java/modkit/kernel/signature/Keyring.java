@@ -76,6 +76,8 @@ public final class Keyring {
         byte[] data;
         try {
             data = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ModkitException(file + ": no such file");
         } catch (IOException e) {
             throw new ModkitException(file + ": cannot read: " + e.getMessage());
         }

@@ -93,6 +93,8 @@ public final class ModuleSigner {
         String text;
         try {
             text = new String(Files.readAllBytes(keyFile), StandardCharsets.US_ASCII);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ModkitException(keyFile + ": no such file");
         } catch (IOException e) {
             throw new ModkitException(keyFile + ": cannot read: " + e.getMessage());
         }
