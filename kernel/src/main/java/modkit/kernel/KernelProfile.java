@@ -55,6 +55,22 @@ public record KernelProfile(
         return Keyring.fromDer("kernel profile " + release, certificates.stream().map(b64::decode).toList());
     }
 
+    /** The same kernel trusting the keys of {@code extra} too (after its own, if it knows them). */
+    public KernelProfile withTrustedKeys(Keyring extra) {
+        List<byte[]> ders = new java.util.ArrayList<>();
+        if (certificates != null) {
+            certificates.forEach(c -> ders.add(Base64.getDecoder().decode(c)));
+        }
+        for (var c : extra.certificates()) {
+            try {
+                ders.add(c.getEncoded());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return withCertificates(ders);
+    }
+
     /** The same kernel with these built-in certificates (DER). */
     public KernelProfile withCertificates(List<byte[]> ders) {
         Base64.Encoder b64 = Base64.getEncoder();

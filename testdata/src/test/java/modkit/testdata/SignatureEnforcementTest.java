@@ -215,6 +215,19 @@ class SignatureEnforcementTest {
     }
 
     @Test
+    void simBootKeyringAddsTrustedKeys() throws Exception {
+        Path ring = tmp.resolve("boot-ring");
+        Files.createDirectories(ring);
+        Files.copy(cert, ring.resolve("test.pem"));
+        Path root = boot("boot-keyring", "--keyring", ring.toString(), "--set", "CONFIG_MODULE_SIG_FORCE=y");
+        assertEquals(0, insmod(root, resigned).exit());
+        assertEquals(0, exit("rmmod", "--root", root.toString(), "dummy"));
+        assertEquals(0, insmod(root, dummy).exit(), "the built-in Debian key stays");
+        assertEquals(1, insmod(root, tampered).exit());
+        assertEquals("", KernelState.taints(root));
+    }
+
+    @Test
     void theLinuxBackendRefusesBeforeTheKernelIsAsked() {
         // A live kernel's profile: module.sig_enforce=1, and its keys unknown (null): what can be told without them is.
         KernelProfile embedded = ProfileFile.embeddedDefault();
