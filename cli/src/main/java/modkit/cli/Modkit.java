@@ -43,6 +43,8 @@ public final class Modkit implements Callable<Integer> {
         COMMANDS.put("depmod", () -> listed(DepmodCommand.DESCRIPTION)); // runs without picocli
         COMMANDS.put("modinfo", ModinfoCommand::new);
         COMMANDS.put("profile", ProfileCommand::new);
+        COMMANDS.put("sign", SignCommand::new);
+        COMMANDS.put("verify", VerifyCommand::new);
         COMMANDS.put("sim", SimCommand::new);
         COMMANDS.put("bench", BenchCommand::new);
         COMMANDS.put("ksyms", KsymsCommand::new);

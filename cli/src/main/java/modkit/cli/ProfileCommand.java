@@ -1,12 +1,19 @@
 package modkit.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.ProfileFile;
 import modkit.kernel.ProfileImport;
+import modkit.kernel.signature.KernelCertificates;
+import modkit.kernel.signature.Keyring;
+import org.bouncycastle.cert.X509CertificateHolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,13 +54,41 @@ public final class ProfileCommand implements Runnable {
                 description = "Set a profile option the files do not show (repeatable), e.g. MODKIT_MODULE_AREA_RESERVED=0x201000")
         Map<String, String> set = new LinkedHashMap<>();
 
+        @Option(names = "--certs", arity = "1..*", paramLabel = "FILE",
+                description = "The kernel's built-in trusted certificates (DER or PEM), which module signatures are checked against")
+        List<Path> certs = new ArrayList<>();
+
+        @Option(names = "--vmlinuz", paramLabel = "FILE",
+                description = "Take the built-in certificates from the kernel image (vmlinuz or vmlinux; its System.map locates them)")
+        Path vmlinuz;
+
         @Override
         public Integer call() {
             KernelProfile p = ProfileImport.run(new ProfileImport.Request(systemMap, symvers, config, release, arch, vermagic))
                     .withConfig(set);
+            List<X509CertificateHolder> trusted = new ArrayList<>();
+            if (vmlinuz != null) {
+                trusted.addAll(KernelCertificates.extract(vmlinuz, KernelCertificates.readSystemMap(systemMap)));
+            }
+            for (Path f : certs) {
+                trusted.addAll(Keyring.readFile(f));
+            }
+            if (vmlinuz != null || !certs.isEmpty()) {
+                List<byte[]> ders = new ArrayList<>();
+                for (X509CertificateHolder c : trusted) {
+                    try {
+                        ders.add(c.getEncoded());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                p = p.withCertificates(ders);
+            }
             ProfileFile.write(p, output);
             System.out.println(output + ": " + p.arch() + " " + p.release() + ", " + p.symbols().size()
-                    + " exported symbols, vermagic '" + p.vermagic() + "'");
+                    + " exported symbols, vermagic '" + p.vermagic() + "'"
+                    + (p.certificates() == null ? "" : ", " + p.certificates().size() + " trusted certificate"
+                            + (p.certificates().size() == 1 ? "" : "s")));
             return 0;
         }
     }

@@ -48,9 +48,16 @@ public final class SimCommand implements Runnable {
                 description = "Change a config option of the profile for this kernel (repeatable), e.g. CONFIG_MODULE_FORCE_UNLOAD=y")
         Map<String, String> set = new LinkedHashMap<>();
 
+        @Option(names = "--keyring", paramLabel = "DIR",
+                description = "Trust the certificates in DIR (*.der, *.x509, *.crt, *.pem) for module signatures, besides the kernel's built-in ones")
+        Path keyring;
+
         @Override
         public Integer call() {
             KernelProfile p = kernel == null ? ProfileFile.embeddedDefault() : ProfileFile.read(kernel);
+            if (keyring != null) {
+                p = p.withTrustedKeys(modkit.kernel.signature.Keyring.readDirectory(keyring));
+            }
             for (String key : set.keySet()) {
                 if (!key.startsWith("CONFIG_")) {
                     throw new ModkitException("--set " + key + ": not a kernel config option", "use the form CONFIG_NAME=y");

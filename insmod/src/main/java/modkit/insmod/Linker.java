@@ -32,9 +32,9 @@ public final class Linker {
      */
     public static PreparedModule prepare(ObjectFile obj, KernelProfile profile, LinkOptions opts) {
         ObjectFile original = obj;
-        Arch arch = ModuleChecks.arch(obj, profile);
         Taints taints = new Taints();
-        ModuleChecks.signature(obj, profile, taints);
+        ModuleChecks.signature(obj, profile, opts, taints); // module_sig_check: before the ELF is looked at
+        Arch arch = ModuleChecks.arch(obj, profile);
         Map<String, Long> versions = obj.hasVersions() && !opts.forceModversion()
                 ? ModuleChecks.versionsByName(obj.versions()) : null;
         KernelSymbol layoutSym = profile.symbols().get("module_layout");

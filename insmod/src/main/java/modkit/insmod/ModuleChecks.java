@@ -7,12 +7,15 @@ import java.util.Set;
 import modkit.arch.Arch;
 import modkit.arch.Arches;
 import modkit.elf.ModkitException;
-import modkit.elf.ModuleSignature;
 import modkit.elf.ObjectFile;
 import modkit.elf.SymbolTable;
 import modkit.elf.VersionEntry;
+import modkit.kernel.KernelException;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.KernelSymbol;
+import modkit.kernel.signature.SignatureVerifier;
+import modkit.kernel.signature.Verification;
+import modkit.kernel.signature.Verification.Outcome;
 
 /**
  * The checks the kernel makes before it resolves anything: architecture, signature, vermagic
@@ -42,18 +45,38 @@ final class ModuleChecks {
         return target;
     }
 
-    static void signature(ObjectFile obj, KernelProfile profile, Taints taints) {
-        ModuleSignature sig = obj.signature();
-        if (sig != null && sig.problem() != null) {
-            throw new ModkitException(obj.file() + ": " + sig.problem());
+    /**
+     * module_sig_check, the kernel's first step: a valid signature passes; an unsigned module, one whose key the
+     * kernel lacks or whose crypto it does not know is refused with EKEYREJECTED under enforcement
+     * (CONFIG_MODULE_SIG_FORCE or module.sig_enforce) and otherwise loads, tainting E; a signature that does not
+     * verify or does not parse is refused either way. A module loaded with --force-vermagic or --force-modversion
+     * counts as unsigned ("a module with version information removed is no longer the module that was signed").
+     * Where the profile does not know the kernel's keys (a live kernel), a well-formed signature is left to the kernel.
+     */
+    static void signature(ObjectFile obj, KernelProfile profile, LinkOptions opts, Taints taints) {
+        if (!profile.enabled("CONFIG_MODULE_SIG")) {
+            return; // no module_sig_check in this kernel: the trailer after the ELF image is never looked at
         }
-        if (sig == null && profile.enabled("CONFIG_MODULE_SIG")) {
+        Verification v = opts.forceVermagic() || opts.forceModversion()
+                ? new Verification(Outcome.UNSIGNED, "the module is loaded with its version checks forced", null, null, null, null)
+                : SignatureVerifier.verify(obj.image(), profile.keyring());
+        Outcome o = v.outcome();
+        if (o == Outcome.VALID || o == Outcome.UNCHECKED) {
+            return;
+        }
+        if (o.tolerable()) {
             if (profile.signatureEnforced()) {
-                throw new ModkitException(obj.file() + ": Loading of unsigned module is rejected (CONFIG_MODULE_SIG_FORCE)",
-                        "sign it with scripts/sign-file, or use a kernel profile without signature enforcement");
+                throw new KernelException("EKEYREJECTED", obj.file() + ": Loading of " + o.reason() + " is rejected (EKEYREJECTED): "
+                        + v.detail() + "; the kernel " + profile.release() + " enforces signatures",
+                        o == Outcome.UNKNOWN_KEY ? "add the signer's certificate to the kernel profile (modkit profile import --certs FILE)"
+                                : "sign it with: modkit sign --key KEY.pem --cert CERT.pem " + obj.file());
             }
             taints.add(Taints.UNSIGNED);
+            return;
         }
+        throw new KernelException(o.errno(), obj.file() + ": module signature "
+                + (o == Outcome.BAD_MESSAGE ? "cannot be parsed" : "does not verify") + " (" + o.errno() + "): " + v.detail(),
+                "the kernel refuses it even without signature enforcement; see it with: modkit verify " + obj.file());
     }
 
     /**

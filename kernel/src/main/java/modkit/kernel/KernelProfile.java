@@ -1,9 +1,12 @@
 package modkit.kernel;
 
+import java.util.Base64;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import modkit.kernel.signature.Keyring;
 
 /**
  * What modkit knows of a target kernel: enough to check and link a module as that kernel would. Built from a
@@ -17,6 +20,8 @@ import java.util.TreeMap;
  * @param moduleAreaEnd end (exclusive) of the module area
  * @param config the {@code CONFIG_*} options that change layout and checks, with their values
  * @param symbols the kernel image's exported symbols
+ * @param certificates the X.509 certificates built into the kernel (its {@code .builtin_trusted_keys}), DER in
+ *     base64; null where they are not known (a profile made without them: only the kernel can check a signature's key)
  */
 public record KernelProfile(
         String arch,
@@ -26,11 +31,51 @@ public record KernelProfile(
         long moduleAreaStart,
         long moduleAreaEnd,
         Map<String, String> config,
-        SymbolMap symbols) {
+        SymbolMap symbols,
+        List<String> certificates) {
 
     public KernelProfile {
         // Sorted, so a written profile is stable; hashed, because the linker asks for options per section.
         config = Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(config)));
+        certificates = certificates == null ? null : List.copyOf(certificates);
+    }
+
+    /** A profile whose built-in certificates are not known. */
+    public KernelProfile(String arch, String release, String vermagic, int pageSize, long moduleAreaStart,
+            long moduleAreaEnd, Map<String, String> config, SymbolMap symbols) {
+        this(arch, release, vermagic, pageSize, moduleAreaStart, moduleAreaEnd, config, symbols, null);
+    }
+
+    /** The kernel's built-in trusted keys, or null where the profile does not know them. */
+    public Keyring keyring() {
+        if (certificates == null) {
+            return null;
+        }
+        Base64.Decoder b64 = Base64.getDecoder();
+        return Keyring.fromDer("kernel profile " + release, certificates.stream().map(b64::decode).toList());
+    }
+
+    /** The same kernel trusting the keys of {@code extra} too (after its own, if it knows them). */
+    public KernelProfile withTrustedKeys(Keyring extra) {
+        List<byte[]> ders = new java.util.ArrayList<>();
+        if (certificates != null) {
+            certificates.forEach(c -> ders.add(Base64.getDecoder().decode(c)));
+        }
+        for (var c : extra.certificates()) {
+            try {
+                ders.add(c.getEncoded());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return withCertificates(ders);
+    }
+
+    /** The same kernel with these built-in certificates (DER). */
+    public KernelProfile withCertificates(List<byte[]> ders) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        return new KernelProfile(arch, release, vermagic, pageSize, moduleAreaStart, moduleAreaEnd, config, symbols,
+                ders.stream().map(b64::encodeToString).toList());
     }
 
     public boolean enabled(String option) {
@@ -151,7 +196,7 @@ public record KernelProfile(
 
     /** The same kernel with other exported symbols. */
     public KernelProfile withSymbols(SymbolMap other) {
-        return new KernelProfile(arch, release, vermagic, pageSize, moduleAreaStart, moduleAreaEnd, config, other);
+        return new KernelProfile(arch, release, vermagic, pageSize, moduleAreaStart, moduleAreaEnd, config, other, certificates);
     }
 
     /** The same kernel with some config options changed ({@code sim boot --set CONFIG_X=y}); "n" removes one. */
@@ -164,6 +209,6 @@ public record KernelProfile(
                 c.put(k, v);
             }
         });
-        return new KernelProfile(arch, release, vermagic, pageSize, moduleAreaStart, moduleAreaEnd, c, symbols);
+        return new KernelProfile(arch, release, vermagic, pageSize, moduleAreaStart, moduleAreaEnd, c, symbols, certificates);
     }
 }

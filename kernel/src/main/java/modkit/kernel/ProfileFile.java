@@ -32,6 +32,7 @@ import modkit.elf.ModkitException;
  * page_size=4096
  * module_area=0xffffffffc0000000-0xffffffffff000000
  * config=CONFIG_MODVERSIONS=y CONFIG_STRICT_MODULE_RWX=y ...
+ * cert=MIIFKDCCAxCgAwIBAgIU...                                      (one per built-in certificate: DER in base64)
  * symbols
  * ffffffff81234560 1a2b3c4d EXPORT_SYMBOL printk
  * ffffffff81234570 - EXPORT_SYMBOL_GPL foo NAMESPACE
@@ -40,6 +41,8 @@ import modkit.elf.ModkitException;
  * Symbol lines: address in hex, CRC in hex or "-", the export macro, the name, an optional namespace.
  * An ia64 profile ends with a {@code fdescs} line and one line per function descriptor of an exported function,
  * "ADDRESS IP GP" in hex (see {@link SymbolMap#descriptors}).
+ * A profile without {@code cert=} lines does not know the kernel's keys (older modkit wrote none, and ignores them);
+ * a single empty {@code cert=} line says the kernel trusts no key.
  */
 public final class ProfileFile {
     private static final String EMBEDDED = "/modkit/kernel/default.profile.gz";
@@ -113,6 +116,7 @@ public final class ProfileFile {
     private static KernelProfile parse(String name, String text) {
         Map<String, String> header = new LinkedHashMap<>();
         Map<String, String> config = new LinkedHashMap<>();
+        List<String> certs = null;
         Lines lines = new Lines(text, 0, 0);
         // Where the symbol part starts (its "symbols" or "fdescs" line), for the parser that reads it later.
         Lines symbols = new Lines(text, text.length(), 0);
@@ -142,6 +146,11 @@ public final class ProfileFile {
                         config.put(kv.substring(0, e2), kv.substring(e2 + 1));
                     }
                 }
+            } else if (key.equals("cert")) {
+                certs = certs == null ? new ArrayList<>() : certs;
+                if (!value.isBlank()) { // a lone "cert=": the kernel is known to trust no key
+                    certs.add(value.trim());
+                }
             } else {
                 header.put(key, key.equals("vermagic") ? value : value.trim());
             }
@@ -164,7 +173,8 @@ public final class ProfileFile {
                 parseHex(name, area[0]),
                 parseHex(name, area[1]),
                 config,
-                SymbolMap.deferred(() -> parseSymbols(name, from)));
+                SymbolMap.deferred(() -> parseSymbols(name, from)),
+                certs);
     }
 
     private static SymbolMap parseSymbols(String name, Lines lines) {
@@ -252,6 +262,14 @@ public final class ProfileFile {
             StringBuilder c = new StringBuilder();
             p.config().forEach((k, v) -> c.append(c.isEmpty() ? "" : " ").append(k).append('=').append(v));
             w.write("config=" + c + "\n");
+            if (p.certificates() != null) {
+                if (p.certificates().isEmpty()) {
+                    w.write("cert=\n");
+                }
+                for (String cert : p.certificates()) {
+                    w.write("cert=" + cert + "\n");
+                }
+            }
             w.write("symbols\n");
             List<KernelSymbol> sorted = new ArrayList<>(p.symbols().all());
             sorted.sort(Comparator.comparing(KernelSymbol::name));
