@@ -179,6 +179,24 @@ class DocsTest {
         assumeTrue(onPath("zsh"), "zsh not installed");
         String[] r = run(tmp, List.of("zsh", "-n", tmp.resolve("completion/_modkit").toString()), Map.of());
         assertEquals("", r[1]);
+        // A real completion: an interactive zsh (in a pseudo-terminal) with _modkit in its fpath, "insmod --map<TAB><TAB>".
+        Path driver = tmp.resolve("drive.zsh");
+        Files.writeString(driver, """
+                zmodload zsh/zpty
+                zpty z zsh -f -i
+                zpty -w z 'PS1="> "; fpath=(%s $fpath); autoload -U compinit && compinit -u; echo READY'
+                zpty -r z line '*READY*'
+                zpty -w -n z $'insmod --map\t\t'
+                sleep 3
+                out=""
+                while zpty -r -t z chunk; do out+=$chunk; done
+                print -r -- "$out"
+                zpty -d z
+                """.formatted(tmp.resolve("completion")));
+        r = run(tmp, List.of("zsh", "-f", driver.toString()), Map.of());
+        String shown = r[0].replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "");
+        assertTrue(shown.contains("--map-json"), shown);
+        assertTrue(!shown.contains("not found") && r[1].isEmpty(), shown + r[1]);
     }
 
     private static String[] run(Path dir, List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
