@@ -30,6 +30,22 @@ public final class DocsGenerator {
 
     public static final String VERSION = "modkit 0.1";
 
+    /** Sections some pages have beyond the option list (page → title → paragraphs). */
+    static final Map<String, Map<String, String[]>> EXTRA = Map.of("insmod", Map.of("Load map", new String[] {
+        "-m prints the load map in the layout of modutils 2.4's insmod -m, for decoding an oops: after the module's"
+                + " regions, a table of the placed sections (name, size, address, alignment as 2**n, then the region and"
+                + " the section's index in the object), the undefined symbols with the address each resolved to and"
+                + " where from, and every symbol the module keeps, local ones included, sorted by address:",
+        "",
+        "    Sections:       Size      Address           Align  Region",
+        "    .text           000000d4  ffffffffc0201000  2**4   core         [2]",
+        "    Symbols:",
+        "    ffffffffc0201000 t helper",
+        "",
+        "The letter is the one GNU nm prints: t/T text, d/D data, r/R read-only data, b/B bss, a/A absolute, W/V"
+                + " weak; lower case for a local symbol. --map-json FILE writes the same map as JSON: sections with"
+                + " \"align\", symbols with \"type\" (the letter), \"binding\" and \"section\"."}));
+
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
             System.err.println("usage: DocsGenerator OUTPUT-DIR   (writes OUTPUT-DIR/man/man8 and OUTPUT-DIR/completion)");
@@ -100,7 +116,7 @@ public final class DocsGenerator {
         if (TOOLS.contains(page)) {
             TOOLS.stream().filter(t -> !t.equals(page)).forEach(t -> see.add(t + "(8)"));
         }
-        pages.put(page, ManPage.render(cl.getCommandSpec(), page, typed, VERSION, see));
+        pages.put(page, ManPage.render(cl.getCommandSpec(), page, typed, VERSION, see, EXTRA.getOrDefault(page, Map.of())));
         cl.getSubcommands().forEach((name, sub) -> {
             if (!sub.getCommandSpec().usageMessage().hidden()) {
                 add(pages, sub, page + "-" + name, typed + " " + name);

@@ -31,6 +31,12 @@ public final class ManPage {
      * @param seeAlso other pages, as "name(8)"
      */
     public static String render(CommandSpec spec, String pageName, String commandName, String version, List<String> seeAlso) {
+        return render(spec, pageName, commandName, version, seeAlso, java.util.Map.of());
+    }
+
+    /** @param extra sections after OPTIONS/COMMANDS: title → paragraphs (as description elements) */
+    public static String render(CommandSpec spec, String pageName, String commandName, String version, List<String> seeAlso,
+            java.util.Map<String, String[]> extra) {
         StringBuilder b = new StringBuilder();
         b.append(".\\\" Generated from modkit's command definitions (modkit.cli.docs.ManPage); do not edit.\n");
         b.append(".TH ").append(quote(pageName.toUpperCase())).append(" 8 \"\" ").append(quote(version))
@@ -46,7 +52,7 @@ public final class ManPage {
         String[] description = spec.usageMessage().description();
         if (description.length > 0) {
             b.append(".SH DESCRIPTION\n");
-            paragraphs(b, description);
+            paragraphs(b, description, ".PP");
         }
 
         List<PositionalParamSpec> params = spec.positionalParameters().stream().filter(p -> !p.hidden()).toList();
@@ -83,6 +89,10 @@ public final class ManPage {
             }
         }
 
+        extra.forEach((title, text) -> {
+            b.append(".SH ").append(escape(title.toUpperCase())).append('\n');
+            paragraphs(b, text, ".PP");
+        });
         b.append(".SH EXIT STATUS\n");
         for (String[] e : EXIT_STATUS) {
             b.append(".TP\n.B ").append(e[0]).append('\n').append(line(e[1])).append('\n');
@@ -186,12 +196,17 @@ public final class ManPage {
      * blanks (indented lists, examples) stay as they are, in no-fill mode.
      */
     private static void paragraphs(StringBuilder b, String[] description) {
+        paragraphs(b, description, ".IP");
+    }
+
+    /** {@code breakRequest}: .PP in a section of its own, .IP inside a .TP item (keeps the item's indent). */
+    private static void paragraphs(StringBuilder b, String[] description, String breakRequest) {
         boolean first = true;
         for (String element : description) {
             for (String l : plain(element).split("\n", -1)) {
                 if (l.isBlank()) {
                     if (!first) {
-                        b.append(".IP\n");
+                        b.append(breakRequest).append('\n');
                     }
                 } else if (l.startsWith(" ")) {
                     b.append(".nf\n").append(line(l)).append("\n.fi\n");

@@ -66,6 +66,7 @@ class DocsTest {
             }
         }
         assertTrue(checked > 100, "option names checked: " + checked);
+        assertTrue(pages.get("insmod").contains(".SH LOAD MAP\n"), "insmod.8 documents the load map");
     }
 
     /**
@@ -99,7 +100,7 @@ class DocsTest {
 
     @Test
     void pagesAreWellFormedRoff() {
-        Set<String> macros = Set.of(".TH", ".SH", ".TP", ".IP", ".B", ".BR", ".nf", ".fi", ".\\\"");
+        Set<String> macros = Set.of(".TH", ".SH", ".TP", ".IP", ".PP", ".B", ".BR", ".nf", ".fi", ".\\\"");
         for (Map.Entry<String, String> p : DocsGenerator.pages().entrySet()) {
             List<String> lines = p.getValue().lines().toList();
             assertTrue(lines.get(1).startsWith(".TH \"" + p.getKey().toUpperCase() + "\" 8 "), p.getKey() + ": " + lines.get(1));
