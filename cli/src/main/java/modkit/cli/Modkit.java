@@ -53,6 +53,11 @@ public final class Modkit implements Callable<Integer> {
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 
+    /** Every subcommand by name, each supplier making a fresh command object (for the man pages and completion). */
+    public static Map<String, Supplier<Object>> commands() {
+        return java.util.Collections.unmodifiableMap(COMMANDS);
+    }
+
     /** A command that parses its own options, as "modkit --help" lists it. */
     private static CommandSpec listed(String description) {
         CommandSpec spec = CommandSpec.create();

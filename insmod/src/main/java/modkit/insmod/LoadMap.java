@@ -1,9 +1,16 @@
 package modkit.insmod;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import modkit.arch.FinalizePatch;
 import modkit.arch.ArchSections;
 import modkit.command.Json;
+import modkit.elf.ObjectFile;
+import modkit.elf.Section;
+import modkit.elf.SymbolTable;
 import modkit.kernel.ModuleImage;
 
 /**
@@ -23,10 +30,12 @@ public final class LoadMap {
         for (ModuleImage.Region g : img.regions()) {
             b.append(String.format("  %-14s %18s %10s%n", g.name(), hex(g.address()), hex(g.size())));
         }
-        b.append("\nsections:\n");
+        int width = r.object().is64() ? 16 : 8;
+        // modutils 2.4's insmod -m layout (print_load_map), with the region and section index added.
+        b.append(String.format("%nSections:       Size      %-" + width + "s  Align  Region%n", "Address"));
         for (LinkResult.PlacedSection s : r.sections()) {
-            b.append(String.format("  [%3d] %-28s %-8s %18s %10s%n", s.index(), s.name(), s.region(), hex(s.address()),
-                    hex(s.size())));
+            b.append(String.format("%-15s %08x  %0" + width + "x  2**%-3d %-12s [%d]%n", s.name(), s.size(), s.address(),
+                    log2(r.object().section(s.index()).addralign()), s.region(), s.index()));
         }
         if (!r.archEntries().isEmpty()) {
             LinkageNames names = new LinkageNames(r);
@@ -36,9 +45,16 @@ public final class LoadMap {
                         names.name(e), e.kind().equals("gp") ? "" : hex(e.target())));
             }
         }
-        b.append("\nsymbols:\n");
-        for (ResolvedSymbol s : r.symbols()) {
-            b.append(String.format("  %-40s %18s  %s%n", s.name(), hex(s.address()), s.from()));
+        List<ResolvedSymbol> imports = imports(r);
+        if (!imports.isEmpty()) {
+            b.append("\nImports:\n");
+            for (ResolvedSymbol s : imports) {
+                b.append(String.format("%0" + width + "x U %s [%s]%n", s.address(), s.name(), s.from()));
+            }
+        }
+        b.append("\nSymbols:\n");
+        for (MapSymbol s : symbols(r)) {
+            b.append(String.format("%0" + width + "x %c %s%n", s.address(), s.type(), s.name()));
         }
         if (!r.finalizePatches().isEmpty()) {
             b.append("\nmodule_finalize patches (recorded, not applied):\n");
@@ -77,14 +93,21 @@ public final class LoadMap {
             LinkResult.PlacedSection s = sections.get(i);
             b.append(i == 0 ? "\n" : ",\n").append("    {\"index\": ").append(s.index()).append(", \"name\": ")
                     .append(str(s.name())).append(", \"region\": ").append(str(s.region())).append(", \"address\": ")
-                    .append(str(hex(s.address()))).append(", \"size\": ").append(str(hex(s.size()))).append('}');
+                    .append(str(hex(s.address()))).append(", \"size\": ").append(str(hex(s.size()))).append(", \"align\": ")
+                    .append(r.object().section(s.index()).addralign()).append('}');
         }
         b.append("\n  ],\n  \"symbols\": [");
-        List<ResolvedSymbol> symbols = r.symbols();
-        for (int i = 0; i < symbols.size(); i++) {
-            ResolvedSymbol s = symbols.get(i);
-            b.append(i == 0 ? "\n" : ",\n").append("    {\"name\": ").append(str(s.name())).append(", \"address\": ")
-                    .append(str(hex(s.address()))).append(", \"from\": ").append(str(s.from())).append('}');
+        int n = 0;
+        for (ResolvedSymbol s : imports(r)) {
+            b.append(n++ == 0 ? "\n" : ",\n").append("    {\"name\": ").append(str(s.name())).append(", \"address\": ")
+                    .append(str(hex(s.address()))).append(", \"from\": ").append(str(s.from()))
+                    .append(", \"type\": \"U\", \"binding\": ").append(str(importBinding(r, s.name()))).append('}');
+        }
+        for (MapSymbol s : symbols(r)) {
+            b.append(n++ == 0 ? "\n" : ",\n").append("    {\"name\": ").append(str(s.name())).append(", \"address\": ")
+                    .append(str(hex(s.address()))).append(", \"from\": \"self\", \"type\": ")
+                    .append(str(String.valueOf(s.type()))).append(", \"binding\": ").append(str(s.binding()))
+                    .append(", \"section\": ").append(str(s.section())).append('}');
         }
         b.append("\n  ],\n");
         List<FinalizePatch> patches = r.finalizePatches();
@@ -114,6 +137,61 @@ public final class LoadMap {
         field(b, "init", hex(img.init())).append(",\n");
         field(b, "exit", hex(img.exit())).append('\n');
         return b.append("}\n").toString();
+    }
+
+    /**
+     * One symbol the module defines, as {@code insmod -m} lists it: final address, nm's letter, ELF binding and the
+     * section it is in ("*ABS*" for absolute symbols).
+     */
+    public record MapSymbol(String name, long address, char type, String binding, String section) {}
+
+    /**
+     * Every symbol the module defines in memory the kernel keeps (a placed section, the per-cpu section, or
+     * absolute), locals included, sorted as {@code nm -n} sorts: by address, then by name. Section and file symbols
+     * are left out as nm leaves them out.
+     */
+    public static List<MapSymbol> symbols(LinkResult r) {
+        ObjectFile obj = r.object();
+        SymbolTable st = obj.symbols();
+        Set<Integer> loaded = new HashSet<>();
+        for (LinkResult.PlacedSection s : r.sections()) {
+            loaded.add(s.index());
+        }
+        Section percpu = obj.anySection(".data..percpu");
+        if (percpu != null && r.region("percpu") != null) {
+            loaded.add(percpu.index());
+        }
+        List<MapSymbol> out = new ArrayList<>();
+        for (int i = 1; i < st.count(); i++) {
+            int type = st.type(i);
+            int shndx = st.shndx(i);
+            if (type == SymbolTable.STT_SECTION || type == SymbolTable.STT_FILE || st.isUndefined(i)
+                    || !(shndx == SymbolTable.SHN_ABS || loaded.contains(shndx))) {
+                continue;
+            }
+            String section = shndx == SymbolTable.SHN_ABS ? "*ABS*" : obj.section(shndx).name();
+            out.add(new MapSymbol(st.name(i), r.symbolValues()[i], NmType.of(obj, i), NmType.binding(st.binding(i)),
+                    section));
+        }
+        out.sort(Comparator.comparing(MapSymbol::address, Long::compareUnsigned).thenComparing(MapSymbol::name));
+        return out;
+    }
+
+    /** The module's undefined symbols with where they resolved (kernel or a module), as the linker listed them. */
+    static List<ResolvedSymbol> imports(LinkResult r) {
+        return r.symbols().stream().filter(s -> !s.from().equals("self"))
+                .sorted(Comparator.comparing(ResolvedSymbol::address, Long::compareUnsigned).thenComparing(ResolvedSymbol::name))
+                .toList();
+    }
+
+    private static String importBinding(LinkResult r, String name) {
+        int i = r.object().symbols().find(name);
+        return i > 0 && r.object().symbols().isWeak(i) ? "weak" : "global";
+    }
+
+    /** modutils' alignment column: log2 of sh_addralign, 0 for 0 or 1. */
+    static int log2(long align) {
+        return align <= 1 ? 0 : 63 - Long.numberOfLeadingZeros(align);
     }
 
     /** "section+0xoff" of the placed section holding {@code address}, or "outside the module". */
