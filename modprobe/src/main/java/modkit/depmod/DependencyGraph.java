@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -179,24 +178,26 @@ public final class DependencyGraph {
      * cycles come out in the same order: the roots are the left-over modules in module order; from each, a
      * depth-first walk with an explicit stack (dependencies pushed in the order found, so taken last first) that
      * reports a cycle each time it comes back to its root, and removes the modules of every reported cycle, and
-     * every dead end, from the roots still to walk. Two departures, both where kmod goes wrong: kmod keeps its
-     * "visited" marks from one root to the next, so a root an earlier walk passed through without reporting it is
-     * reported alone ("Cycle detected: m") and its own cycles are lost; here each walk starts afresh. And a walk
-     * that enters a ring not through its root does not go round that ring again (kmod loops there until its stack
-     * overflows: with Debian's kmod 30, an assertion failure).
+     * every dead end, from the roots still to walk. The roots are kmod's circular list ({@link Roots}), whose head
+     * moves to the neighbour of each module removed, which decides which root is walked next.
+     *
+     * <p>Two departures, both where kmod goes wrong: kmod keeps its "visited" marks from one root to the next, so a
+     * root an earlier walk passed through without reporting it is reported alone ("Cycle detected: m") and its own
+     * cycles are lost; here each walk starts afresh. And a walk that enters a ring not through its root does not go
+     * round that ring again (kmod loops there until its stack overflows: with Debian's kmod 30, an assertion
+     * failure).
      */
     private void findCycles(int[] users) {
         int n = modules.size();
-        LinkedHashSet<Integer> roots = new LinkedHashSet<>();
+        Roots roots = new Roots();
         for (int i = 0; i < n; i++) {
             if (users[i] > 0) {
-                roots.add(i);
+                roots.ring.add(i);
             }
         }
         Set<String> inCycles = new HashSet<>();
-        while (!roots.isEmpty()) {
-            int root = roots.iterator().next();
-            roots.remove(root);
+        while (!roots.ring.isEmpty()) {
+            int root = roots.ring.remove(0);
             boolean[] visited = new boolean[n];
             ArrayDeque<Vertex> stack = new ArrayDeque<>();
             stack.push(new Vertex(root, null));
@@ -223,6 +224,25 @@ public final class DependencyGraph {
         modulesInCycles = inCycles.size();
     }
 
+    /**
+     * kmod's list of roots: circular, held by its head. Taking the head makes its successor the head; removing any
+     * other module ({@code kmod_list_remove_data}) makes the removed one's successor the head, so the list turns.
+     */
+    private static final class Roots {
+        final List<Integer> ring = new ArrayList<>();
+
+        void remove(int module) {
+            int k = ring.indexOf(module);
+            if (k < 0) {
+                return;
+            }
+            ring.remove(k);
+            if (!ring.isEmpty()) {
+                java.util.Collections.rotate(ring, -(k % ring.size()));
+            }
+        }
+    }
+
     private static boolean onPath(Vertex v, int module) {
         for (Vertex p = v; p != null; p = p.parent()) {
             if (p.module() == module) {
@@ -233,7 +253,7 @@ public final class DependencyGraph {
     }
 
     /** "root -> ... -> root": the path to {@code end} (which is the root again), from the root down. */
-    private void reportCycle(Vertex end, Set<Integer> roots, Set<String> inCycles) {
+    private void reportCycle(Vertex end, Roots roots, Set<String> inCycles) {
         List<Integer> path = new ArrayList<>();
         for (Vertex p = end.parent(); p != null; p = p.parent()) {
             path.add(p.module());
