@@ -187,7 +187,7 @@ public final class ModprobeCommand implements Callable<Integer> {
         Path path = Path.of(file);
         if (!Files.isRegularFile(path) && showExports && !file.contains("/")) {
             String release = version != null ? version : releaseOfKernel();
-            ModuleDirectory dir = new ModuleDirectory(root().moduleDir(release));
+            ModuleDirectory dir = new ModuleDirectory(root().moduleDir(release), root().sysroot());
             String p = dir.pathOf(ModuleNames.underscores(file));
             if (p != null) {
                 path = Path.of(p);
@@ -244,7 +244,7 @@ public final class ModprobeCommand implements Callable<Integer> {
 
     private ModuleLookup lookup(String release) {
         RootPrefix root = root();
-        ModuleDirectory dir = new ModuleDirectory(root.moduleDir(release));
+        ModuleDirectory dir = new ModuleDirectory(root.moduleDir(release), root.sysroot());
         ModprobeConfig config = ConfigParser.load(configPaths != null ? configPaths : root.configDirs(),
                 dir.dir() + "/modules.softdep", root.cmdline());
         config.softdepMode(softdepCompat.equals("kmod") ? ModprobeConfig.SoftdepMode.KMOD : ModprobeConfig.SoftdepMode.MERGE);
