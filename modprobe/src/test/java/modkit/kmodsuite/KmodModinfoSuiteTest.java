@@ -80,4 +80,23 @@ class KmodModinfoSuiteTest {
         assertEquals(0, r.exit(), r.err());
         assertKmodOutput(root.resolve("correct-builtin.txt"), r.out());
     }
+
+    @Test
+    void test_modinfo_signer() {
+        signature("signer");
+    }
+
+    @Test
+    void test_modinfo_sig_key() {
+        signature("sig_key");
+    }
+
+    @Test
+    void test_modinfo_sig_hashalgo() {
+        signature("sig_hashalgo");
+    }
+
+    private void signature(String field) {
+        field(field, "-openssl", "/mod-simple-sha1.ko", "/mod-simple-sha256.ko", "/mod-simple-pkcs7.ko");
+    }
 }
