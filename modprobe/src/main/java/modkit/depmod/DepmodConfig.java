@@ -134,6 +134,10 @@ public final class DepmodConfig {
     }
 
     private void parseLine(Path file, int lineNo, String line, RootPrefix root, String kversion, Consumer<String> warn) {
+        int nul = line.indexOf('\0');
+        if (nul >= 0) {
+            line = line.substring(0, nul); // kmod reads the line as a C string: it ends at the NUL
+        }
         String t = line.strip();
         if (t.isEmpty() || t.startsWith("#")) {
             return;

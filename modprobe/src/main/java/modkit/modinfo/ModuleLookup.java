@@ -22,9 +22,16 @@ import modkit.elf.ModuleNames;
  */
 public final class ModuleLookup {
     private final Path dir;
+    private final String sysroot;
 
     public ModuleLookup(Path dir) {
+        this(dir, "");
+    }
+
+    /** {@code sysroot}: {@code --sysroot}, under which modules.dep's absolute paths (external modules) are taken. */
+    public ModuleLookup(Path dir, String sysroot) {
         this.dir = dir;
+        this.sysroot = sysroot;
     }
 
     public Path dir() {
@@ -105,7 +112,7 @@ public final class ModuleLookup {
         }
         int colon = line.indexOf(':');
         String rel = colon < 0 ? line : line.substring(0, colon);
-        return rel.startsWith("/") ? rel : dir + "/" + rel;
+        return rel.startsWith("/") ? sysroot + rel : dir + "/" + rel;
     }
 
     private final java.util.HashMap<String, IndexFile> indexes = new java.util.HashMap<>();

@@ -181,6 +181,10 @@ public final class ConfigParser {
      * bad. kmod's only message for a bad line names the file, the line and its first word, and so does ours.
      */
     private void parseLine(String file, int lineNo, String line) {
+        int nul = line.indexOf('\0');
+        if (nul >= 0) {
+            line = line.substring(0, nul); // kmod's strtok sees a C string: the line ends at the NUL
+        }
         if (line.isEmpty() || line.charAt(0) == '#') {
             return;
         }

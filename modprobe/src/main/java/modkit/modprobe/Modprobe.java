@@ -96,8 +96,7 @@ public final class Modprobe {
     public void insert(String given, String extraOptions) {
         List<Ref> refs = resolve(given);
         if (refs.isEmpty()) {
-            throw new ModkitException("Module " + given + " not found in directory " + lookup.directory().dir(),
-                    "check the name, or run depmod if the module was added after the last run");
+            throw new ModuleNotFound(given, lookup.directory().dir());
         }
         ModkitException first = null;
         for (Ref r : refs) {

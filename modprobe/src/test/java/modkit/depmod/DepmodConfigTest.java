@@ -132,6 +132,19 @@ class DepmodConfigTest {
         assertEquals(Files.readString(dir.resolve("modules.dep")), Files.readString(moved.resolve("usr/lib/modules/" + V + "/modules.dep")));
     }
 
+    /** h-fuzz's depmod-d-nul-in-path.conf: a NUL ends the line, as for kmod's C strings (was exit 70). */
+    @Test
+    void aNulByteEndsTheLine() throws IOException {
+        Path root = tmp.resolve("nul");
+        Path dir = root.resolve("lib/modules/" + V);
+        SyntheticTree.writeFile(dir.resolve("kernel/base.ko"), module("base_fn"));
+        Path conf = tmp.resolve("nul.conf");
+        Files.write(conf, "external 6 /opt/a\0b\nsearch updates\0x\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Kmod.Run o = Trees.depmod("-C", conf.toString(), "-b", root.toString(), V);
+        assertEquals(0, o.exit(), o.stderr());
+        assertTrue(Files.readString(dir.resolve("modules.dep")).contains("kernel/base.ko:"));
+    }
+
     @Test
     void quickModeDoesNothingWhenNoModuleIsNewer() throws IOException {
         Path root = tmp.resolve("q");

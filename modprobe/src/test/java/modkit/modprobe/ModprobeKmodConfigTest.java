@@ -76,4 +76,23 @@ class ModprobeKmodConfigTest {
         int end = out.indexOf("\n# End of configuration files.");
         return end < 0 ? out : out.substring(0, end);
     }
+
+    /** kmod logs a name nothing answers to at its fatal level and stops (modprobe.c: LOG, log_priority LOG_CRIT). */
+    @Test
+    void unknownNameIsKmodsFatalLine() throws IOException {
+        Kmod.assumeInstalled();
+        Path root = modkit.depmod.Trees.corpusRoot(tmp.resolve("corpus"));
+        String v = modkit.depmod.Trees.CORPUS_VERSION;
+        assertEquals(0, modkit.depmod.Trees.depmod("-b", root.toString(), v).exit());
+        for (List<String> names : List.of(List.of("no_such_module"), List.of("no-such-alias:x"), List.of("-a", "nonesuch", "loop"))) {
+            java.util.ArrayList<String> args = new java.util.ArrayList<>(List.of("-C", "/dev/null", "-d", root.toString(), "-S", v,
+                    "--show-depends"));
+            args.addAll(names);
+            Kmod.Run k = Kmod.run("modprobe", args);
+            Kmod.Run o = ModprobeRun.modprobe(args.toArray(String[]::new));
+            assertEquals(k.stderr(), o.stderr(), names.toString());
+            assertEquals(k.out(), o.out(), names.toString());
+            assertEquals(k.exit(), o.exit(), names.toString());
+        }
+    }
 }

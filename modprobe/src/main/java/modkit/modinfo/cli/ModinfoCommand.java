@@ -95,7 +95,7 @@ public final class ModinfoCommand implements Callable<Integer> {
         // kmod's modinfo reads no modprobe.d (modinfo.c: kmod_new(dirname, &null_config)), so its lookups see no
         // configured aliases, and neither do ours
         RootPrefix root = RootPrefix.of(sysroot, basedir, null);
-        ModuleLookup lookup = new ModuleLookup(root.moduleDirPath(version));
+        ModuleLookup lookup = new ModuleLookup(root.moduleDirPath(version), root.sysroot());
         PrintStream out = System.out;
         List<Object> jsonModules = new ArrayList<>();
         int exit = 0;

@@ -26,6 +26,7 @@ import modkit.modprobe.Modprobe;
 import modkit.modprobe.ModprobeConfig;
 import modkit.modprobe.ModuleDirectory;
 import modkit.modprobe.ModuleLookup;
+import modkit.modprobe.ModuleNotFound;
 import modkit.modprobe.RootPrefix;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -156,6 +157,8 @@ public final class ModprobeCommand implements Callable<Integer> {
                 return printVersions(args.get(0));
             }
             return run();
+        } catch (NotFoundExit e) {
+            return CommandRunner.INPUT;
         } catch (ModkitException e) {
             if (quiet) {
                 return CommandRunner.INPUT;
@@ -187,7 +190,7 @@ public final class ModprobeCommand implements Callable<Integer> {
         Path path = Path.of(file);
         if (!Files.isRegularFile(path) && showExports && !file.contains("/")) {
             String release = version != null ? version : releaseOfKernel();
-            ModuleDirectory dir = new ModuleDirectory(root().moduleDir(release));
+            ModuleDirectory dir = new ModuleDirectory(root().moduleDir(release), root().sysroot());
             String p = dir.pathOf(ModuleNames.underscores(file));
             if (p != null) {
                 path = Path.of(p);
@@ -244,7 +247,7 @@ public final class ModprobeCommand implements Callable<Integer> {
 
     private ModuleLookup lookup(String release) {
         RootPrefix root = root();
-        ModuleDirectory dir = new ModuleDirectory(root.moduleDir(release));
+        ModuleDirectory dir = new ModuleDirectory(root.moduleDir(release), root.sysroot());
         ModprobeConfig config = ConfigParser.load(configPaths != null ? configPaths : root.configDirs(),
                 dir.dir() + "/modules.softdep", root.cmdline());
         config.softdepMode(softdepCompat.equals("kmod") ? ModprobeConfig.SoftdepMode.KMOD : ModprobeConfig.SoftdepMode.MERGE);
@@ -331,8 +334,21 @@ public final class ModprobeCommand implements Callable<Integer> {
         return status;
     }
 
-    /** One name fails: alone, it is the command's error; among several (-a, -r), report it and go on. */
+    /**
+     * One name fails: alone, it is the command's error; among several (-a, -r), report it and go on. A name not
+     * found is kmod's line, no hint: "modprobe: FATAL: Module X not found in directory D", which ends the run, or
+     * with -a (where kmod lowers its log level) "modprobe: WARNING: ..." and the next name.
+     */
     private int fail(ModkitException e) {
+        if (e instanceof ModuleNotFound) {
+            if (!quiet) {
+                System.err.println("modprobe: " + (all ? "WARNING: " : "FATAL: ") + e.getMessage());
+            }
+            if (all) {
+                return CommandRunner.INPUT;
+            }
+            throw new NotFoundExit();
+        }
         if (names().size() == 1 && !(remove && args.size() > 1)) {
             throw e;
         }
@@ -343,6 +359,13 @@ public final class ModprobeCommand implements Callable<Integer> {
             }
         }
         return CommandRunner.INPUT;
+    }
+
+    /** Unwinds to {@link #call} after a name was not found: exit 1, kmod's message already printed. */
+    private static final class NotFoundExit extends RuntimeException {
+        NotFoundExit() {
+            super(null, null, false, false);
+        }
     }
 
     private List<String> names() {
