@@ -267,4 +267,13 @@ class KmodModprobeSuiteTest {
         assertEquals(0, r.exit(), r.err());
         assertKmodOutput(root.resolve("modprobe-c.txt"), r.out());
     }
+
+    @Test
+    void modprobe_external() {
+        // modules.dep: /lib/modules/external/mod-simple.ko, a path in the tree
+        tree("test-modprobe/external");
+        KmodSuite.Run r = modprobeIn("4.4.4", "mod-simple");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("mod_simple"), loaded());
+    }
 }
