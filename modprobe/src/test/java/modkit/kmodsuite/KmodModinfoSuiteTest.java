@@ -80,4 +80,32 @@ class KmodModinfoSuiteTest {
         assertEquals(0, r.exit(), r.err());
         assertKmodOutput(root.resolve("correct-builtin.txt"), r.out());
     }
+
+    @Test
+    void test_modinfo_signer() {
+        signature("signer");
+    }
+
+    @Test
+    void test_modinfo_sig_key() {
+        signature("sig_key");
+    }
+
+    @Test
+    void test_modinfo_sig_hashalgo() {
+        signature("sig_hashalgo");
+    }
+
+    private void signature(String field) {
+        field(field, "-openssl", "/mod-simple-sha1.ko", "/mod-simple-sha256.ko", "/mod-simple-pkcs7.ko");
+    }
+
+    @Test
+    void test_modinfo_external() {
+        // modules.dep names /lib/modules/external/mod-simple.ko: a path in the tree, found under --sysroot
+        Path tree = root.resolve("external");
+        KmodSuite.Run r = KmodSuite.modinfo("--sysroot", tree.toString(), "-k", "4.4.4", "-F", "filename", "mod-simple");
+        assertEquals(0, r.exit(), r.err());
+        assertKmodOutput(root.resolve("correct-external.txt"), r.out().replace(tree.toString(), ""));
+    }
 }

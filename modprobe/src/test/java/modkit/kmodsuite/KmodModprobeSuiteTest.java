@@ -17,15 +17,15 @@ import modkit.kernel.ProfileFile;
 import modkit.kernel.SimulatedKernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kmod v34.2 testsuite/test-modprobe.c case by case (same names), plus the modprobe cases of test-weakdep.c and
  * test-dependencies.c. kmod fakes {@code uname -r} (we pass {@code -S}), redirects every path into the tree (we pass
- * the tree as {@code -d} where only /lib/modules is read, with {@code -C TREE/etc/modprobe.d} for its
- * configuration, and as {@code --sysroot} where /proc/cmdline or a modules.dep path outside the module directory
- * is read), and records the modules its fake init_module was asked to load (we load into a simulated kernel in
- * a temporary state directory and read its module list). A path modprobe prints is compared without the tree's
- * prefix.
+ * the tree as {@code --sysroot}), and records the modules its fake init_module was asked to load (we load into a
+ * simulated kernel in a temporary state directory and read its module list). A path modprobe prints is compared
+ * without the tree's prefix.
  */
 class KmodModprobeSuiteTest {
     @TempDir
@@ -49,11 +49,9 @@ class KmodModprobeSuiteTest {
         return KmodSuite.modprobe(a);
     }
 
-    /** modprobe over the tree (-d) with its modprobe.d (-C), as kernel VERSION. */
-    private KmodSuite.Run modprobeIn(String version, String... args) throws IOException {
-        Files.createDirectories(root.resolve("etc/modprobe.d"));
-        List<String> a = new ArrayList<>(List.of("-d", root.toString(), "-C", root.resolve("etc/modprobe.d").toString(),
-                "-S", version));
+    /** modprobe over the tree as --sysroot (/lib/modules, modprobe.d, /proc/cmdline under it), as kernel VERSION. */
+    private KmodSuite.Run modprobeIn(String version, String... args) {
+        List<String> a = new ArrayList<>(List.of("--sysroot", root.toString(), "-S", version));
         a.addAll(List.of(args));
         return modprobe(a.toArray(String[]::new));
     }
@@ -227,5 +225,55 @@ class KmodModprobeSuiteTest {
         // kmod: 3 dependencies, mod_foo_a, _b and _c; then mod-foo itself
         assertEquals("mod-foo.ko", deps.removeLast());
         assertEquals(List.of("mod-foo-a.ko", "mod-foo-b.ko", "mod-foo-c.ko"), deps.stream().sorted().toList());
+    }
+
+    @Test
+    void modprobe_weakdep_loop() throws IOException {
+        // modprobe.d: "weakdep mod-loop-b mod-loop-a mod-simple": weak dependencies are not loaded
+        tree("test-modprobe/weakdep-loop");
+        bootWithLoopSymbols();
+        KmodSuite.Run r = modprobeIn("4.4.4", "mod-loop-b");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("", r.err(), "kmod 34 knows weakdep and prints nothing");
+        assertEquals(List.of("mod_loop_b"), loaded());
+    }
+
+
+    @Test
+    void modprobe_param_kcmdline_show_deps() {
+        // /proc/cmdline: mod-simple.foo mod_simple.bar=1 ...: the options go on the insmod line
+        tree("test-modprobe/module-param-kcmdline");
+        KmodSuite.Run r = modprobeIn("4.4.4", "--show-depends", "mod-simple");
+        assertEquals(0, r.exit(), r.err());
+        assertKmodOutput(root.resolve("correct.txt"), unrooted(r.out()));
+    }
+
+    /** modprobe_param_kcmdline2..9: modprobe -c over a tree holding only /proc/cmdline. */
+    @ParameterizedTest(name = "modprobe_param_kcmdline{0}")
+    @ValueSource(ints = {2, 3, 4, 5, 6, 7, 8, 9})
+    void modprobe_param_kcmdline(int n) {
+        tree("test-modprobe/module-param-kcmdline" + n);
+        KmodSuite.Run r = modprobeIn("4.4.4", "-c");
+        assertEquals(0, r.exit(), r.err());
+        assertKmodOutput(root.resolve("correct.txt"), r.out());
+        assertEquals(List.of(), loaded());
+    }
+
+    /** test-weakdep.c modprobe_config: weakdep lines of modprobe.d and modules.weakdep in modprobe -c. */
+    @Test
+    void modprobe_config() {
+        tree("test-weakdep");
+        KmodSuite.Run r = modprobeIn("4.4.4", "-c");
+        assertEquals(0, r.exit(), r.err());
+        assertKmodOutput(root.resolve("modprobe-c.txt"), r.out());
+    }
+
+    @Test
+    void modprobe_external() {
+        // modules.dep: /lib/modules/external/mod-simple.ko, a path in the tree
+        tree("test-modprobe/external");
+        KmodSuite.Run r = modprobeIn("4.4.4", "mod-simple");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("mod_simple"), loaded());
     }
 }

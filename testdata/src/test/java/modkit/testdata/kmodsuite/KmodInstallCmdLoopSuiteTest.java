@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own: modprobe.d says {@code install mod-loop-b $MODPROBE --ignore-install mod-loop-b && { $MODPROBE --quiet
  * mod-loop-a ; }} and kmod's runner sets MODPROBE to its modprobe; {@code modprobe mod-loop-a} must break the loop
  * (mod-loop-a depends on mod-loop-b) and leave both loaded. Here MODPROBE is a script running our modprobe in a new
- * JVM over the tree (-d, -C its modprobe.d, -S 4.4.4) and a simulated kernel; the first modprobe is one too.
+ * JVM over the tree (--sysroot, -S 4.4.4) and a simulated kernel; the first modprobe is one too.
  */
 class KmodInstallCmdLoopSuiteTest {
     @TempDir
@@ -41,8 +41,8 @@ class KmodInstallCmdLoopSuiteTest {
         Path script = tmp.resolve("modprobe");
         Files.writeString(script, "#!/bin/sh\nexec '" + java + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
                 + " --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp '"
-                + System.getProperty("java.class.path") + "' modkit.cli.Modkit modprobe --root '" + state + "' -d '" + root
-                + "' -C '" + root.resolve("etc/modprobe.d") + "' -S 4.4.4 \"$@\"\n");
+                + System.getProperty("java.class.path") + "' modkit.cli.Modkit modprobe --root '" + state + "' --sysroot '" + root
+                + "' -S 4.4.4 \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         Path log = tmp.resolve("out.txt");
