@@ -30,6 +30,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", description = "Passes over the tree; the last is reported (earlier ones warm up the JIT)")
     int rounds = 5;
 
+    @Option(names = {"-v", "--verbose"}, description = "Print the kernel's warnings (relocations it truncates, ...)")
+    boolean verbose;
+
     @Override
     public Integer call() {
         KernelProfile p = kernel == null ? ProfileFile.embeddedDefault() : ProfileFile.read(kernel);
@@ -39,13 +42,24 @@ public final class BenchCommand implements Callable<Integer> {
         }
         ModulesDep dep = ModulesDep.read(depFile, dir);
         LinkBench.Result r = null;
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         for (int i = 0; i < rounds; i++) {
-            r = LinkBench.run(dep, p);
+            // Warnings of the last pass only: every pass gives the same ones.
+            boolean last = i == rounds - 1;
+            r = LinkBench.run(dep, p, workers, w -> {
+                if (verbose && last) {
+                    System.err.println("bench: warning: " + w);
+                }
+            });
             System.out.printf("round %d: %d modules, %d relocations, %.3f s, %.0f relocations/s%n", i + 1, r.modules(),
                     r.relocations(), r.seconds(), r.relocationsPerSecond());
         }
-        System.out.printf("modules %d  relocations %d  seconds %.3f  relocations/s %.0f%n", r.modules(), r.relocations(),
-                r.seconds(), r.relocationsPerSecond());
-        return 0;
+        for (LinkBench.Failure f : r.failures()) {
+            System.err.println("bench: " + f.module() + ": " + f.message());
+        }
+        System.out.printf("modules %d  linked %d  failed %d  warnings %d  kernels %d  relocations %d  seconds %.3f"
+                + "  relocations/s %.0f%n", r.modules(), r.linked(), r.failures().size(), r.warnings(), r.kernels(),
+                r.relocations(), r.seconds(), r.relocationsPerSecond());
+        return r.failures().isEmpty() ? 0 : 1;
     }
 }
