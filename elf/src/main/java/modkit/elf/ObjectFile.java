@@ -156,7 +156,15 @@ public final class ObjectFile {
         return sections.length;
     }
 
+    /**
+     * Section {@code index}. Indexes come from the file (a symbol's st_shndx, sh_link, sh_info), so one out of range
+     * is the file's fault: an ELF format error naming it, not an exception of Java's.
+     */
     public Section section(int index) {
+        if (index < 0 || index >= sections.length) {
+            throw new ElfFormatException(file, "section index " + index + " (0x" + Integer.toHexString(index)
+                    + ") is past the section table (" + sections.length + " sections)");
+        }
         return sections[index];
     }
 
