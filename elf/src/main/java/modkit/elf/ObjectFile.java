@@ -335,9 +335,13 @@ public final class ObjectFile {
     }
 
     private String stringAt(int sym) {
-        Section s = sections[symbols.shndx(sym)];
+        int shndx = symbols.shndx(sym);
+        if (shndx <= 0 || shndx >= sections.length) { // undefined, or a reserved index: no bytes to read
+            return "";
+        }
+        Section s = sections[shndx];
         long off = symbols.value(sym);
-        if (s.isNobits() || off >= s.size()) {
+        if (s.isNobits() || off < 0 || off >= s.size()) {
             return "";
         }
         int start = (int) (s.offset() + off);
@@ -355,9 +359,12 @@ public final class ObjectFile {
         if (shndx == SymbolTable.SHN_ABS) {
             return symbols.value(sym) & 0xffffffffL; // CONFIG_MODULE_REL_CRCS-less absolute form of older kernels
         }
+        if (shndx <= 0 || shndx >= sections.length) {
+            return null;
+        }
         Section s = sections[shndx];
         long off = symbols.value(sym);
-        if (s.isNobits() || off + 4 > s.size()) {
+        if (s.isNobits() || off < 0 || off > s.size() - 4) { // st_value is the file's: it may be anything
             return null;
         }
         return Integer.toUnsignedLong(buf.getInt((int) (s.offset() + off)));

@@ -131,7 +131,10 @@ public final class Targets {
         o.exports();
     }
 
-    /** Compressed modules: gzip, xz and zstd files of small modules, damaged. */
+    /**
+     * Compressed modules: gzip, xz and zstd files of small modules, damaged; and damaged modules compressed whole
+     * (an input that is no compressed file is compressed by one of the three, so that the ELF inside is the damage).
+     */
     static FuzzTarget compressed() {
         return target("compressed", () -> {
             List<byte[]> out = new ArrayList<>();
@@ -139,6 +142,7 @@ public final class Targets {
                 out.add(Seeds.gzip(m));
                 out.add(Seeds.xz(m));
                 out.add(Seeds.zstd(m));
+                out.add(m);
             }
             for (String f : List.of("mk_params.ko.gz", "mk_params.ko.xz")) {
                 Path p = TestPaths.testdata().resolve("objects/x86_64").resolve(f);
@@ -147,7 +151,17 @@ public final class Targets {
                 }
             }
             return out;
-        }, List.of(), in -> walk(ObjectFile.parse("fuzz.ko.xz", in)));
+        }, List.of(), in -> {
+            byte[] file = in;
+            if (Compression.detect(in) == Compression.NONE) {
+                file = switch (in.length % 3) {
+                    case 0 -> Seeds.gzip(in);
+                    case 1 -> Seeds.xz(in);
+                    default -> Seeds.zstd(in);
+                };
+            }
+            walk(ObjectFile.parse("fuzz.ko.xz", file));
+        });
     }
 
     /** modinfo: .modinfo fields, the signature's, and the formatting of each field. */
