@@ -18,8 +18,10 @@ public final class FuzzMain {
             FuzzTarget t = Targets.byName(args[1]);
             Fuzzer f = new Fuzzer(t, 0, null);
             for (int i = 2; i < args.length; i++) {
+                long start = System.nanoTime();
                 Fuzzer.Finding r = f.one(java.nio.file.Files.readAllBytes(Path.of(args[i])));
-                System.out.println(args[i] + ": " + (r == null ? "accepted" : r.kind().equals("refused") ? "refused cleanly" : r.summary()));
+                System.out.println(args[i] + ": " + (r == null ? "accepted" : r.kind().equals("refused") ? "refused cleanly" : r.summary())
+                        + String.format(" (%.3f s)", (System.nanoTime() - start) / 1e9));
                 if (r != null && !r.kind().equals("refused")) {
                     System.out.println(r.trace());
                 }

@@ -226,7 +226,13 @@ public final class Targets {
                 // a module modkit cannot read adds nothing
             }
         }
-        return base.withSymbols(new SymbolMap(symbols, base.symbols().descriptors()));
+        KernelProfile k = base.withSymbols(new SymbolMap(symbols, base.symbols().descriptors()));
+        // 64 MiB of module space (more than any corpus module needs): a damaged module asking for a 512 MiB .bss
+        // gets the kernel's ENOMEM at once instead of half a gigabyte zeroed per input, which under a loaded
+        // machine took longer than the hang limit.
+        long end = Math.min(k.moduleAreaEnd(), k.moduleAreaFirst() + (64L << 20));
+        return new KernelProfile(k.arch(), k.release(), k.vermagic(), k.pageSize(), k.moduleAreaStart(), end, k.config(),
+                k.symbols());
     }
 
     /** The linker: a damaged module loaded into an in-memory kernel of its arch (nothing is kept). */
