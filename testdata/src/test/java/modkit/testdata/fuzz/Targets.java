@@ -364,7 +364,9 @@ public final class Targets {
     static FuzzTarget depmodConf() {
         Path dir;
         try {
-            dir = Files.createTempDirectory("modkit-fuzz-depmod");
+            Path shm = Path.of("/dev/shm"); // memory, where one is: a file is written per input
+            dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "modkit-fuzz-depmod")
+                    : Files.createTempDirectory("modkit-fuzz-depmod");
             dir.toFile().deleteOnExit();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
