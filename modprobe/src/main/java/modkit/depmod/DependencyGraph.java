@@ -1,10 +1,13 @@
 package modkit.depmod;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import modkit.elf.ModuleSummary;
 
@@ -18,8 +21,7 @@ import modkit.elf.ModuleSummary;
  * and release its dependencies in the order they were found, a dependency becoming ready when its last user has
  * been taken. Matching kmod's order makes modules.dep byte-identical. When two modules export one symbol, the later
  * module (in module order) owns it, as in kmod. Modules left over are in, or needed by, a dependency cycle; the
- * cycles are found by a depth-first search from each left-over module in module order and reported as
- * {@code a -> b -> c -> a}.
+ * cycles are reported as kmod reports them ({@link #findCycles}), each as {@code a -> b -> c -> a}.
  */
 public final class DependencyGraph {
     /** How unresolved and mismatched symbols are reported ({@code depmod -e}). */
@@ -168,44 +170,101 @@ public final class DependencyGraph {
         }
     }
 
-    /** Depth-first search over the left-over modules; each back edge closes one reported cycle. */
+    /** A step of the cycle search: a module and the step it was reached from. */
+    private record Vertex(int module, Vertex parent) {}
+
+    /**
+     * kmod's {@code depmod_report_cycles} (depmod.c, the same in kmod 30 and 34), step for step, so that the same
+     * cycles come out in the same order: the roots are the left-over modules in module order; from each, a
+     * depth-first walk with an explicit stack (dependencies pushed in the order found, so taken last first) that
+     * reports a cycle each time it comes back to its root, and removes the modules of every reported cycle, and
+     * every dead end, from the roots still to walk. The roots are kmod's circular list ({@link Roots}), whose head
+     * moves to the neighbour of each module removed, which decides which root is walked next.
+     *
+     * <p>Two departures, both where kmod goes wrong: kmod keeps its "visited" marks from one root to the next, so a
+     * root an earlier walk passed through without reporting it is reported alone ("Cycle detected: m") and its own
+     * cycles are lost; here each walk starts afresh. And a walk that enters a ring not through its root does not go
+     * round that ring again (kmod loops there until its stack overflows: with Debian's kmod 30, an assertion
+     * failure).
+     */
     private void findCycles(int[] users) {
         int n = modules.size();
-        int[] state = new int[n]; // 0 new, 1 on the current path, 2 done
-        boolean[] inCycle = new boolean[n];
-        List<Integer> path = new ArrayList<>();
-        for (int r = 0; r < n; r++) {
-            if (users[r] > 0 && state[r] == 0) {
-                dfs(r, users, state, path, inCycle);
+        Roots roots = new Roots();
+        for (int i = 0; i < n; i++) {
+            if (users[i] > 0) {
+                roots.ring.add(i);
             }
         }
-        for (boolean b : inCycle) {
-            if (b) {
-                modulesInCycles++;
+        Set<String> inCycles = new HashSet<>();
+        while (!roots.ring.isEmpty()) {
+            int root = roots.ring.remove(0);
+            boolean[] visited = new boolean[n];
+            ArrayDeque<Vertex> stack = new ArrayDeque<>();
+            stack.push(new Vertex(root, null));
+            while (!stack.isEmpty()) {
+                Vertex v = stack.pop();
+                int m = v.module();
+                if (visited[m] && m == root) {
+                    reportCycle(v, roots, inCycles);
+                    continue;
+                }
+                visited[m] = true;
+                if (deps[m].length == 0) {
+                    roots.remove(m);
+                    continue;
+                }
+                for (int d : deps[m]) {
+                    if (d != root && onPath(v, d)) {
+                        continue;
+                    }
+                    stack.push(new Vertex(d, v));
+                }
+            }
+        }
+        modulesInCycles = inCycles.size();
+    }
+
+    /**
+     * kmod's list of roots: circular, held by its head. Taking the head makes its successor the head; removing any
+     * other module ({@code kmod_list_remove_data}) makes the removed one's successor the head, so the list turns.
+     */
+    private static final class Roots {
+        final List<Integer> ring = new ArrayList<>();
+
+        void remove(int module) {
+            int k = ring.indexOf(module);
+            if (k < 0) {
+                return;
+            }
+            ring.remove(k);
+            if (!ring.isEmpty()) {
+                java.util.Collections.rotate(ring, -(k % ring.size()));
             }
         }
     }
 
-    private void dfs(int m, int[] users, int[] state, List<Integer> path, boolean[] inCycle) {
-        state[m] = 1;
-        path.add(m);
-        for (int d : deps[m]) {
-            if (users[d] == 0) {
-                continue; // sorted: not part of any cycle
-            }
-            if (state[d] == 1) {
-                StringBuilder sb = new StringBuilder();
-                for (int k = path.indexOf(d); k < path.size(); k++) {
-                    sb.append(name(path.get(k))).append(" -> ");
-                    inCycle[path.get(k)] = true;
-                }
-                cycles.add(sb.append(name(d)).toString());
-            } else if (state[d] == 0) {
-                dfs(d, users, state, path, inCycle);
+    private static boolean onPath(Vertex v, int module) {
+        for (Vertex p = v; p != null; p = p.parent()) {
+            if (p.module() == module) {
+                return true;
             }
         }
-        path.remove(path.size() - 1);
-        state[m] = 2;
+        return false;
+    }
+
+    /** "root -> ... -> root": the path to {@code end} (which is the root again), from the root down. */
+    private void reportCycle(Vertex end, Roots roots, Set<String> inCycles) {
+        List<Integer> path = new ArrayList<>();
+        for (Vertex p = end.parent(); p != null; p = p.parent()) {
+            path.add(p.module());
+            inCycles.add(name(p.module()));
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int k = path.size() - 1; k >= 0; k--) {
+            sb.append(name(path.get(k))).append(" -> ");
+            roots.remove(path.get(k));
+        }
+        cycles.add(sb.append(name(end.module())).toString());
     }
 
     private String name(int i) {

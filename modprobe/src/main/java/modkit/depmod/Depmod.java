@@ -19,6 +19,7 @@ import modkit.depmod.ModuleScanner.Scanned;
 import modkit.depmod.ModuleTree.ModuleFile;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
+import modkit.modprobe.RootPrefix;
 
 /**
  * depmod: scans {@code ROOT/lib/modules/VERSION}, resolves every module's needed symbols against the others'
@@ -42,14 +43,14 @@ public final class Depmod {
     /**
      * What to do.
      *
-     * @param root root prefix ({@code -b}), null for /
-     * @param configPaths depmod.d files or directories ({@code -C}); null for the defaults under the root
+     * @param root where the module directory ({@code -b}, {@code -m}) and depmod.d ({@code --sysroot}) are
+     * @param configPaths depmod.d files or directories ({@code -C}); null for the defaults under the sysroot
      * @param files explicit module files to index instead of the whole tree (may be empty)
      * @param systemMap {@code -F}: kernel exports, for {@code -e}
      * @param symvers {@code -E}: kernel exports with CRCs, for {@code -e}
      * @param symbolPrefix {@code -P}, 0 for none
      */
-    public record Options(Path root, String version, List<Path> configPaths, List<Path> files, boolean quick,
+    public record Options(RootPrefix root, String version, List<Path> configPaths, List<Path> files, boolean quick,
             boolean errsyms, Path systemMap, Path symvers, char symbolPrefix) {}
 
     /**
@@ -76,7 +77,7 @@ public final class Depmod {
     }
 
     public static Path moduleDir(Options o) {
-        return RootPaths.moduleDir(o.root(), o.version());
+        return o.root().moduleDirPath(o.version());
     }
 
     /** Computes everything; writes nothing. */
@@ -156,11 +157,17 @@ public final class Depmod {
         }
     }
 
-    /** Writes one file as NAME.tmp and renames it into place. */
+    /**
+     * Writes one file as NAME.tmp and renames it into place; the directory is made if missing (kmod 34 makes its
+     * {@code --outdir} so).
+     */
     public static void write(Path dir, String name, byte[] bytes) {
         Path tmp = dir.resolve(name + ".tmp");
         Path dst = dir.resolve(name);
         try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+            }
             Files.write(tmp, bytes);
             try {
                 Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -189,7 +196,7 @@ public final class Depmod {
         }
         List<Path> out = new ArrayList<>();
         for (String d : DepmodConfig.DEFAULT_DIRS) {
-            out.add(RootPaths.under(o.root(), d));
+            out.add(o.root().systemPath(d));
         }
         return out;
     }

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
+import modkit.modprobe.RootPrefix;
 
 /**
  * depmod.d configuration (man depmod.d): which module directories win when two hold a module of the same name,
@@ -31,8 +32,12 @@ import java.util.stream.Stream;
 public final class DepmodConfig {
     public static final String BUILTIN = "built-in";
     public static final String EXTERNAL = "external";
-    /** kmod's default search path for depmod.d; each is resolved under the root prefix. */
-    public static final List<String> DEFAULT_DIRS = List.of("/run/depmod.d", "/etc/depmod.d", "/lib/depmod.d");
+    /**
+     * kmod's default search path for depmod.d (depmod.c's default_cfg_paths), earlier directories winning on equal
+     * file names; on the host, or under {@code --sysroot}.
+     */
+    public static final List<String> DEFAULT_DIRS =
+            List.of("/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d", "/lib/depmod.d");
 
     /** {@code override MODULE VERSION SUBDIR}: the copy of MODULE directly in SUBDIR wins. */
     public record Override(String modname, String subdir) {}
@@ -71,7 +76,7 @@ public final class DepmodConfig {
      * Reads the configuration from {@code paths} (files or directories of *.conf). {@code root} prefixes the
      * directories named by {@code external} lines; {@code warn} receives one line per ignored input.
      */
-    public static DepmodConfig load(List<Path> paths, Path root, String kversion, Consumer<String> warn) {
+    public static DepmodConfig load(List<Path> paths, RootPrefix root, String kversion, Consumer<String> warn) {
         TreeMap<String, Path> files = new TreeMap<>();
         for (Path p : paths) {
             if (Files.isRegularFile(p)) {
@@ -100,7 +105,7 @@ public final class DepmodConfig {
         return c;
     }
 
-    private void parse(Path file, Path root, String kversion, Consumer<String> warn) {
+    private void parse(Path file, RootPrefix root, String kversion, Consumer<String> warn) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
@@ -128,7 +133,11 @@ public final class DepmodConfig {
         }
     }
 
-    private void parseLine(Path file, int lineNo, String line, Path root, String kversion, Consumer<String> warn) {
+    private void parseLine(Path file, int lineNo, String line, RootPrefix root, String kversion, Consumer<String> warn) {
+        int nul = line.indexOf('\0');
+        if (nul >= 0) {
+            line = line.substring(0, nul); // kmod reads the line as a C string: it ends at the NUL
+        }
         String t = line.strip();
         if (t.isEmpty() || t.startsWith("#")) {
             return;
@@ -152,7 +161,7 @@ public final class DepmodConfig {
                     warn.accept(file + ":" + lineNo + ": ignoring bad line starting with 'external': expected 'external KERNELVERSION DIR...'");
                 } else if (kernelMatches(w[1], kversion)) {
                     for (int i = 2; i < w.length; i++) {
-                        externals.add(RootPaths.under(root, w[i]));
+                        externals.add(root.systemPath(w[i]));
                     }
                 }
             }

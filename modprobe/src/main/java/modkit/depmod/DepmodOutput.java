@@ -23,19 +23,23 @@ import modkit.elf.ModuleNames;
  * first); a module's position is the priority of its index values.
  */
 public final class DepmodOutput {
-    /** The files in the order kmod writes them; {@link #isText} tells which go to stdout with {@code -n}. */
+    /**
+     * The files in the order kmod 34 writes them; {@link #isText} tells which go to stdout with {@code -n}.
+     * modules.weakdep is kmod 34's (kmod 30 writes all the others).
+     */
     public static final List<String> FILES = List.of("modules.dep", "modules.dep.bin", "modules.alias",
-            "modules.alias.bin", "modules.softdep", "modules.symbols", "modules.symbols.bin", "modules.builtin.bin",
+            "modules.alias.bin", "modules.softdep", "modules.weakdep", "modules.symbols", "modules.symbols.bin", "modules.builtin.bin",
             "modules.builtin.alias.bin", "modules.devname");
 
     /** The .modinfo keys the files are made from; a scan for depmod need keep no others. */
-    public static final Set<String> MODINFO_KEYS = Set.of("alias", "softdep");
+    public static final Set<String> MODINFO_KEYS = Set.of("alias", "softdep", "weakdep");
 
     /** A device node line of modules.devname. */
     public record Devname(String modname, String devname, char type, long major, long minor) {}
 
     /** The files whose content does not depend on who needs whom: they can be rendered while that is worked out. */
     private static final List<String> GRAPH_FREE = List.of("modules.alias", "modules.alias.bin", "modules.softdep",
+            "modules.weakdep",
             "modules.builtin.bin", "modules.builtin.alias.bin", "modules.devname");
 
     private final List<Scanned> modules;
@@ -125,6 +129,7 @@ public final class DepmodOutput {
             case "modules.alias" -> aliasText();
             case "modules.alias.bin" -> aliasBin();
             case "modules.softdep" -> softdepText();
+            case "modules.weakdep" -> weakdepText();
             case "modules.symbols" -> symbolText();
             case "modules.symbols.bin" -> symbolsBin();
             case "modules.builtin.bin" -> builtinBin();
@@ -294,19 +299,33 @@ public final class DepmodOutput {
 
     /** (module, softdep value) pairs. */
     public List<String[]> softdeps() {
+        return modinfoValues("softdep");
+    }
+
+    /** (module, weakdep value) pairs: the modules' MODULE_WEAKDEP (.modinfo "weakdep=..."), as kmod 34 collects them. */
+    public List<String[]> weakdeps() {
+        return modinfoValues("weakdep");
+    }
+
+    private List<String[]> modinfoValues(String key) {
         List<String[]> out = new ArrayList<>();
-        for (int i = 0; i < modules.size(); i++) {
-            addSoftdeps(modules.get(i), out);
+        for (Scanned m : modules) {
+            for (ModInfo.Entry e : m.summary().modinfo()) {
+                if (e.key().equals(key)) {
+                    out.add(new String[] {m.file().modname(), e.value()});
+                }
+            }
         }
         return out;
     }
 
-    private static void addSoftdeps(Scanned m, List<String[]> out) {
-        for (ModInfo.Entry e : m.summary().modinfo()) {
-            if (e.key().equals("softdep")) {
-                out.add(new String[] {m.file().modname(), e.value()});
-            }
+    /** kmod 34's output_weakdeps (depmod.c): a header line, then "weakdep MODULE VALUE" per value, module order. */
+    private byte[] weakdepText() {
+        ByteBuilder t = new ByteBuilder().line("# Weak dependencies extracted from modules themselves.");
+        for (String[] s : weakdeps()) {
+            t.add("weakdep ").add(s[0]).add(' ').add(s[1]).nl();
         }
+        return t.toBytes();
     }
 
     private byte[] softdepText() {

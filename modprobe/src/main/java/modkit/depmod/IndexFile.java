@@ -127,7 +127,14 @@ public final class IndexFile {
                 need(at + 4);
                 int count = u32(at);
                 at += 4;
-                values = new ArrayList<>(Math.min(count, 64));
+                // each value takes at least 5 bytes (priority and NUL): a count past that is damage, not data
+                if (count < 0 || count > (data.length - at) / 5) {
+                    throw new ModkitException(file + ": node at 0x" + Integer.toHexString(offset & MASK) + " claims "
+                            + Integer.toUnsignedString(count) + " values, more than the 0x"
+                            + Integer.toHexString(data.length - at) + " bytes after it hold",
+                            "the index is damaged: run depmod to rebuild it");
+                }
+                values = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     need(at + 4);
                     int priority = u32(at);

@@ -11,29 +11,27 @@ import modkit.depmod.IndexFile;
 import modkit.elf.ModInfo;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
-import modkit.modprobe.Fnmatch;
-import modkit.modprobe.ModprobeConfig;
 
 /**
  * Finds the modules a name stands for in {@code ROOT/lib/modules/VERSION}, in kmod's lookup order, through the
  * binary indexes depmod writes: a module name ({@code modules.dep.bin}), {@code symbol:NAME}
  * ({@code modules.symbols.bin}), an alias pattern ({@code modules.alias.bin}), a built-in module
  * ({@code modules.builtin.bin}), a built-in module's alias ({@code modules.builtin.alias.bin}). The first step
- * with a result wins. Names compare with '-' and '_' equal (outside brackets). Before all of these, as in kmod,
- * come the {@code alias} lines of modprobe.d: a name they match stands for their modules.
+ * with a result wins. Names compare with '-' and '_' equal (outside brackets). modprobe.d's {@code alias} lines
+ * are not consulted: kmod's modinfo reads no configuration.
  */
 public final class ModuleLookup {
     private final Path dir;
-    private final List<ModprobeConfig.Alias> configAliases;
+    private final String sysroot;
 
     public ModuleLookup(Path dir) {
-        this(dir, List.of());
+        this(dir, "");
     }
 
-    /** With the aliases of the modprobe.d configuration, which kmod's lookup tries first. */
-    public ModuleLookup(Path dir, List<ModprobeConfig.Alias> configAliases) {
+    /** {@code sysroot}: {@code --sysroot}, under which modules.dep's absolute paths (external modules) are taken. */
+    public ModuleLookup(Path dir, String sysroot) {
         this.dir = dir;
-        this.configAliases = List.copyOf(configAliases);
+        this.sysroot = sysroot;
     }
 
     public Path dir() {
@@ -43,15 +41,6 @@ public final class ModuleLookup {
     /** Every module {@code name} resolves to, once per matching index entry; empty if none. */
     public List<ModuleInfo> find(String name) {
         String key = ModuleNames.underscores(name);
-        List<ModuleInfo> configured = new ArrayList<>();
-        for (ModprobeConfig.Alias a : configAliases) {
-            if (Fnmatch.matches(a.pattern(), key)) {
-                configured.addAll(findModule(ModuleNames.underscores(a.module())));
-            }
-        }
-        if (!configured.isEmpty()) {
-            return configured;
-        }
         String path = modulePath(key);
         if (path != null) {
             return List.of(ModuleInfo.read(Path.of(path), path));
@@ -93,6 +82,16 @@ public final class ModuleLookup {
         return out;
     }
 
+    /**
+     * {@code modinfo -m}: the argument is a module name only (kmod's {@code kmod_module_new_from_name_lookup}:
+     * dashes as underscores, cut at the first dot), never an alias or a file.
+     */
+    public List<ModuleInfo> findByName(String name) {
+        String n = name.replace('-', '_');
+        int dot = n.indexOf('.');
+        return findModule(dot < 0 ? n : n.substring(0, dot));
+    }
+
     /** Module {@code modname} itself: its file, else the built-in module of that name; empty if neither. */
     private List<ModuleInfo> findModule(String modname) {
         String path = modulePath(modname);
@@ -113,7 +112,7 @@ public final class ModuleLookup {
         }
         int colon = line.indexOf(':');
         String rel = colon < 0 ? line : line.substring(0, colon);
-        return rel.startsWith("/") ? rel : dir + "/" + rel;
+        return rel.startsWith("/") ? sysroot + rel : dir + "/" + rel;
     }
 
     private final java.util.HashMap<String, IndexFile> indexes = new java.util.HashMap<>();

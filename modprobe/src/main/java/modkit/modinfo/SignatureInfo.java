@@ -16,9 +16,18 @@ import modkit.elf.ModuleSignature;
  *
  * <p>The PKCS#7 part is read with a minimal DER walker: ContentInfo -> [0] SignedData -> signerInfos, first
  * SignerInfo -> issuerAndSerialNumber, digestAlgorithm, encryptedDigest.
+ *
+ * <p>The older trailers (id type PGP or X509, before kernel 4.3) carry the fields themselves, in front of the
+ * signature: {@code [signer, signer_len bytes][key id, key_id_len bytes][signature, sig_len bytes]}; kmod prints
+ * the signer as it is, the key id and signature as hex, and the hash from {@code module_signature.hash}
+ * (libkmod-signature.c, {@code fill_default}).
  */
 public final class SignatureInfo {
     private static final String[] ID_TYPES = {"PGP", "X509", "PKCS#7"};
+    /** libkmod-signature.c's pkey_hash_algo, indexed by {@code module_signature.hash}. */
+    private static final String[] HASH_NAMES = {"md4", "md5", "sha1", "rmd160", "sha256", "sha384", "sha512", "sha224", "sm3"};
+    /** Number of {@code module_signature.algo} values kmod knows (DSA, RSA). */
+    private static final int PKEY_ALGO_LAST = 2;
     private static final Map<String, String> HASHES = Map.of(
             "1.2.840.113549.2.4", "md4", "1.2.840.113549.2.5", "md5", "1.3.14.3.2.26", "sha1",
             "1.3.36.3.2.1", "rmd160", "2.16.840.1.101.3.4.2.1", "sha256", "2.16.840.1.101.3.4.2.2", "sha384",
@@ -38,14 +47,32 @@ public final class SignatureInfo {
         } catch (RuntimeException e) {
             return List.of();
         }
-        if (sig == null || sig.idType() != ModuleSignature.PKEY_ID_PKCS7) {
-            return List.of();
+        if (sig == null || sig.algo() >= PKEY_ALGO_LAST || sig.hash() >= HASH_NAMES.length
+                || sig.idType() >= ID_TYPES.length || sig.signatureLength() == 0
+                || sig.elfLength() < sig.signerLength() + sig.keyIdLength()) {
+            return List.of(); // kmod_module_signature_info's checks: no fields
+        }
+        if (sig.idType() != ModuleSignature.PKEY_ID_PKCS7) {
+            return older(image, sig);
         }
         try {
             return pkcs7(image, sig.elfLength(), sig.elfLength() + sig.signatureLength());
         } catch (RuntimeException e) { // malformed DER: no fields, like kmod when OpenSSL cannot parse it
             return List.of();
         }
+    }
+
+    private static List<ModInfo.Entry> older(byte[] d, ModuleSignature sig) {
+        int keyAt = sig.elfLength() - sig.keyIdLength();
+        int signerAt = keyAt - sig.signerLength();
+        List<ModInfo.Entry> out = new ArrayList<>();
+        out.add(new ModInfo.Entry("sig_id", ID_TYPES[sig.idType()]));
+        out.add(new ModInfo.Entry("signer", new String(d, signerAt, sig.signerLength(), StandardCharsets.ISO_8859_1)));
+        out.add(new ModInfo.Entry("sig_key", hex(java.util.Arrays.copyOfRange(d, keyAt, sig.elfLength()))));
+        out.add(new ModInfo.Entry("sig_hashalgo", HASH_NAMES[sig.hash()]));
+        out.add(new ModInfo.Entry("signature", hex(java.util.Arrays.copyOfRange(d, sig.elfLength(),
+                sig.elfLength() + sig.signatureLength()))));
+        return out;
     }
 
     private static List<ModInfo.Entry> pkcs7(byte[] d, int from, int to) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import modkit.elf.ModuleNames;
 
 /**
  * Reads modprobe.d configuration the way libkmod does ({@code kmod_config_new}).
@@ -16,18 +15,17 @@ import modkit.elf.ModuleNames;
  * <p>Which files: each configuration path is a directory (its {@code *.conf} and {@code *.alias} files, hidden
  * files skipped) or a single file. All files from all paths are read in one order, sorted by file name; when two
  * paths have a file of the same name only the one from the earlier path is read, so /etc/modprobe.d/x.conf
- * replaces /lib/modprobe.d/x.conf. The module directory's modules.softdep is read as one more file, sorted among
- * the others by its name (a zz.conf is read after it, an aa.conf before: checked against kmod 30). The kernel
- * command line comes last.
+ * replaces /lib/modprobe.d/x.conf. The module directory's modules.softdep and modules.weakdep (kmod 34) are read
+ * as more files, sorted among the others by their names (a zz.conf is read after them, an aa.conf before: checked
+ * against kmod 30). The kernel command line comes last ({@link KernelCmdline}).
  *
- * <p>Lines: {@code #} starts a comment line, a trailing backslash joins the next line. Commands: {@code alias
- * PATTERN MODULE}, {@code blacklist MODULE}, {@code options MODULE OPTIONS...}, {@code install MODULE COMMAND...},
- * {@code remove MODULE COMMAND...}, {@code softdep MODULE [pre: A...] [post: B...]}. kmod dropped {@code include}
- * and {@code config}; like kmod they are reported and ignored. A line that does not parse is reported with its
- * file and line and skipped; every other line still applies.
- *
- * <p>Kernel command line: {@code module.param[=value]} adds {@code options module param[=value]};
- * {@code modprobe.blacklist=a,b} adds blacklist entries. Words after {@code --} belong to init and are skipped.
+ * <p>Lines: a first character {@code #} makes a comment line, a backslash joins the next line. Commands:
+ * {@code alias PATTERN MODULE}, {@code blacklist MODULE}, {@code options MODULE OPTIONS...},
+ * {@code install MODULE COMMAND...}, {@code remove MODULE COMMAND...},
+ * {@code softdep MODULE [pre: A...] [post: B...]}, {@code weakdep MODULE A...} (kmod 34). kmod dropped
+ * {@code include} and {@code config}; like kmod they are reported and ignored. What is reported is what kmod
+ * reports, in kmod's words (see {@link ModprobeConfig.Warning}): whatever kmod accepts in silence, such as extra
+ * words or softdep words outside {@code pre:}/{@code post:}, we accept in silence too.
  */
 public final class ConfigParser {
     private final ModprobeConfig config = new ModprobeConfig();
@@ -36,7 +34,8 @@ public final class ConfigParser {
 
     /**
      * @param configPaths directories or files, earlier ones win on equal file names
-     * @param softdepFile the module directory's modules.softdep (may be missing)
+     * @param softdepFile the module directory's modules.softdep (may be missing); modules.weakdep beside it is
+     *     read too
      * @param cmdlineFile /proc/cmdline under the root prefix (may be missing), or null to skip
      */
     public static ModprobeConfig load(List<String> configPaths, String softdepFile, String cmdlineFile) {
@@ -45,8 +44,13 @@ public final class ConfigParser {
         for (String path : configPaths) {
             p.list(path, byName);
         }
-        if (softdepFile != null && Files.isRegularFile(Path.of(softdepFile))) {
-            byName.putIfAbsent(Path.of(softdepFile).getFileName().toString(), softdepFile);
+        if (softdepFile != null) {
+            Path softdep = Path.of(softdepFile);
+            for (Path f : List.of(softdep, softdep.resolveSibling("modules.weakdep"))) {
+                if (Files.isRegularFile(f)) {
+                    byName.putIfAbsent(f.getFileName().toString(), f.toString());
+                }
+            }
         }
         for (String file : byName.values()) {
             p.parseFile(file);
@@ -55,7 +59,7 @@ public final class ConfigParser {
             try {
                 p.parseKernelCmdline(Files.readString(Path.of(cmdlineFile), StandardCharsets.ISO_8859_1));
             } catch (IOException e) {
-                p.config.warnings.add(new ModprobeConfig.Warning(cmdlineFile, 0, "cannot read: " + e.getMessage()));
+                p.config.warnings.add(ModprobeConfig.Warning.of(cmdlineFile, 0, "cannot read: " + e.getMessage()));
             }
         }
         return p.config;
@@ -73,6 +77,25 @@ public final class ConfigParser {
         ConfigParser p = new ConfigParser();
         p.parseKernelCmdline(cmdline);
         return p.config;
+    }
+
+    private void parseKernelCmdline(String cmdline) {
+        KernelCmdline.parse(cmdline, new KernelCmdline.Sink() {
+            @Override
+            public void option(String module, String options) {
+                config.options.add(new ModprobeConfig.Options(module, options));
+            }
+
+            @Override
+            public void blacklist(String module) {
+                config.blacklist.add(module);
+            }
+
+            @Override
+            public void badModuleName(String module) {
+                config.warnings.add(ModprobeConfig.Warning.badCmdlineModule(module));
+            }
+        });
     }
 
     private void list(String path, TreeMap<String, String> byName) {
@@ -96,14 +119,14 @@ public final class ConfigParser {
                 }
                 String full = path.endsWith("/") ? path + n : path + "/" + n;
                 if (Files.isDirectory(Path.of(full))) {
-                    config.warnings.add(new ModprobeConfig.Warning(full, 0,
+                    config.warnings.add(ModprobeConfig.Warning.of(full, 0,
                             "directories inside configuration directories are not read"));
                     continue;
                 }
                 byName.putIfAbsent(n, full);
             }
         } catch (IOException e) {
-            config.warnings.add(new ModprobeConfig.Warning(path, 0, "cannot list: " + e.getMessage()));
+            config.warnings.add(ModprobeConfig.Warning.of(path, 0, "cannot list: " + e.getMessage()));
         }
     }
 
@@ -112,165 +135,152 @@ public final class ConfigParser {
         try {
             bytes = Files.readAllBytes(Path.of(file));
         } catch (IOException e) {
-            config.warnings.add(new ModprobeConfig.Warning(file, 0, "cannot read: " + e.getMessage()));
+            config.warnings.add(ModprobeConfig.Warning.of(file, 0, "cannot read: " + e.getMessage()));
             return;
         }
         config.files.add(file);
         parseText(file, new String(bytes, StandardCharsets.UTF_8));
     }
 
+    /**
+     * kmod's {@code freadline_wrapped}: a backslash joins the next line (backslash-newline vanishes), a backslash
+     * before any other character is dropped and the character kept; a line is reported by the number of its last
+     * physical line.
+     */
     private void parseText(String file, String text) {
-        String[] physical = text.split("\n", -1);
-        int n = 0;
-        while (n < physical.length) {
-            int first = n + 1;
-            StringBuilder line = new StringBuilder(physical[n++]);
-            while (line.length() > 0 && line.charAt(line.length() - 1) == '\\' && n < physical.length) {
-                line.setLength(line.length() - 1);
-                line.append(physical[n++]);
+        StringBuilder line = new StringBuilder();
+        int lineNo = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i++);
+            if (c == '\\') {
+                if (i < n && text.charAt(i) == '\n') {
+                    i++;
+                    lineNo++;
+                } else if (i < n) {
+                    line.append(text.charAt(i++));
+                }
+            } else if (c == '\n') {
+                lineNo++;
+                parseLine(file, lineNo, line.toString());
+                line.setLength(0);
+            } else {
+                line.append(c);
             }
-            parseLine(file, first, line.toString());
+        }
+        if (!line.isEmpty()) {
+            parseLine(file, lineNo + 1, line.toString());
         }
     }
 
+    /**
+     * One logical line, as {@code kmod_config_parse} reads it: empty lines and lines whose first character is
+     * {@code #} are skipped (an indented {@code #} is a bad line, as in kmod); words after the ones a command
+     * takes are ignored silently; a missing word or a module name with an unbalanced {@code [ ]} makes the line
+     * bad. kmod's only message for a bad line names the file, the line and its first word, and so does ours.
+     */
     private void parseLine(String file, int lineNo, String line) {
-        String t = line.stripLeading();
-        if (t.isEmpty() || t.startsWith("#")) {
+        int nul = line.indexOf('\0');
+        if (nul >= 0) {
+            line = line.substring(0, nul); // kmod's strtok sees a C string: the line ends at the NUL
+        }
+        if (line.isEmpty() || line.charAt(0) == '#') {
             return;
         }
-        Words w = new Words(t);
+        Words w = new Words(line);
         String cmd = w.next();
-        switch (cmd) {
+        if (cmd == null) {
+            return;
+        }
+        boolean ok = switch (cmd) {
             case "alias" -> {
-                String pattern = w.next();
-                String module = w.next();
+                String pattern = KmodNames.underscores(w.next());
+                String module = KmodNames.underscores(w.next());
                 if (pattern == null || module == null) {
-                    bad(file, lineNo, "'alias' needs a pattern and a module name: alias PATTERN MODULE");
-                    return;
+                    yield false;
                 }
-                extra(file, lineNo, cmd, w);
-                config.aliases.add(new ModprobeConfig.Alias(ModuleNames.underscores(pattern), ModuleNames.underscores(module)));
+                config.aliases.add(new ModprobeConfig.Alias(pattern, module));
+                yield true;
             }
             case "blacklist" -> {
-                String module = w.next();
+                String module = KmodNames.underscores(w.next());
                 if (module == null) {
-                    bad(file, lineNo, "'blacklist' needs a module name: blacklist MODULE");
-                    return;
+                    yield false;
                 }
-                extra(file, lineNo, cmd, w);
-                config.blacklist.add(ModuleNames.underscores(module));
+                config.blacklist.add(module);
+                yield true;
             }
             case "options" -> {
-                String module = w.next();
+                String module = KmodNames.underscores(w.next());
                 String rest = w.rest();
                 if (module == null || rest == null) {
-                    bad(file, lineNo, "'options' needs a module name and options: options MODULE OPTION...");
-                    return;
+                    yield false;
                 }
-                config.options.add(new ModprobeConfig.Options(ModuleNames.underscores(module), rest.replace('\t', ' ')));
+                config.options.add(new ModprobeConfig.Options(module, rest.replace('\t', ' ')));
+                yield true;
             }
             case "install", "remove" -> {
-                String module = w.next();
+                String module = KmodNames.underscores(w.next());
                 String rest = w.rest();
                 if (module == null || rest == null) {
-                    bad(file, lineNo, "'" + cmd + "' needs a module name and a command: " + cmd + " MODULE COMMAND...");
-                    return;
+                    yield false;
                 }
-                (cmd.equals("install") ? config.install : config.remove)
-                        .add(new ModprobeConfig.Command(ModuleNames.underscores(module), rest));
+                (cmd.equals("install") ? config.install : config.remove).add(new ModprobeConfig.Command(module, rest));
+                yield true;
             }
-            case "softdep" -> softdep(file, lineNo, w);
-            case "include", "config" -> config.warnings.add(new ModprobeConfig.Warning(file, lineNo,
-                    "'" + cmd + "' is not supported (kmod dropped it); line ignored"));
-            default -> bad(file, lineNo, "unknown command '" + cmd + "'");
+            case "softdep", "weakdep" -> {
+                String module = KmodNames.underscores(w.next());
+                String rest = w.rest();
+                if (module == null || rest == null) {
+                    yield false;
+                }
+                if (cmd.equals("softdep")) {
+                    config.softdeps.add(softdep(module, rest));
+                } else {
+                    config.weakdeps.add(new ModprobeConfig.Weakdep(module, spaceWords(rest)));
+                }
+                yield true;
+            }
+            case "include", "config" -> {
+                config.warnings.add(ModprobeConfig.Warning.deprecated(file, lineNo, cmd));
+                yield true;
+            }
+            default -> false;
+        };
+        if (!ok) {
+            config.warnings.add(ModprobeConfig.Warning.badLine(file, lineNo, cmd));
         }
     }
 
-    private void softdep(String file, int lineNo, Words w) {
-        String module = w.next();
-        if (module == null || w.atEnd()) {
-            bad(file, lineNo, "'softdep' needs a module name and dependencies: softdep MODULE [pre: A...] [post: B...]");
-            return;
-        }
+    /**
+     * kmod's {@code kmod_config_add_softdep}: words split at any white space; {@code pre:} and {@code post:}
+     * switch lists, words before either are dropped without a word (modules.softdep of Debian's 6.1 kernels has
+     * {@code softdep cifs gcm}, from cifs's own malformed MODULE_SOFTDEP, and kmod is silent about it).
+     */
+    static ModprobeConfig.Softdep softdep(String module, String text) {
         List<String> pre = new ArrayList<>();
         List<String> post = new ArrayList<>();
         List<String> mode = null;
-        List<String> stray = new ArrayList<>();
-        for (String d = w.next(); d != null; d = w.next()) {
+        for (String d : spaceWords(text)) {
             if (d.equals("pre:")) {
                 mode = pre;
             } else if (d.equals("post:")) {
                 mode = post;
-            } else if (mode == null) {
-                stray.add(d);
-            } else {
+            } else if (mode != null) {
                 mode.add(d);
             }
         }
-        if (!stray.isEmpty()) {
-            config.warnings.add(new ModprobeConfig.Warning(file, lineNo, "softdep " + module + ": '"
-                    + String.join(" ", stray) + "' is not after 'pre:' or 'post:' and is ignored"));
-        }
-        config.softdeps.add(new ModprobeConfig.Softdep(ModuleNames.underscores(module), pre, post));
+        return new ModprobeConfig.Softdep(module, pre, post);
     }
 
-    private void bad(String file, int lineNo, String message) {
-        config.warnings.add(new ModprobeConfig.Warning(file, lineNo, message + "; line ignored"));
-    }
-
-    private void extra(String file, int lineNo, String cmd, Words w) {
-        String rest = w.rest();
-        if (rest != null && !rest.isBlank()) {
-            config.warnings.add(new ModprobeConfig.Warning(file, lineNo,
-                    "'" + cmd + "': extra words ignored: '" + rest.strip() + "'"));
-        }
-    }
-
-    private void parseKernelCmdline(String cmdline) {
-        for (String word : kernelWords(cmdline)) {
-            if (word.equals("--")) {
-                return;
-            }
-            int dot = word.indexOf('.');
-            int eq = word.indexOf('=');
-            if (dot <= 0 || (eq >= 0 && eq < dot) || dot == word.length() - 1) {
-                continue; // not module.param
-            }
-            String module = word.substring(0, dot);
-            String param = word.substring(dot + 1);
-            if (module.equals("modprobe") && param.startsWith("blacklist=")) {
-                for (String m : param.substring("blacklist=".length()).split(",")) {
-                    if (!m.isEmpty()) {
-                        config.blacklist.add(m);
-                    }
-                }
-            } else {
-                config.options.add(new ModprobeConfig.Options(ModuleNames.underscores(module), param));
-            }
-        }
-    }
-
-    /** The kernel's split: spaces separate words except inside double quotes. */
-    static List<String> kernelWords(String s) {
+    /** Words separated by C's isspace() characters. */
+    private static List<String> spaceWords(String text) {
         List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-                cur.append(c);
-            } else if (Character.isWhitespace(c) && !quoted) {
-                if (!cur.isEmpty()) {
-                    out.add(cur.toString());
-                    cur.setLength(0);
-                }
-            } else {
-                cur.append(c);
+        for (String s : text.split("[ \t\n\u000b\f\r]+")) {
+            if (!s.isEmpty()) {
+                out.add(s);
             }
-        }
-        if (!cur.isEmpty()) {
-            out.add(cur.toString());
         }
         return out;
     }

@@ -12,8 +12,10 @@ import java.util.List;
  * <p>Lookups follow kmod: {@code alias}, {@code install}, {@code remove} and {@code softdep} names are
  * {@code fnmatch} patterns; {@code options} and {@code blacklist} compare names exactly. The first matching
  * {@code install} or {@code remove} command wins. One deliberate difference: every {@code softdep} line that
- * matches a module counts, their pre: and post: lists concatenated in reading order (kmod 30..34 use only the
- * first matching line, so a modprobe.d softdep silently hides the module's own from modules.softdep).
+ * matches a module counts, their pre: and post: lists concatenated in reading order (kmod 30..34's
+ * {@code kmod_module_get_softdeps} stops at the first matching line, so a modprobe.d softdep silently hides the
+ * module's own from modules.softdep, kmod issue #33). {@link SoftdepMode#KMOD} gives kmod's behaviour.
+ * {@code weakdep} lines (kmod 34) are kept and shown by {@code -c}; modprobe loads none of them, as kmod's does not.
  */
 public final class ModprobeConfig {
     public record Alias(String pattern, String module) {}
@@ -41,11 +43,55 @@ public final class ModprobeConfig {
         }
     }
 
-    /** A line that was ignored or only partly applied, with where it is. */
-    public record Warning(String file, int line, String message) {
+    /** How several softdep lines for one module combine. */
+    public enum SoftdepMode {
+        /** Every matching line counts, pre: and post: lists concatenated in reading order (modkit's default). */
+        MERGE,
+        /** Only the first matching line counts, as in kmod 30..34. */
+        KMOD
+    }
+
+    /** {@code weakdep MODULE A B...}: modules MODULE may ask for at run time (kmod 34). */
+    public record Weakdep(String module, List<String> weak) {
+        public Weakdep {
+            weak = List.copyOf(weak);
+        }
+    }
+
+    /**
+     * A configuration problem, as the stderr line kmod prints for it. kmod 30 as Debian builds it logs config
+     * errors through libkmod's own logger with the source place ({@code libkmod: ERROR FILE:LINE FUNCTION: });
+     * scripts and tests that compare stderr with kmod's see the same bytes from us, so the place is kept as
+     * Debian's kmod 30 prints it. Problems kmod has no message for (an unreadable file) use modprobe's form.
+     */
+    public record Warning(String file, int line, String text) {
+        private static final String KMOD_CONFIG_PARSE = "libkmod: ERROR ../libkmod/libkmod-config.c:%d kmod_config_parse: ";
+
+        /** kmod: "FILE line N: ignoring bad line starting with 'CMD'" (libkmod-config.c:712 in kmod 30). */
+        static Warning badLine(String file, int line, String cmd) {
+            return new Warning(file, line, KMOD_CONFIG_PARSE.formatted(712) + file + " line " + line
+                    + ": ignoring bad line starting with '" + cmd + "'");
+        }
+
+        /** kmod: "FILE: command include is deprecated and not parsed anymore" (libkmod-config.c:708). */
+        static Warning deprecated(String file, int line, String cmd) {
+            return new Warning(file, line, KMOD_CONFIG_PARSE.formatted(708) + file + ": command " + cmd
+                    + " is deprecated and not parsed anymore");
+        }
+
+        /** kmod: a kernel command line word whose module name has an unbalanced bracket (libkmod-config.c:489). */
+        static Warning badCmdlineModule(String module) {
+            return new Warning("/proc/cmdline", 0, "libkmod: ERROR ../libkmod/libkmod-config.c:489 kcmdline_parse_result: "
+                    + "Ignoring bad option on kernel command line while parsing module name: '" + module + "'");
+        }
+
+        static Warning of(String file, int line, String message) {
+            return new Warning(file, line, "modprobe: WARNING: " + (line > 0 ? file + ":" + line : file) + ": " + message);
+        }
+
         @Override
         public String toString() {
-            return line > 0 ? file + ":" + line + ": " + message : file + ": " + message;
+            return text;
         }
     }
 
@@ -55,6 +101,8 @@ public final class ModprobeConfig {
     final List<Alias> aliases = new ArrayList<>();
     final List<Options> options = new ArrayList<>();
     final List<Softdep> softdeps = new ArrayList<>();
+    final List<Weakdep> weakdeps = new ArrayList<>();
+    private SoftdepMode softdepMode = SoftdepMode.MERGE;
     final List<Warning> warnings = new ArrayList<>();
     final List<String> files = new ArrayList<>();
 
@@ -87,6 +135,16 @@ public final class ModprobeConfig {
 
     public List<Softdep> softdeps() {
         return Collections.unmodifiableList(softdeps);
+    }
+
+    public List<Weakdep> weakdeps() {
+        return Collections.unmodifiableList(weakdeps);
+    }
+
+    /** Chooses how several softdep lines for one module combine (default {@link SoftdepMode#MERGE}). */
+    public ModprobeConfig softdepMode(SoftdepMode mode) {
+        this.softdepMode = mode;
+        return this;
     }
 
     public List<Warning> warnings() {
@@ -135,7 +193,10 @@ public final class ModprobeConfig {
         return null;
     }
 
-    /** The soft dependencies of a module: all matching softdep lines merged; null if no line matches. */
+    /**
+     * The soft dependencies of a module: all matching softdep lines merged, or with {@link SoftdepMode#KMOD} the
+     * first matching line alone; null if no line matches.
+     */
     public Softdep softdepsFor(String module) {
         List<String> pre = new ArrayList<>();
         List<String> post = new ArrayList<>();
@@ -145,6 +206,9 @@ public final class ModprobeConfig {
                 any = true;
                 pre.addAll(s.pre());
                 post.addAll(s.post());
+                if (softdepMode == SoftdepMode.KMOD) {
+                    break;
+                }
             }
         }
         return any ? new Softdep(module, pre, post) : null;
@@ -170,6 +234,9 @@ public final class ModprobeConfig {
         }
         for (Softdep s : softdeps) {
             b.append("softdep ").append(s.module()).append(' ').append(s.value()).append('\n');
+        }
+        for (Weakdep w : weakdeps) {
+            b.append("weakdep ").append(w.module()).append(' ').append(String.join(" ", w.weak())).append('\n');
         }
         return b.toString();
     }

@@ -23,6 +23,7 @@ import modkit.elf.ModuleNames;
  */
 public final class ModuleDirectory {
     private final String dir;
+    private final String sysroot;
     private ModulesDep dep;
     private AliasIndex aliases;
     private AliasIndex symbols;
@@ -33,7 +34,16 @@ public final class ModuleDirectory {
 
     /** @param dir the directory as it should be printed (kmod prints DIR + "/" + the modules.dep path) */
     public ModuleDirectory(String dir) {
+        this(dir, "");
+    }
+
+    /**
+     * @param sysroot {@code --sysroot}, "" for none: an absolute path in modules.dep (an external module) is a path
+     *     of the system the tree belongs to, so it is taken under the sysroot too
+     */
+    public ModuleDirectory(String dir, String sysroot) {
         this.dir = dir;
+        this.sysroot = sysroot;
     }
 
     public String dir() {
@@ -63,7 +73,7 @@ public final class ModuleDirectory {
     }
 
     private String absolute(String relpath) {
-        return relpath.startsWith("/") ? relpath : dir + "/" + relpath;
+        return relpath.startsWith("/") ? sysroot + relpath : dir + "/" + relpath;
     }
 
     /** The names on the module's modules.dep line, in line order (each before what it needs). */

@@ -69,8 +69,9 @@ class DepmodConfigTest {
         }
     }
 
+    /** --sysroot roots depmod.d and the external directories too (kmod's -b roots neither: see the next test). */
     @Test
-    void externalDirectoriesAreScannedUnderTheRoot() throws IOException {
+    void externalDirectoriesAreScannedUnderTheSysroot() throws IOException {
         Path root = tmp.resolve("r");
         Path dir = root.resolve("lib/modules/" + V);
         SyntheticTree.writeFile(dir.resolve("kernel/base.ko"), module("base_fn"));
@@ -78,7 +79,7 @@ class DepmodConfigTest {
         SyntheticTree.writeFile(root.resolve("etc/depmod.d/ext.conf"),
                 "search external built-in\nexternal 6\\.1 /opt/vendor/mods\nexternal 5\\.4 /opt/other\nbogus line\n"
                         .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        Kmod.Run o = Trees.depmod("-b", root.toString(), V);
+        Kmod.Run o = Trees.depmod("--sysroot", root.toString(), V);
         assertEquals(0, o.exit());
         assertEquals("depmod: ERROR: " + root.resolve("etc/depmod.d/ext.conf") + ":4: ignoring bad line starting with 'bogus'\n"
                 + "depmod: WARNING: could not open modules.order at " + dir + ": No such file or directory\n"
@@ -87,6 +88,61 @@ class DepmodConfigTest {
                 o.stderr());
         String dep = Files.readString(dir.resolve("modules.dep"));
         assertTrue(dep.contains(root.resolve("opt/vendor/mods/vend.ko") + ": kernel/base.ko\n"), dep);
+    }
+
+    /**
+     * kmod's -b roots the module directory only: depmod.d comes from the host (depmod.c: cfg_load reads
+     * default_cfg_paths as they are), so a depmod.d inside the -b tree is not read.
+     */
+    @Test
+    void basedirDoesNotRootDepmodD() throws IOException {
+        Path root = tmp.resolve("b");
+        Path dir = root.resolve("lib/modules/" + V);
+        SyntheticTree.writeFile(dir.resolve("kernel/base.ko"), module("base_fn"));
+        SyntheticTree.writeFile(dir.resolve("modules.order"), SyntheticTree.lines(List.of("kernel/base.ko")));
+        SyntheticTree.writeFile(root.resolve("etc/depmod.d/x.conf"), SyntheticTree.lines(List.of("bogus line")));
+        Kmod.Run o = Trees.depmod("-b", root.toString(), V);
+        assertEquals(0, o.exit());
+        assertTrue(!o.stderr().contains("bogus"), o.stderr());
+        o = Trees.depmod("--sysroot", root.toString(), V);
+        assertTrue(o.stderr().contains("ignoring bad line starting with 'bogus'"), o.stderr());
+    }
+
+    /**
+     * kmod 34's -m/--moduledir (modules under ROOT/DIR/VERSION, leading slashes dropped) and -o/--outdir (the index
+     * files written under OUTDIR/DIR/VERSION, made if missing): depmod.c main(). The files must be those a plain
+     * run writes in place.
+     */
+    @Test
+    void moduledirAndOutdirAsKmod34() throws IOException {
+        Path plain = tmp.resolve("plain");
+        Path dir = SyntheticTree.write(plain, 30, 9, false);
+        assertEquals(0, Trees.depmod("-b", plain.toString(), V).exit());
+        Path moved = tmp.resolve("moved");
+        Trees.copy(plain.resolve("lib/modules"), moved.resolve("usr/lib/modules"));
+        Path out = tmp.resolve("out");
+        Kmod.Run o = Trees.depmod("-b", moved.toString(), "-m", "/usr/lib/modules", "-o", out.toString(), V);
+        assertEquals(0, o.exit(), o.stderr());
+        for (String f : DepmodOutput.FILES) {
+            assertEquals(Files.readString(dir.resolve(f), java.nio.charset.StandardCharsets.ISO_8859_1),
+                    Files.readString(out.resolve("usr/lib/modules/" + V + "/" + f), java.nio.charset.StandardCharsets.ISO_8859_1), f);
+        }
+        o = Trees.depmod("--basedir=" + moved, "--moduledir=usr/lib/modules", V);
+        assertEquals(0, o.exit(), o.stderr());
+        assertEquals(Files.readString(dir.resolve("modules.dep")), Files.readString(moved.resolve("usr/lib/modules/" + V + "/modules.dep")));
+    }
+
+    /** h-fuzz's depmod-d-nul-in-path.conf: a NUL ends the line, as for kmod's C strings (was exit 70). */
+    @Test
+    void aNulByteEndsTheLine() throws IOException {
+        Path root = tmp.resolve("nul");
+        Path dir = root.resolve("lib/modules/" + V);
+        SyntheticTree.writeFile(dir.resolve("kernel/base.ko"), module("base_fn"));
+        Path conf = tmp.resolve("nul.conf");
+        Files.write(conf, "external 6 /opt/a\0b\nsearch updates\0x\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Kmod.Run o = Trees.depmod("-C", conf.toString(), "-b", root.toString(), V);
+        assertEquals(0, o.exit(), o.stderr());
+        assertTrue(Files.readString(dir.resolve("modules.dep")).contains("kernel/base.ko:"));
     }
 
     @Test

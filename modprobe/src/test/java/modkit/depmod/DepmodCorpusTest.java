@@ -160,7 +160,7 @@ class DepmodCorpusTest {
         for (String n : List.of("modules.dep", "modules.alias", "modules.softdep", "modules.symbols", "modules.devname")) {
             all.append(Files.readString(expected().resolve(n), StandardCharsets.ISO_8859_1));
         }
-        assertEquals(all.toString(), e.out());
+        assertEquals(all.toString(), Trees.withoutWeakdeps(e.out()));
         assertFalse(Files.exists(root.resolve("lib/modules/" + Trees.CORPUS_VERSION + "/modules.dep")));
     }
 }

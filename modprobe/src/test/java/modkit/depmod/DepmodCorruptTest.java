@@ -77,7 +77,7 @@ class DepmodCorruptTest {
             SyntheticTree.write(clean, 60, 11, true);
             Kmod.Run k = Kmod.run("depmod", List.of("-C", Kmod.emptyConfig().toString(), "-b", clean.toString(), V));
             assertEquals(0, k.exit(), k.stderr());
-            for (String f : DepmodOutput.FILES) {
+            for (String f : Trees.KMOD30_FILES) {
                 assertEquals(Files.readString(clean.resolve("lib/modules/" + V + "/" + f), java.nio.charset.StandardCharsets.ISO_8859_1),
                         Files.readString(dir.resolve(f), java.nio.charset.StandardCharsets.ISO_8859_1), f);
             }

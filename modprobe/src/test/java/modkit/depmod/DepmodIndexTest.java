@@ -3,6 +3,7 @@ package modkit.depmod;
 import modkit.modprobe.Fnmatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import modkit.elf.ModkitException;
@@ -46,6 +47,21 @@ class DepmodIndexTest {
         ModkitException e = assertThrows(ModkitException.class, () -> IndexFile.of("x.bin", b).entries());
         assertEquals("x.bin: node offset 0xff is outside the file (0x23 bytes)", e.getMessage());
         assertThrows(ModkitException.class, () -> IndexFile.of("y.bin", new byte[] {1, 2, 3}));
+    }
+
+    /** h-fuzz's kmod-index-negative-capacity.bin: a value count of 0xe0000028 was an IllegalArgumentException (exit 70). */
+    @Test
+    void hugeValueCountIsOneError() {
+        IndexWriter w = new IndexWriter();
+        w.add("key", "value", 0);
+        byte[] b = w.toBytes();
+        // a value is [count][priority]"value\0": the count is the 4 bytes 8 before the string
+        int count = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("value") - 8;
+        assertEquals(1, b[count + 3]);
+        b[count] = (byte) 0xe0;
+        b[count + 3] = 0x28;
+        ModkitException e = assertThrows(ModkitException.class, () -> IndexFile.of("x.bin", b).entries());
+        assertTrue(e.getMessage().contains(" claims 3758096424 values, more than the 0x"), e.getMessage());
     }
 
     @ParameterizedTest

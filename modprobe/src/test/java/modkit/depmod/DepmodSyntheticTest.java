@@ -37,7 +37,7 @@ class DepmodSyntheticTest {
         Kmod.Run o = Trees.depmod("-b", ourRoot.toString(), V);
         assertEquals(k.stderr(), o.stderr());
         assertEquals(0, o.exit());
-        for (String f : DepmodOutput.FILES) {
+        for (String f : Trees.KMOD30_FILES) {
             byte[] expected = Files.readAllBytes(kmodRoot.resolve("lib/modules/" + V + "/" + f));
             assertArrayEquals(expected, Files.readAllBytes(ourRoot.resolve("lib/modules/" + V + "/" + f)), f);
         }
@@ -71,7 +71,7 @@ class DepmodSyntheticTest {
             Kmod.Run o = Trees.depmod(args.toArray(String[]::new));
             assertEquals(k.exit(), o.exit(), extra.toString());
             assertEquals(k.stderr(), o.stderr(), extra.toString());
-            assertEquals(k.out(), o.out(), extra.toString());
+            assertEquals(k.out(), Trees.withoutWeakdeps(o.out()), extra.toString());
             if (extra.size() > 1) {
                 assertTrue(o.stderr().contains("needs unknown symbol printk"), o.stderr());
             }

@@ -15,24 +15,24 @@ import java.util.Map;
  * {@code __ksymtab_strings}, needed symbols as undefined entries of {@code .symtab}, and their CRCs in
  * {@code __versions}. A {@code .gnu.linkonce.this_module} section makes it acceptable to the kernel's checks.
  */
-final class SyntheticModule {
+public final class SyntheticModule {
     private final List<String> modinfo = new ArrayList<>();
     private final Map<String, Long> exports = new LinkedHashMap<>();
     private final Map<String, Long> needs = new LinkedHashMap<>();
     private final List<String> weakNeeds = new ArrayList<>();
 
-    SyntheticModule info(String key, String value) {
+    public SyntheticModule info(String key, String value) {
         modinfo.add(key + "=" + value);
         return this;
     }
 
-    SyntheticModule export(String name, long crc) {
+    public SyntheticModule export(String name, long crc) {
         exports.put(name, crc);
         return this;
     }
 
     /** An undefined symbol; a non-null CRC also goes into __versions. */
-    SyntheticModule need(String name, Long crc) {
+    public SyntheticModule need(String name, Long crc) {
         needs.put(name, crc);
         return this;
     }
@@ -47,7 +47,7 @@ final class SyntheticModule {
 
     private record Sec(String name, int type, long flags, byte[] data, int link, int info, int align, int entsize) {}
 
-    byte[] bytes() {
+    public byte[] bytes() {
         ByteArrayOutputStream mi = new ByteArrayOutputStream();
         for (String s : modinfo) {
             mi.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));

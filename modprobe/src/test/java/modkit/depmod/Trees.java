@@ -91,4 +91,14 @@ public final class Trees {
         }
         return new Kmod.Run(exit, out.toByteArray(), err.toString());
     }
+
+    /** The files kmod 30 writes too: all but kmod 34's modules.weakdep. */
+    public static final java.util.List<String> KMOD30_FILES =
+            DepmodOutput.FILES.stream().filter(f -> !f.equals("modules.weakdep")).toList();
+
+    /** depmod -n output without kmod 34's modules.weakdep part, as kmod 30 prints it. */
+    public static String withoutWeakdeps(String dryRun) {
+        return dryRun.replace("# Weak dependencies extracted from modules themselves.\n", "")
+                .lines().filter(l -> !l.startsWith("weakdep ")).map(l -> l + "\n").reduce("", String::concat);
+    }
 }

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every modprobe.d directive, the malformed form of each, and how files and the kernel command line combine. */
 class ConfigParserTest {
+    /** kmod 30's message prefix for a bad line, as Debian's build prints it (libkmod-config.c:712). */
+    private static final String BAD = "libkmod: ERROR ../libkmod/libkmod-config.c:712 kmod_config_parse: ";
+
     private static List<String> warnings(ModprobeConfig c) {
         return c.warnings().stream().map(Object::toString).toList();
     }
@@ -27,8 +30,8 @@ class ConfigParserTest {
     void aliasWithoutAModuleIsReportedAndTheNextLineStillApplies() {
         ModprobeConfig c = ConfigParser.parse("a.conf", "alias lonely\nalias ok loop\nalias x y z\n");
         assertEquals(List.of(new ModprobeConfig.Alias("ok", "loop"), new ModprobeConfig.Alias("x", "y")), c.aliases());
-        assertEquals(List.of("a.conf:1: 'alias' needs a pattern and a module name: alias PATTERN MODULE; line ignored",
-                "a.conf:3: 'alias': extra words ignored: 'z'"), warnings(c));
+        assertEquals(List.of(BAD + "a.conf line 1: ignoring bad line starting with 'alias'"), warnings(c),
+                "extra words are ignored in silence, as kmod does");
     }
 
     @Test
@@ -36,7 +39,7 @@ class ConfigParserTest {
         ModprobeConfig c = ConfigParser.parse("b.conf", "blacklist snd-pcm\nblacklist\n");
         assertEquals(List.of("snd_pcm"), c.blacklist());
         assertEquals(true, c.isBlacklisted("snd_pcm"));
-        assertEquals(List.of("b.conf:2: 'blacklist' needs a module name: blacklist MODULE; line ignored"), warnings(c));
+        assertEquals(List.of(BAD + "b.conf line 2: ignoring bad line starting with 'blacklist'"), warnings(c));
     }
 
     @Test
@@ -47,8 +50,7 @@ class ConfigParserTest {
                 "the text after the name is kept as written, tabs as spaces (kmod prints it so)");
         assertEquals("max_loop=4  max_part=2 x=\"a b\" y=1", c.optionsFor("loop", "lp0"));
         assertNull(c.optionsFor("dummy", null));
-        assertEquals(List.of("o.conf:4: 'options' needs a module name and options: options MODULE OPTION...; line ignored"),
-                warnings(c));
+        assertEquals(List.of(BAD + "o.conf line 4: ignoring bad line starting with 'options'"), warnings(c));
     }
 
     @Test
@@ -63,10 +65,8 @@ class ConfigParserTest {
         assertEquals("/bin/true first", c.installCommandFor("snd_pcm"));
         assertEquals("/sbin/modprobe -r --ignore-remove snd_pcm && echo $MODPROBE_MODULE", c.removeCommandFor("snd_pcm"));
         assertNull(c.installCommandFor("loop"));
-        assertEquals(List.of(
-                "c.conf:4: 'install' needs a module name and a command: install MODULE COMMAND...; line ignored",
-                "c.conf:5: 'remove' needs a module name and a command: remove MODULE COMMAND...; line ignored"),
-                warnings(c));
+        assertEquals(List.of(BAD + "c.conf line 4: ignoring bad line starting with 'install'",
+                BAD + "c.conf line 5: ignoring bad line starting with 'remove'"), warnings(c));
     }
 
     @Test
@@ -84,20 +84,48 @@ class ConfigParserTest {
         assertEquals("pre: a b post: c", c.softdeps().get(0).value());
     }
 
+    /** kmod_config_add_softdep (libkmod-config.c) drops words before pre:/post: without a word. */
     @Test
-    void softdepWordsOutsidePreOrPostAreReportedAndTheRestApplies() {
-        ModprobeConfig c = ConfigParser.parse("s.conf", "softdep loop stray pre: a\nsoftdep loop\n");
+    void softdepWordsOutsidePreOrPostAreDroppedInSilenceAsInKmod() {
+        ModprobeConfig c = ConfigParser.parse("s.conf", "softdep loop stray pre: a\nsoftdep loop\nsoftdep cifs gcm\n");
         assertEquals(List.of("a"), c.softdepsFor("loop").pre());
-        assertEquals(List.of("s.conf:1: softdep loop: 'stray' is not after 'pre:' or 'post:' and is ignored",
-                "s.conf:2: 'softdep' needs a module name and dependencies: softdep MODULE [pre: A...] [post: B...]; "
-                        + "line ignored"), warnings(c));
+        assertEquals(List.of(), c.softdepsFor("cifs").pre());
+        assertEquals(List.of(BAD + "s.conf line 2: ignoring bad line starting with 'softdep'"), warnings(c));
+    }
+
+    @Test
+    void softdepCompatKmodTakesTheFirstMatchingLineOnly() {
+        ModprobeConfig c = ConfigParser.parse("s.conf", """
+                softdep loop pre: a post: c
+                softdep lo* pre: f
+                softdep loop post: d
+                """);
+        assertEquals(List.of("a", "f"), c.softdepsFor("loop").pre(), "merged by default");
+        assertEquals(List.of("c", "d"), c.softdepsFor("loop").post());
+        // kmod_module_get_softdeps (libkmod-module.c, kmod 30..34) breaks out after the first fnmatch
+        c.softdepMode(ModprobeConfig.SoftdepMode.KMOD);
+        assertEquals(List.of("a"), c.softdepsFor("loop").pre());
+        assertEquals(List.of("c"), c.softdepsFor("loop").post());
+        assertEquals(List.of("f"), c.softdepsFor("lop").pre());
+    }
+
+    /** kmod 34's weakdep lines (libkmod-config.c kmod_config_add_weakdep; modprobe.c show_config prints them last). */
+    @Test
+    void weakdepLinesAreKeptAndShownLastLoadingNothing() {
+        ModprobeConfig c = ConfigParser.parse("w.conf", "weakdep foo-bar  a\tb\nweakdep lonely\nsoftdep foo pre: x\n");
+        assertEquals(List.of(new ModprobeConfig.Weakdep("foo_bar", List.of("a", "b"))), c.weakdeps());
+        assertEquals(List.of(BAD + "w.conf line 2: ignoring bad line starting with 'weakdep'"), warnings(c));
+        assertEquals("softdep foo pre: x\nweakdep foo_bar a b\n", c.show());
+        assertNull(c.softdepsFor("foo_bar"), "a weakdep is no softdep: modprobe loads none");
     }
 
     @Test
     void includeAndConfigAreNotSupportedAsInKmod() {
         ModprobeConfig c = ConfigParser.parse("i.conf", "include /etc/other.conf\nconfig x\nalias a b\n");
-        assertEquals(List.of("i.conf:1: 'include' is not supported (kmod dropped it); line ignored",
-                "i.conf:2: 'config' is not supported (kmod dropped it); line ignored"), warnings(c));
+        assertEquals(List.of(
+                "libkmod: ERROR ../libkmod/libkmod-config.c:708 kmod_config_parse: i.conf: command include is deprecated and not parsed anymore",
+                "libkmod: ERROR ../libkmod/libkmod-config.c:708 kmod_config_parse: i.conf: command config is deprecated and not parsed anymore"),
+                warnings(c));
         assertEquals(1, c.aliases().size());
     }
 
@@ -105,7 +133,9 @@ class ConfigParserTest {
     void unknownCommandsCommentsAndContinuationLines() {
         ModprobeConfig c = ConfigParser.parse("u.conf", "# comment\n\n  # indented comment\nfrob x\noptions loop \\\na=1\n"
                 + "blacklist dummy\n");
-        assertEquals(List.of("u.conf:4: unknown command 'frob'; line ignored"), warnings(c));
+        assertEquals(List.of(BAD + "u.conf line 3: ignoring bad line starting with '#'",
+                BAD + "u.conf line 4: ignoring bad line starting with 'frob'"), warnings(c),
+                "kmod skips only lines whose first character is #");
         assertEquals("a=1", c.optionsFor("loop", null), "a backslash joins the next line");
         assertEquals(List.of("dummy"), c.blacklist(), "the line after a continuation is counted right");
     }
@@ -116,10 +146,10 @@ class ConfigParserTest {
                 "BOOT_IMAGE=/vmlinuz root=/dev/sda1 loop.max_loop=8 snd-pcm.x=\"a b\" modprobe.blacklist=uas,dummy "
                         + "quiet mod.flag -- init.option=1\n");
         assertEquals("max_loop=8", c.optionsFor("loop", null));
-        assertEquals("x=\"a b\"", c.optionsFor("snd_pcm", null));
+        assertEquals("x=\"a b\"", c.optionsFor("snd_pcm", null), "the value keeps its quotes and space");
         assertEquals("flag", c.optionsFor("mod", null));
         assertEquals(List.of("uas", "dummy"), c.blacklist());
-        assertNull(c.optionsFor("init", null), "words after -- belong to init");
+        assertEquals("option=1", c.optionsFor("init", null), "kmod does not stop at --");
     }
 
     @Test

@@ -58,9 +58,12 @@ final class ModprobeFixture {
         }
     }
 
-    /** {@code modprobe --root STATE -d BASE -S VERSION ARGS...}. */
+    /**
+     * {@code modprobe --root STATE --sysroot BASE -S VERSION ARGS...}: BASE holds all a run reads (its modules,
+     * etc/modprobe.d, proc/cmdline); kmod's {@code -d} would root the modules only.
+     */
     static Run modprobe(Path state, Path base, String... args) {
-        List<String> full = new ArrayList<>(List.of("modprobe", "--root=" + state, "-d", base.toString(), "-S", VERSION));
+        List<String> full = new ArrayList<>(List.of("modprobe", "--root=" + state, "--sysroot", base.toString(), "-S", VERSION));
         full.addAll(List.of(args));
         return run(full.toArray(String[]::new));
     }

@@ -15,6 +15,7 @@ import modkit.depmod.Depmod;
 import modkit.depmod.DepmodOutput;
 import modkit.command.Json;
 import modkit.depmod.KmodLog;
+import modkit.modprobe.RootPrefix;
 
 /**
  * {@code depmod [-aAen] [-b DIR] [-C CFG] [-F System.map | -E Module.symvers] [VERSION] [FILE...]}, kmod's flags,
@@ -29,6 +30,9 @@ public final class DepmodCommand {
     private static final Option ALL = new Option('a', false, "all");
     private static final Option QUICK = new Option('A', false, "quick");
     private static final Option BASEDIR = new Option('b', true, "basedir");
+    private static final Option MODULEDIR = new Option('m', true, "moduledir");
+    private static final Option OUTDIR = new Option('o', true, "outdir");
+    private static final Option SYSROOT = new Option((char) 0, true, "sysroot");
     private static final Option CONFIG = new Option('C', true, "config");
     private static final Option SYMVERS = new Option('E', true, "symvers");
     private static final Option FILESYMS = new Option('F', true, "filesyms");
@@ -41,23 +45,25 @@ public final class DepmodCommand {
     private static final Option QUIET = new Option('q', false, "quiet");
     private static final Option ROOT = new Option('r', false, "root");
     private static final Option UNRESOLVED = new Option('u', false, "unresolved-error");
-    private static final Option MAP = new Option('m', false, "map");
     private static final Option JSON = new Option((char) 0, false, "json");
     private static final Option DEBUG = new Option((char) 0, false, "debug");
     private static final Option HELP = new Option('h', false, "help");
     private static final Option SHOW_VERSION = new Option('V', false, "version");
 
     private static final Getopt OPTIONS = new Getopt(List.of(ALL, QUICK, BASEDIR, CONFIG, SYMVERS, FILESYMS, ERRSYMS,
-            SHOW, PREFIX, VERBOSE, WARN, QUIET, ROOT, UNRESOLVED, MAP, JSON, DEBUG, HELP, SHOW_VERSION));
+            SHOW, PREFIX, VERBOSE, WARN, QUIET, ROOT, UNRESOLVED, MODULEDIR, OUTDIR, SYSROOT, JSON, DEBUG, HELP, SHOW_VERSION));
 
     private static final String USAGE = """
-            Usage: depmod [-aAen] [-b DIR] [-C PATH] [-F System.map | -E Module.symvers] [-P CHAR] [VERSION] [FILE...]
+            Usage: depmod [-aAen] [-b DIR] [-m DIR] [-o DIR] [-C PATH] [-F System.map | -E Module.symvers] [-P CHAR] [VERSION] [FILE...]
             %s
             With no FILE, the whole tree ROOT/lib/modules/VERSION; VERSION defaults to the running kernel's.
 
               -a, --all                 Probe all modules (the default)
               -A, --quick               Only do the work if a module is newer than modules.dep
-              -b, --basedir=DIR         Root prefix: use DIR/lib/modules/VERSION and DIR's depmod.d
+              -b, --basedir=DIR         Read the modules from DIR/lib/modules/VERSION (depmod.d from the host)
+              -m, --moduledir=DIR       The modules directory under the root instead of /lib/modules
+              -o, --outdir=DIR          Write the index files to DIR/lib/modules/VERSION instead
+                  --sysroot=DIR         Root everything under DIR: modules, depmod.d, external directories
               -C, --config=PATH         Read configuration from PATH (file or directory) instead of depmod.d
               -e, --errsyms             Report symbols no module or kernel supplies, and CRC mismatches with -E
               -E, --symvers=FILE        Module.symvers: kernel exports with CRCs, for -e
@@ -76,7 +82,10 @@ public final class DepmodCommand {
     /** What the options asked for. */
     private static final class Request {
         boolean quick;
-        Path basedir;
+        String basedir;
+        String moduledir;
+        String outdir;
+        String sysroot;
         List<Path> config;
         Path symvers;
         Path systemMap;
@@ -116,7 +125,13 @@ public final class DepmodCommand {
             if (o == QUICK) {
                 r.quick = true;
             } else if (o == BASEDIR) {
-                r.basedir = Path.of(g.value());
+                r.basedir = g.value();
+            } else if (o == MODULEDIR) {
+                r.moduledir = g.value();
+            } else if (o == OUTDIR) {
+                r.outdir = g.value();
+            } else if (o == SYSROOT) {
+                r.sysroot = g.value();
             } else if (o == CONFIG) {
                 if (r.config == null) {
                     r.config = new ArrayList<>();
@@ -158,12 +173,14 @@ public final class DepmodCommand {
             version = System.getProperty("os.version");
         }
         char prefix = req.symbolPrefix == null || req.symbolPrefix.isEmpty() ? 0 : req.symbolPrefix.charAt(0);
-        Path root = req.basedir == null ? null : req.basedir.toAbsolutePath(); // kmod: made absolute, not resolved
+        // kmod: roots made absolute against the working directory, not resolved
+        RootPrefix root = RootPrefix.of(req.sysroot, req.basedir, req.moduledir);
         Depmod.Options o = new Depmod.Options(root, version, req.config, files, req.quick, req.errsyms,
                 req.systemMap, req.symvers, prefix);
         Depmod.Log log = new KmodLog("depmod", err);
         boolean toFiles = !req.json && !req.dryRun;
-        Path dir = Depmod.moduleDir(o);
+        Path dir = req.outdir == null ? Depmod.moduleDir(o)
+                : RootPrefix.of(null, req.outdir, req.moduledir).moduleDirPath(version);
         // Each file is written as soon as it is rendered, on the thread that rendered it.
         Depmod.Result r = Depmod.compute(o, log, (file, bytes) -> {
             if (toFiles) {
@@ -200,6 +217,11 @@ public final class DepmodCommand {
             soft.add(ordered("module", s[0], "softdep", s[1]));
         }
         root.put("modules.softdep", soft);
+        List<Object> weak = new ArrayList<>();
+        for (String[] w : out.weakdeps()) {
+            weak.add(ordered("module", w[0], "weakdep", w[1]));
+        }
+        root.put("modules.weakdep", weak);
         List<Object> syms = new ArrayList<>();
         for (Map.Entry<String, Integer> s : out.symbols()) {
             syms.add(ordered("symbol", s.getKey(), "module", out.moduleName(s.getValue())));

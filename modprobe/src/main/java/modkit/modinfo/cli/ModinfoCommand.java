@@ -12,14 +12,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import modkit.command.Json;
 import modkit.depmod.KmodLog;
-import modkit.depmod.RootPaths;
 import modkit.elf.ModInfo;
 import modkit.elf.ModkitException;
 import modkit.modinfo.ModinfoFormat;
 import modkit.modinfo.ModuleInfo;
 import modkit.modinfo.ModuleLookup;
-import modkit.modprobe.ConfigParser;
-import modkit.modprobe.ModprobeConfig;
 import modkit.modprobe.RootPrefix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code modinfo [-F FIELD | -a -d -l -p -n] [-0] [-k KVER] [-b DIR] MODULE...}, kmod's flags and output. */
+/** {@code modinfo [-F FIELD | -a -d -l -p -n] [-0m] [-k KVER] [-b DIR | --sysroot DIR] MODULE...}, kmod's flags and output. */
 @Command(name = "modinfo", mixinStandardHelpOptions = true, version = "modkit modinfo 0.1",
         description = "Show information about kernel modules: a file, or a name or alias looked up in /lib/modules.")
 public final class ModinfoCommand implements Callable<Integer> {
@@ -72,8 +69,14 @@ public final class ModinfoCommand implements Callable<Integer> {
     @Option(names = {"-k", "--set-version"}, paramLabel = "KVER", description = "Kernel version whose modules to search (default: the running kernel's)")
     String kversion;
 
-    @Option(names = {"-b", "--basedir"}, paramLabel = "DIR", description = "Root prefix: search DIR/lib/modules/KVER")
-    Path basedir;
+    @Option(names = {"-b", "--basedir"}, paramLabel = "DIR", description = "Search DIR/lib/modules/KVER")
+    String basedir;
+
+    @Option(names = "--sysroot", paramLabel = "DIR", description = "Root everything under DIR (modules: DIR/lib/modules/KVER)")
+    String sysroot;
+
+    @Option(names = {"-m", "--modname"}, description = "Take the arguments as module names, not aliases or files")
+    boolean modname;
 
     @Option(names = "--json", description = "Print the modules' information as JSON")
     boolean json;
@@ -88,27 +91,25 @@ public final class ModinfoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         KmodLog log = new KmodLog("modinfo", err);
-        Path root = basedir == null ? null : basedir.toAbsolutePath();
         String version = kversion != null ? kversion : System.getProperty("os.version");
-        // modprobe.d under the same root prefix as the modules (kmod's modinfo would read the host's /etc even
-        // with -b; a fixture tree wants its own). Malformed lines are modprobe's to report, not modinfo's.
-        RootPrefix prefix = RootPrefix.of(root == null ? null : root.toString());
-        ModprobeConfig config = ConfigParser.load(prefix.configDirs(), null, null);
-        ModuleLookup lookup = new ModuleLookup(RootPaths.moduleDir(root, version), config.aliases());
+        // kmod's modinfo reads no modprobe.d (modinfo.c: kmod_new(dirname, &null_config)), so its lookups see no
+        // configured aliases, and neither do ours
+        RootPrefix root = RootPrefix.of(sysroot, basedir, null);
+        ModuleLookup lookup = new ModuleLookup(root.moduleDirPath(version), root.sysroot());
         PrintStream out = System.out;
         List<Object> jsonModules = new ArrayList<>();
         int exit = 0;
         for (String arg : modules) {
             List<ModuleInfo> found;
             try {
-                found = resolve(lookup, arg);
+                found = modname ? lookup.findByName(arg) : resolve(lookup, arg);
             } catch (ModkitException e) {
                 log.error(e.getMessage());
                 exit = 1;
                 continue;
             }
             if (found.isEmpty()) {
-                log.error("Module " + arg + " not found.");
+                log.error((modname ? "Module name " : "Module ") + arg + " not found.");
                 exit = 1;
                 continue;
             }

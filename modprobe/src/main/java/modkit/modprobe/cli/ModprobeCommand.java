@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import modkit.command.CommandRunner;
 import modkit.command.CommonOptions;
 import modkit.elf.ModkitException;
+import modkit.elf.ModuleNames;
 import modkit.elf.ModuleSummary;
 import modkit.elf.ObjectFile;
 import modkit.elf.VersionEntry;
@@ -102,8 +103,18 @@ public final class ModprobeCommand implements Callable<Integer> {
     @Option(names = {"-C", "--config"}, paramLabel = "PATH", description = "Read configuration from PATH (file or directory) instead of the modprobe.d directories; repeatable")
     List<String> configPaths;
 
-    @Option(names = {"-d", "--dirname"}, paramLabel = "DIR", description = "Root prefix for /lib/modules, the modprobe.d directories and /proc/cmdline")
+    @Option(names = {"-d", "--dirname"}, paramLabel = "DIR", description = "Use DIR/lib/modules (configuration and /proc/cmdline still from the host, as in kmod)")
     String dirname;
+
+    @Option(names = "--sysroot", paramLabel = "DIR", description = "Root everything under DIR: /lib/modules, modprobe.d, /proc/cmdline, and /proc and /sys for the linux backend")
+    String sysroot;
+
+    @Option(names = "--moduledir", paramLabel = "DIR", description = "The modules directory under the root, instead of /lib/modules")
+    String moduledir;
+
+    @Option(names = "--softdep-compat", paramLabel = "merge|kmod",
+            description = "How several softdep lines for one module combine: merge (all count, the default) or kmod (only the first matching line, as kmod does)")
+    String softdepCompat = "merge";
 
     @Option(names = {"-S", "--set-version"}, paramLabel = "VERSION", description = "Use /lib/modules/VERSION (default: the simulated kernel's release)")
     String version;
@@ -125,7 +136,7 @@ public final class ModprobeCommand implements Callable<Integer> {
             description = "Print the symbol versions (__versions) the module FILE needs, and stop")
     boolean showModversions;
 
-    @Option(names = "--show-exports", description = "Print the symbols the module FILE exports, with their versions, and stop")
+    @Option(names = "--show-exports", description = "Print the symbols the module (FILE or name) exports, with their versions, and stop")
     boolean showExports;
 
     @Override
@@ -135,6 +146,10 @@ public final class ModprobeCommand implements Callable<Integer> {
         }
         if (json && !showDepends) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--json goes with --show-depends");
+        }
+        if (!softdepCompat.equals("merge") && !softdepCompat.equals("kmod")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--softdep-compat takes 'merge' or 'kmod', not '" + softdepCompat + "'");
         }
         try {
             if (showModversions || showExports) {
@@ -154,7 +169,7 @@ public final class ModprobeCommand implements Callable<Integer> {
         if (!needsKernel) {
             return query(version != null ? version : releaseOfKernel());
         }
-        try (KernelBackend kernel = common.openKernel()) {
+        try (KernelBackend kernel = openKernel()) {
             if (dryRun) {
                 try (KernelBackend scratch = kernel.scratch()) {
                     return change(new LoadedModules(scratch));
@@ -164,12 +179,24 @@ public final class ModprobeCommand implements Callable<Integer> {
         }
     }
 
-    /** kmod's --show-modversions and --show-exports: "0x%08x\tNAME" per symbol, of the first file given. */
+    /**
+     * kmod's --show-modversions and --show-exports: "0x%08x\tNAME" per symbol, of the first file given. kmod takes
+     * a file only; our --show-exports also takes a module name, looked up in the module directory.
+     */
     private int printVersions(String file) {
         Path path = Path.of(file);
+        if (!Files.isRegularFile(path) && showExports && !file.contains("/")) {
+            String release = version != null ? version : releaseOfKernel();
+            ModuleDirectory dir = new ModuleDirectory(root().moduleDir(release), root().sysroot());
+            String p = dir.pathOf(ModuleNames.underscores(file));
+            if (p != null) {
+                path = Path.of(p);
+            }
+        }
         if (!Files.isRegularFile(path)) {
             throw new ModkitException("Module " + file + " not found.",
-                    "--show-modversions and --show-exports take a module file, not a name");
+                    showExports ? "--show-exports takes a module file or the name of a module in the module directory"
+                            : "--show-modversions takes a module file, not a name");
         }
         StringBuilder out = new StringBuilder();
         if (showModversions) {
@@ -186,20 +213,44 @@ public final class ModprobeCommand implements Callable<Integer> {
     }
 
     private String releaseOfKernel() {
-        try (KernelBackend kernel = common.openKernel()) {
+        try (KernelBackend kernel = openKernel()) {
             return kernel.release();
         }
     }
 
+    /** The kernel backend; under --sysroot the linux backend reads SYSROOT/proc and SYSROOT/sys. */
+    private KernelBackend openKernel() {
+        if (sysroot == null) {
+            return common.openKernel();
+        }
+        String before = System.getProperty(LINUX_ROOT);
+        System.setProperty(LINUX_ROOT, root().sysroot());
+        try {
+            return common.openKernel();
+        } finally {
+            if (before == null) {
+                System.clearProperty(LINUX_ROOT);
+            } else {
+                System.setProperty(LINUX_ROOT, before);
+            }
+        }
+    }
+
+    private static final String LINUX_ROOT = "modkit.linux.root";
+
+    private RootPrefix root() {
+        return RootPrefix.of(sysroot, dirname, moduledir);
+    }
+
     private ModuleLookup lookup(String release) {
-        RootPrefix root = RootPrefix.of(dirname);
-        ModuleDirectory dir = new ModuleDirectory(root.moduleDir(release));
+        RootPrefix root = root();
+        ModuleDirectory dir = new ModuleDirectory(root.moduleDir(release), root.sysroot());
         ModprobeConfig config = ConfigParser.load(configPaths != null ? configPaths : root.configDirs(),
                 dir.dir() + "/modules.softdep", root.cmdline());
-        if (!quiet) {
-            for (ModprobeConfig.Warning w : config.warnings()) {
-                System.err.println("modprobe: warning: " + w);
-            }
+        config.softdepMode(softdepCompat.equals("kmod") ? ModprobeConfig.SoftdepMode.KMOD : ModprobeConfig.SoftdepMode.MERGE);
+        // kmod prints configuration errors even with -q (libkmod logs them before modprobe sets its log level)
+        for (ModprobeConfig.Warning w : config.warnings()) {
+            System.err.println(w);
         }
         return new ModuleLookup(config, dir);
     }
