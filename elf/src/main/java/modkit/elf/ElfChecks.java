@@ -91,6 +91,9 @@ final class ElfChecks {
         if (strtab[SH_TYPE] == Section.SHT_NOBITS || strSize == 0) {
             throw new ElfFormatException(file, "ELF Spec violation: section name table (section " + h.shstrndx() + ") is empty");
         }
+        if (strtab[SH_TYPE] == Section.SHT_NULL) { // checkBounds skipped it: a NULL section has no bytes to check
+            checkBounds(file, h.shstrndx(), new long[] {0, Section.SHT_STRTAB, 0, 0, strOff, strSize, 0, 0, 0, 0}, length);
+        }
         if (data[(int) (strOff + strSize - 1)] != 0) {
             throw new ElfFormatException(file, "ELF Spec violation: section name table (section " + h.shstrndx()
                     + ") isn't null terminated");

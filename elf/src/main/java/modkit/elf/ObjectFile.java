@@ -156,7 +156,15 @@ public final class ObjectFile {
         return sections.length;
     }
 
+    /**
+     * Section {@code index}. Indexes come from the file (a symbol's st_shndx, sh_link, sh_info), so one out of range
+     * is the file's fault: an ELF format error naming it, not an exception of Java's.
+     */
     public Section section(int index) {
+        if (index < 0 || index >= sections.length) {
+            throw new ElfFormatException(file, "section index " + index + " (0x" + Integer.toHexString(index)
+                    + ") is past the section table (" + sections.length + " sections)");
+        }
         return sections[index];
     }
 
@@ -327,9 +335,13 @@ public final class ObjectFile {
     }
 
     private String stringAt(int sym) {
-        Section s = sections[symbols.shndx(sym)];
+        int shndx = symbols.shndx(sym);
+        if (shndx <= 0 || shndx >= sections.length) { // undefined, or a reserved index: no bytes to read
+            return "";
+        }
+        Section s = sections[shndx];
         long off = symbols.value(sym);
-        if (s.isNobits() || off >= s.size()) {
+        if (s.isNobits() || off < 0 || off >= s.size()) {
             return "";
         }
         int start = (int) (s.offset() + off);
@@ -347,9 +359,12 @@ public final class ObjectFile {
         if (shndx == SymbolTable.SHN_ABS) {
             return symbols.value(sym) & 0xffffffffL; // CONFIG_MODULE_REL_CRCS-less absolute form of older kernels
         }
+        if (shndx <= 0 || shndx >= sections.length) {
+            return null;
+        }
         Section s = sections[shndx];
         long off = symbols.value(sym);
-        if (s.isNobits() || off + 4 > s.size()) {
+        if (s.isNobits() || off < 0 || off > s.size() - 4) { // st_value is the file's: it may be anything
             return null;
         }
         return Integer.toUnsignedLong(buf.getInt((int) (s.offset() + off)));

@@ -14,6 +14,7 @@ import modkit.elf.ModuleExport;
 import modkit.elf.ObjectFile;
 import modkit.elf.Section;
 import modkit.elf.SymbolTable;
+import modkit.kernel.KernelException;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.KernelSymbol;
 import modkit.kernel.LoadTransaction;
@@ -83,7 +84,7 @@ public final class Linker {
             }
             Long given = fixed.get(e.getKey());
             long address = given != null ? given : tx.allocate(Layout.align(size, profile.pageSize()));
-            regions.put(e.getKey(), new ModuleImage.Region(e.getKey(), address, size, new byte[Math.toIntExact(size)]));
+            regions.put(e.getKey(), new ModuleImage.Region(e.getKey(), address, size, regionBytes(obj, e.getKey(), size)));
         }
         long[] sectionAddress = new long[obj.sectionCount()];
         int[] sectionOffset = new int[obj.sectionCount()];
@@ -220,5 +221,22 @@ public final class Linker {
     private static long definedValue(SymbolTable st, long[] values, String name) {
         int i = st.find(name);
         return i > 0 && !st.isUndefined(i) ? values[i] : 0;
+    }
+
+    /**
+     * The bytes of one region. Sections each fit in an int, but a damaged module's may add up past what a Java array
+     * holds or this JVM can give: the kernel's vmalloc would fail with ENOMEM there, and so does this.
+     */
+    private static byte[] regionBytes(ObjectFile obj, String region, long size) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new KernelException("ENOMEM", obj.file() + ": its " + region + " region needs 0x" + Long.toHexString(size)
+                    + " bytes, more than modkit can hold", null);
+        }
+        try {
+            return new byte[(int) size];
+        } catch (OutOfMemoryError e) {
+            throw new KernelException("ENOMEM", obj.file() + ": cannot allocate 0x" + Long.toHexString(size) + " bytes for its "
+                    + region + " region", "give Java more memory (-Xmx) if the module really is this large");
+        }
     }
 }

@@ -1,6 +1,5 @@
 package modkit.kernel;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +36,7 @@ public final class ImageMemory {
     private ByteBuffer at(long address, int size, boolean required) {
         for (ModuleImage.Region r : regions) {
             long off = address - r.address();
-            if (off >= 0 && off + size <= r.bytes().length) {
+            if (off >= 0 && off <= r.bytes().length - (long) size) { // not off + size: that can wrap past Long.MAX_VALUE
                 return ByteBuffer.wrap(r.bytes()).order(order).position((int) off);
             }
         }
@@ -81,17 +80,25 @@ public final class ImageMemory {
 
     /** The NUL-terminated string at {@code address}, or null if it is not inside the module's memory. */
     public String cString(long address) {
-        if (!contains(address, 1)) {
-            return null;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (long a = address; contains(a, 1); a++) {
-            int c = (int) read(a, 1);
-            if (c == 0) {
-                break;
+        return cString(address, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #cString(long)}, at most {@code limit} bytes long: a string that runs to the end of its region
+     * without a NUL ends there.
+     */
+    public String cString(long address, int limit) {
+        for (ModuleImage.Region r : regions) {
+            long off = address - r.address();
+            byte[] b = r.bytes();
+            if (off >= 0 && off < b.length) {
+                int end = (int) off;
+                while (end < b.length && b[end] != 0 && end - off < limit) {
+                    end++;
+                }
+                return new String(b, (int) off, end - (int) off, StandardCharsets.UTF_8);
             }
-            out.write(c);
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return null;
     }
 }

@@ -343,7 +343,7 @@ public final class SimulatedKernel implements ImageBackend {
         for (ModuleParam p : db.query("SELECT name, type, address, size, perm FROM params WHERE module = ? ORDER BY name",
                 r -> new ModuleParam(r.getString(1), r.getString(2), r.getLong(3), r.getInt(4), r.getInt(5)), name)) {
             if (all || p.perm() != 0) {
-                out.put(p.name(), ParamTypes.show(mem, p.type(), p.address()));
+                out.put(p.name(), ParamTypes.show(mem, p));
             }
         }
         return out;

@@ -195,7 +195,8 @@ final class Ia64Sections implements ArchSections {
         }
         long at = (long) gotSlots.size() * 8;
         if (at + 8 > gots * 8) {
-            throw new IllegalStateException(obj.file() + ": more GOT entries than module_frob_arch_sections counted");
+            throw new ModkitException(obj.file() + ": more GOT entries than module_frob_arch_sections counted (a damaged"
+                    + " relocation table; the kernel's get_plt/get_ltoff/get_fdesc would BUG() here)");
         }
         module.bytes(got).putLong((int) at, value);
         long address = module.address(got) + at;
@@ -217,7 +218,8 @@ final class Ia64Sections implements ArchSections {
         }
         long at = (long) descriptors.size() * 16;
         if (at + 16 > fdescs * 16) {
-            throw new IllegalStateException(obj.file() + ": more function descriptors than module_frob_arch_sections counted");
+            throw new ModkitException(obj.file() + ": more function descriptors than module_frob_arch_sections counted (a damaged"
+                    + " relocation table; the kernel's get_plt/get_ltoff/get_fdesc would BUG() here)");
         }
         ByteBuffer b = module.bytes(opd);
         b.putLong((int) at, code);
@@ -252,7 +254,8 @@ final class Ia64Sections implements ArchSections {
         }
         long at = (long) stubs.size() * stubSize;
         if (stubs.size() >= count) {
-            throw new IllegalStateException(obj.file() + ": more PLT entries than module_frob_arch_sections counted");
+            throw new ModkitException(obj.file() + ": more PLT entries than module_frob_arch_sections counted (a damaged"
+                    + " relocation table; the kernel's get_plt/get_ltoff/get_fdesc would BUG() here)");
         }
         ByteBuffer b = module.bytes(sec);
         long address = module.address(sec) + at;

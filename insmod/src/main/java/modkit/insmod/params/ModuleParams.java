@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import modkit.elf.ModInfo;
 import modkit.elf.ObjectFile;
 import modkit.elf.Section;
+import modkit.elf.SymbolTable;
 import modkit.insmod.LinkResult;
 import modkit.insmod.ResolvedSymbol;
 import modkit.kernel.ImageMemory;
@@ -30,7 +31,8 @@ public final class ModuleParams {
     /** The largest charp value the kernel accepts ({@code param_set_charp}). */
     private static final int CHARP_MAX = 1024;
 
-    private record Slot(String name, String type, long arg, int perm) {}
+    /** {@code size}: the variable's, from the type or (custom ops) from the symbol at {@code arg}; 0 if unknown. */
+    private record Slot(String name, String type, long arg, int perm, int size) {}
 
     private record PendingString(long pointerAt, int offset) {}
 
@@ -85,7 +87,7 @@ public final class ModuleParams {
         }
         List<ModuleParam> table = new ArrayList<>();
         for (Slot s : slots) {
-            table.add(new ModuleParam(s.name(), s.type(), s.arg(), Math.max(0, ParamTypes.size(s.type(), p.ptr)), s.perm()));
+            table.add(new ModuleParam(s.name(), s.type(), s.arg(), s.size(), s.perm()));
         }
         ModuleImage image = new ModuleImage(r.image().name(), r.image().file(), r.image().arch(), List.copyOf(regions),
                 r.image().exports(), r.image().uses(), r.image().proprietary(), r.image().taints(), r.image().init(),
@@ -136,9 +138,37 @@ public final class ModuleParams {
                 String ops = opsNames.get(mem.readPointer(e + 2L * ptr));
                 type = ops == null ? "custom" : ops.equals("param_array_ops") ? "custom" : ops.substring("param_ops_".length());
             }
-            out.add(new Slot(name, type, mem.readPointer(e + argAt), (int) mem.read(e + permAt, 2)));
+            long arg = mem.readPointer(e + argAt);
+            int size = ParamTypes.size(type, ptr);
+            if (size < 0) { // custom ops, or a type of the module's own (hda_intel's xint): the symbol's size
+                size = type.equals("string") || type.startsWith("array of ") ? 0 : variableSize(arg);
+            }
+            out.add(new Slot(name, type, arg, (int) mem.read(e + permAt, 2), size));
         }
         return out;
+    }
+
+    /**
+     * The size of the module's own variable at {@code arg} (a data symbol of the object placed there), so that a
+     * parameter with custom ops can show what its variable holds; 0 when no symbol of 1 to 8 bytes is there.
+     */
+    private int variableSize(long arg) {
+        SymbolTable st = result.object().symbols();
+        if (st == null) {
+            return 0;
+        }
+        Map<Integer, Long> placed = new HashMap<>();
+        for (LinkResult.PlacedSection p : result.sections()) {
+            placed.put(p.index(), p.address());
+        }
+        for (int i = 0; i < st.count(); i++) {
+            Long at = placed.get(st.shndx(i));
+            long size = st.size(i);
+            if (at != null && st.type(i) == SymbolTable.STT_OBJECT && size >= 1 && size <= 8 && at + st.value(i) == arg) {
+                return (int) size;
+            }
+        }
+        return 0;
     }
 
     private void set(Slot s, String value) throws ParamValueException {
@@ -168,6 +198,8 @@ public final class ModuleParams {
         switch (type) {
             case "bool" -> mem.write(at, 1, ParamValues.bool(value) ? 1 : 0);
             case "invbool" -> mem.write(at, 1, ParamValues.bool(value) ? 0 : 1);
+            case "bool_enable_only" -> mem.write(at, 1, ParamValues.bool(value) ? 1 : 0);
+            case "bint" -> mem.write(at, 4, ParamValues.bool(value) ? 1 : 0); // param_set_bint: a bool stored in an int
             case "charp" -> {
                 if (value == null) {
                     throw new ParamValueException("EINVAL", "needs a value");
@@ -184,8 +216,9 @@ public final class ModuleParams {
                     "the parameter has its own set function, which only the module's code can run");
             default -> {
                 int size = ParamTypes.size(type, ptr);
-                if (size < 0) {
-                    throw new ParamValueException("EINVAL", "unknown parameter type");
+                if (size < 0) { // a parmtype with no param_ops_ of the kernel's: the module's own ops set it
+                    throw new ParamValueException("EINVAL", "type " + type
+                            + " has the module's own set function, which only the module's code can run");
                 }
                 if (value == null) {
                     throw new ParamValueException("EINVAL", "needs a value");
