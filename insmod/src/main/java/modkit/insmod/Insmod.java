@@ -70,13 +70,15 @@ public final class Insmod {
         long deadline = System.currentTimeMillis() + KernelBackend.COMING_WAIT_MILLIS;
         PreparedModule next = prepared;
         while (true) {
-            try (LoadTransaction tx = kernel.beginLoad(obj.moduleName())) {
+            try (LoadTransaction tx = kernel.beginLoad(ModutilsMarks.loadName(obj, opts.flags()))) {
                 PreparedModule attempt = next != null ? next : Linker.prepare(obj, kernel.profile(), opts);
                 next = null;
                 try {
                     LinkResult r = Linker.link(attempt, tx);
                     r = ModuleParams.apply(r, kernel.profile(), tx, opts.params(), warn);
-                    long freed = dryRun ? 0 : tx.commit(r.image());
+                    ModutilsMarks.Applied marked = ModutilsMarks.apply(r, opts.flags());
+                    r = marked.link();
+                    long freed = dryRun ? 0 : tx.commit(r.image(), marked.marks());
                     return new Outcome(r, freed);
                 } catch (ModuleComing busy) {
                     throw busy;

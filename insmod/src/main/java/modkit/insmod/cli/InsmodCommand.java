@@ -15,6 +15,7 @@ import modkit.insmod.Insmod;
 import modkit.insmod.KernelAddresses;
 import modkit.insmod.LinkOptions;
 import modkit.insmod.LinkResult;
+import modkit.insmod.LoadFlags;
 import modkit.insmod.LoadMap;
 import modkit.kernel.FileBackend;
 import modkit.kernel.KernelBackend;
@@ -73,8 +74,90 @@ public final class InsmodCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Say what was done")
     boolean verbose;
 
+    @Option(names = {"-s", "--syslog"}, description = "Send messages to syslog (/dev/log; $MODKIT_SYSLOG) instead of the terminal")
+    boolean syslog;
+
+    @Option(names = {"-p", "--probe"}, description = "modutils: check that the module could be loaded (as -n), print nothing, exit 0 if so, else 1")
+    boolean probe;
+
+    @Option(names = {"-o", "--name"}, paramLabel = "NAME", description = "modutils: load the module under NAME (rewrites struct module's name)")
+    String name;
+
+    @Option(names = {"-x", "--noexport"}, description = "modutils: do not make the module's exported symbols visible to other modules")
+    boolean noExport;
+
+    @Option(names = {"-X", "--export"}, description = "modutils: export the module's symbols (the default)")
+    boolean export;
+
+    @Option(names = {"-L", "--lock"}, description = "modutils: lock the module file (flock) for the load, so concurrent insmods serialise")
+    boolean lock;
+
+    @Option(names = {"-k", "--autoclean"}, description = "modutils: mark the module autoclean, for rmmod -a (simulated kernel only)")
+    boolean autoclean;
+
+    @Option(names = {"-q", "--quiet"}, description = "modutils: do not list unresolved symbols (the error line stays)")
+    boolean quiet;
+
+    @Option(names = {"-N", "--numeric-only"}, description = "modutils: compare only the numeric kernel version (6.1.0) of vermagic's release")
+    boolean numericOnly;
+
+    @Option(names = {"-S", "--kallsyms"}, description = "modutils: record all the module's symbols, local ones too, in the kernel's symbol listing")
+    boolean kallsyms;
+
+    @Option(names = {"-Y", "--ksymoops"}, description = "modutils: add ksymoops' __insmod_NAME_* symbols to the module's exports")
+    boolean ksymoops;
+
     @Override
     public Integer call() throws IOException {
+        if (syslog) {
+            return modkit.command.Syslog.open("insmod").run(this::callLocked);
+        }
+        return callLocked();
+    }
+
+    /** -L: modutils' flock on the module file, held for the whole load. */
+    private Integer callLocked() throws IOException {
+        if (!lock || file.toString().equals("-")) {
+            return callQuiet();
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            synchronized (lockOf(file)) { // the JVM refuses a second lock of one file from the same process
+                try (java.nio.channels.FileLock held = ch.lock(0, Long.MAX_VALUE, true)) {
+                    return callQuiet();
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return callQuiet(); // the load reports the missing file in its own words
+        }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Object lockOf(Path file) throws IOException {
+        return LOCKS.computeIfAbsent(file.toRealPath(), k -> new Object());
+    }
+
+    /** -q and -p: the unknown symbols' error without its list; -p prints nothing on success. */
+    private Integer callQuiet() throws IOException {
+        try {
+            return callInner();
+        } catch (modkit.insmod.UnknownSymbols e) {
+            if (quiet) {
+                throw new ModkitException(e.brief(), e.hint());
+            }
+            throw e;
+        }
+    }
+
+    private Integer callInner() throws IOException {
+        if (probe) {
+            dryRun = true;
+            verbose = false;
+        }
+        if (autoclean && kernelProfile == null && !modkit.kernel.Backends.choose(common.backend).equals("sim")) {
+            System.err.println("insmod: -k/--autoclean has no meaning on this kernel (no autoclean since Linux 2.6): ignored");
+            autoclean = false;
+        }
         if (file.toString().equals("-")) {
             throw new ModkitException("this tool does not support loading from stdin!");
         }
@@ -83,7 +166,8 @@ public final class InsmodCommand implements Callable<Integer> {
                     "to load into a kernel of that profile, boot one: modkit sim boot --kernel " + kernelProfile);
         }
         KernelAddresses where = kernelAddresses();
-        LinkOptions opts = new LinkOptions(force || forceVermagic, force || forceModversion, joinParams(params), where);
+        LinkOptions opts = new LinkOptions(force || forceVermagic, force || forceModversion, joinParams(params), where,
+                new LoadFlags(name, noExport && !export, autoclean, kallsyms, ksymoops, numericOnly));
         Insmod.Outcome outcome;
         long pageSize;
         boolean kernelLinks;
