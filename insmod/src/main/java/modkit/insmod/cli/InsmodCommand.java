@@ -117,24 +117,12 @@ public final class InsmodCommand implements Callable<Integer> {
 
     /** -L: modutils' flock on the module file, held for the whole load. */
     private Integer callLocked() throws IOException {
-        if (!lock || file.toString().equals("-")) {
+        if (!lock || file.toString().equals("-") || !Files.isRegularFile(file)) {
+            return callQuiet(); // a missing file is reported by the load in its own words
+        }
+        try (modkit.command.Flock held = modkit.command.Flock.exclusive(file)) {
             return callQuiet();
         }
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
-            synchronized (lockOf(file)) { // the JVM refuses a second lock of one file from the same process
-                try (java.nio.channels.FileLock held = ch.lock(0, Long.MAX_VALUE, true)) {
-                    return callQuiet();
-                }
-            }
-        } catch (java.nio.file.NoSuchFileException e) {
-            return callQuiet(); // the load reports the missing file in its own words
-        }
-    }
-
-    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static Object lockOf(Path file) throws IOException {
-        return LOCKS.computeIfAbsent(file.toRealPath(), k -> new Object());
     }
 
     /** -q and -p: the unknown symbols' error without its list; -p prints nothing on success. */
