@@ -279,6 +279,28 @@ class ModutilsFlagsTest {
     }
 
     @Test
+    void aBareNameIsFoundThroughModulesDepAndOnlyThatFileIsLoaded() throws Exception {
+        Path base = tmp.resolve("base");
+        Path dir = base.resolve("lib/modules/6.1.0-56-amd64");
+        Files.createDirectories(dir.resolve("kernel/drivers"));
+        Files.createDirectories(dir.resolve("extra"));
+        Files.copy(Path.of(exporter), dir.resolve("kernel/drivers/mk-exporter.ko"));
+        Files.copy(Path.of(importer), dir.resolve("extra/mk_importer.ko"));
+        Files.writeString(dir.resolve("modules.dep"),
+                "kernel/drivers/mk-exporter.ko:\nextra/mk_importer.ko: kernel/drivers/mk-exporter.ko\n");
+        // Its dependency is not loaded: the importer alone fails on the exporter's symbols.
+        String alone = run("insmod", "--basedir", base.toString(), "mk_importer");
+        assertTrue(alone.contains(dir.resolve("extra/mk_importer.ko") + ": 3 unknown symbols"), alone);
+        assertEquals(List.of(), loaded());
+        assertEquals("", run("insmod", "--basedir", base.toString(), "mk-exporter"));
+        assertEquals("", run("insmod", "--basedir", base.toString(), "mk_importer"));
+        assertEquals(List.of("mk_importer", "mk_exporter"), loaded());
+        String none = run("insmod", "--basedir", base.toString(), "mk_nothere");
+        assertTrue(none.startsWith("insmod: error: mk_nothere: no module by that name found in " + dir.resolve("modules.dep")), none);
+        assertTrue(none.endsWith("[exit 1]\n"), none);
+    }
+
+    @Test
     void everyNewFlagIsInHelp() {
         String insmod = InProcess.output("insmod", "--help");
         for (String f : List.of("-s, --syslog", "-p, --probe", "-o, --name", "-x, --noexport", "-X, --export", "-L, --lock",

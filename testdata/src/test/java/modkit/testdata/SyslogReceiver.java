@@ -60,11 +60,11 @@ final class SyslogReceiver implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             int ignored = (int) CLOSE.invokeExact(fd);
         } catch (Throwable t) {
-            throw new Exception(t);
+            throw new IllegalStateException(t);
         }
     }
 }

@@ -33,7 +33,7 @@ public final class InsmodCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Module file (.ko, .o, .ko.gz/.xz/.zst)")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Module file (.ko, .o, .ko.gz/.xz/.zst), or (modutils) a bare module name found through modules.dep")
     Path file;
 
     @Parameters(index = "1..*", paramLabel = "PARAM", description = "Module parameters, name=value")
@@ -107,6 +107,9 @@ public final class InsmodCommand implements Callable<Integer> {
     @Option(names = {"-Y", "--ksymoops"}, description = "modutils: add ksymoops' __insmod_NAME_* symbols to the module's exports")
     boolean ksymoops;
 
+    @Option(names = "--basedir", paramLabel = "DIR", description = "For a bare module NAME: look it up in DIR/lib/modules/RELEASE/modules.dep (default: /)")
+    String basedir = "/";
+
     @Override
     public Integer call() throws IOException {
         if (syslog) {
@@ -117,11 +120,31 @@ public final class InsmodCommand implements Callable<Integer> {
 
     /** -L: modutils' flock on the module file, held for the whole load. */
     private Integer callLocked() throws IOException {
+        findBareName();
         if (!lock || file.toString().equals("-") || !Files.isRegularFile(file)) {
             return callQuiet(); // a missing file is reported by the load in its own words
         }
         try (modkit.command.Flock held = modkit.command.Flock.exclusive(file)) {
             return callQuiet();
+        }
+    }
+
+    /** A bare NAME (modutils: {@code insmod loop}): the file modules.dep names for the kernel's release. */
+    private void findBareName() {
+        if (!modkit.insmod.ModulePath.isBareName(file.toString())) {
+            return;
+        }
+        String release;
+        if (kernelProfile != null) {
+            release = ProfileFile.read(kernelProfile).release();
+        } else {
+            try (KernelBackend kernel = common.openKernel()) {
+                release = kernel.release();
+            }
+        }
+        file = modkit.insmod.ModulePath.find(basedir, release, file.toString());
+        if (verbose) {
+            System.err.println("insmod: using " + file);
         }
     }
 
