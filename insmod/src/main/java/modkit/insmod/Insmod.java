@@ -1,8 +1,11 @@
 package modkit.insmod;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import modkit.arch.Arches;
+import modkit.elf.ModkitException;
 import modkit.elf.ObjectFile;
 import modkit.insmod.params.ModuleParams;
 import modkit.kernel.FileBackend;
@@ -36,6 +39,9 @@ public final class Insmod {
     }
 
     public static Outcome run(ObjectFile obj, KernelBackend kernel, LinkOptions opts, boolean dryRun, Consumer<String> warn) {
+        if (kernel instanceof FileBackend) {
+            refuseImageFlags(opts.flags());
+        }
         if (kernel instanceof FileBackend k && Arches.byName(k.profile().arch()) == null) {
             // modkit cannot link this arch: the kernel's own checks are all there is.
             if (!dryRun) {
@@ -70,13 +76,15 @@ public final class Insmod {
         long deadline = System.currentTimeMillis() + KernelBackend.COMING_WAIT_MILLIS;
         PreparedModule next = prepared;
         while (true) {
-            try (LoadTransaction tx = kernel.beginLoad(obj.moduleName())) {
+            try (LoadTransaction tx = kernel.beginLoad(ModutilsMarks.loadName(obj, opts.flags()))) {
                 PreparedModule attempt = next != null ? next : Linker.prepare(obj, kernel.profile(), opts);
                 next = null;
                 try {
                     LinkResult r = Linker.link(attempt, tx);
                     r = ModuleParams.apply(r, kernel.profile(), tx, opts.params(), warn);
-                    long freed = dryRun ? 0 : tx.commit(r.image());
+                    ModutilsMarks.Applied marked = ModutilsMarks.apply(r, opts.flags());
+                    r = marked.link();
+                    long freed = dryRun ? 0 : tx.commit(r.image(), marked.marks());
                     return new Outcome(r, freed);
                 } catch (ModuleComing busy) {
                     throw busy;
@@ -93,6 +101,30 @@ public final class Insmod {
                             + " (" + KernelBackend.COMING_WAIT_MILLIS / 1000 + " s)", "see it with: modkit sim proc-modules");
                 }
             }
+        }
+    }
+
+    /**
+     * -o, -x, -S and -Y change the image modkit hands over; a kernel that loads the module file itself gets the file
+     * as it is (rewriting it would also break its signature), so they are refused rather than silently dropped.
+     */
+    private static void refuseImageFlags(LoadFlags f) {
+        List<String> given = new ArrayList<>();
+        if (f.name() != null) {
+            given.add("-o/--name");
+        }
+        if (f.noExport()) {
+            given.add("-x/--noexport");
+        }
+        if (f.kallsyms()) {
+            given.add("-S/--kallsyms");
+        }
+        if (f.ksymoops()) {
+            given.add("-Y/--ksymoops");
+        }
+        if (!given.isEmpty()) {
+            throw new ModkitException(String.join(", ", given) + (given.size() == 1 ? " changes" : " change") + " the image modkit loads, and this kernel loads the"
+                    + " module file itself", "use them with the simulated kernel (--backend sim)");
         }
     }
 

@@ -92,7 +92,9 @@ final class ModuleChecks {
             forceLoad(obj, profile, "bad vermagic", taints);
             return;
         }
-        if (!sameMagic(modmagic, profile.vermagic(), hasCrcs)) {
+        boolean same = opts.flags().numericOnly() ? sameNumericMagic(modmagic, profile.vermagic(), hasCrcs)
+                : sameMagic(modmagic, profile.vermagic(), hasCrcs);
+        if (!same) {
             throw new ModkitException(obj.file() + ": version magic '" + modmagic + "' should be '" + profile.vermagic() + "'",
                     "the module was built for another kernel; rebuild it against " + profile.release()
                             + " or load it with --force-vermagic");
@@ -108,6 +110,23 @@ final class ModuleChecks {
             b = j < 0 ? "" : b.substring(j);
         }
         return a.equals(b);
+    }
+
+    /**
+     * insmod -N (modutils): only the numeric part of the release counts ("6.1.0" of "6.1.0-56-amd64"), as modutils
+     * compared the kernel version without the local version; the flags after the release are compared as usual.
+     */
+    static boolean sameNumericMagic(String a, String b, boolean hasCrcs) {
+        return numericRelease(a).equals(numericRelease(b)) && sameMagic(a, b, true);
+    }
+
+    /** The leading digits and dots of the release (the vermagic's first word). */
+    static String numericRelease(String magic) {
+        int end = 0;
+        while (end < magic.length() && (Character.isDigit(magic.charAt(end)) || magic.charAt(end) == '.')) {
+            end++;
+        }
+        return magic.substring(0, end);
     }
 
     /** try_to_force_load: taints F where CONFIG_MODULE_FORCE_LOAD allows it, else fails. */

@@ -118,8 +118,8 @@ final class SymbolResolver {
                     : String.join(", ", gplOnly) + (gplOnly.size() == 1 ? " is" : " are")
                             + " exported GPL-only, and this module's licence '" + obj.modinfo().get("license")
                             + "' is not GPL-compatible";
-            throw new ModkitException(obj.file() + ": " + plural(unknown.size(), "unknown symbol") + ": "
-                    + String.join(", ", parts), hint);
+            throw new UnknownSymbols(obj.file() + ": " + plural(unknown.size(), "unknown symbol") + ": "
+                    + String.join(", ", parts), obj.file() + ": " + plural(unknown.size(), "unknown symbol"), hint);
         }
     }
 

@@ -52,6 +52,29 @@ public sealed interface KernelBackend extends AutoCloseable permits ImageBackend
     /** The symbols loaded modules export, with their owners (the kernel image's are in {@link #profile()}). */
     List<KernelSymbol> moduleExports();
 
+    /**
+     * modutils' autoclean flag (insmod -k): false on kernels that have none (Linux since 2.6). Only the
+     * simulated kernel keeps it.
+     */
+    default boolean autoclean(String module) {
+        return false;
+    }
+
+    /** modutils' rmmod -a: removes unused autoclean modules and returns their names; none where there is no autoclean. */
+    default List<String> removeUnusedAutoclean() {
+        return List.of();
+    }
+
+    /** True if this kernel keeps modutils' autoclean flag (the simulated kernel; Linux dropped it in 2.6). */
+    default boolean hasAutoclean() {
+        return false;
+    }
+
+    /** The module's own symbols recorded by insmod -S (local ones too), by address; empty where none were. */
+    default List<KernelSymbol> moduleOwnSymbols(String module) {
+        return List.of();
+    }
+
     /** The kernel's taint letters, in bit order ({@code /proc/sys/kernel/tainted}). */
     String taints();
 

@@ -55,6 +55,11 @@ public interface LoadTransaction extends AutoCloseable {
      */
     long commit(ModuleImage image);
 
+    /** {@link #commit(ModuleImage)} with modutils' marks; a kernel that has no use for them ignores them. */
+    default long commit(ModuleImage image, LoadMarks marks) {
+        return commit(image);
+    }
+
     @Override
     void close();
 }

@@ -123,6 +123,7 @@ public final class SimulatedKernel implements ImageBackend {
                     "start a fresh one with: modkit sim boot --root " + root);
         }
         SimulatedKernel k = new SimulatedKernel(c, root, ProfileFile.parse(file.toString(), h.profile()));
+        k.upgrade();
         k.recover();
         return k;
     }
@@ -133,6 +134,27 @@ public final class SimulatedKernel implements ImageBackend {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /**
+     * Adds what later modkits keep (Schema.ADDITIONS, modules.autoclean) to a state written before them, so that
+     * existing state directories keep working.
+     */
+    private void upgrade() {
+        boolean hasAutoclean = !db.query("SELECT name FROM pragma_table_info('modules') WHERE name = 'autoclean'",
+                r -> r.getString(1)).isEmpty();
+        boolean hasSymbols = !db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'module_symbols'",
+                r -> r.getString(1)).isEmpty();
+        if (hasAutoclean && hasSymbols) {
+            return;
+        }
+        db.write(() -> {
+            if (db.query("SELECT name FROM pragma_table_info('modules') WHERE name = 'autoclean'", r -> r.getString(1)).isEmpty()) {
+                db.exec("ALTER TABLE modules ADD COLUMN autoclean INTEGER NOT NULL DEFAULT 0");
+            }
+            Schema.ADDITIONS.forEach(db::exec);
+            return null;
+        });
     }
 
     /** True if a kernel was booted under {@code root}. */
@@ -170,6 +192,11 @@ public final class SimulatedKernel implements ImageBackend {
         List<String> done = db.write(life::recover);
         done.forEach(notices);
         return done;
+    }
+
+    @Override
+    public boolean hasAutoclean() {
+        return true;
     }
 
     @Override
@@ -386,6 +413,41 @@ public final class SimulatedKernel implements ImageBackend {
                 // A leftover temporary directory is harmless.
             }
         }
+    }
+
+    /** insmod -k: true if the loaded module is marked autoclean. */
+    @Override
+    public boolean autoclean(String module) {
+        Integer a = db.first("SELECT autoclean FROM modules WHERE name = ?", r -> r.getInt(1), module);
+        return a != null && a != 0;
+    }
+
+    /**
+     * modutils' {@code rmmod -a}: removes every LIVE module marked autoclean that nobody uses (no holders, no
+     * references), again and again while a removal leaves another one unused. Returns the names removed, in order.
+     */
+    @Override
+    public List<String> removeUnusedAutoclean() {
+        List<String> removed = new java.util.ArrayList<>();
+        while (true) {
+            List<String> unused = modules().stream()
+                    .filter(m -> m.state() == ModuleState.LIVE && m.refcnt() == 0 && m.holders().isEmpty() && autoclean(m.name()))
+                    .map(LoadedModule::name).toList();
+            if (unused.isEmpty()) {
+                return removed;
+            }
+            for (String n : unused) {
+                unload(n, false, false);
+                removed.add(n);
+            }
+        }
+    }
+
+    /** insmod -S: the module's own symbols recorded at load, by address. */
+    @Override
+    public List<KernelSymbol> moduleOwnSymbols(String module) {
+        return db.query("SELECT name, address FROM module_symbols WHERE module = ? ORDER BY address, name",
+                r -> new KernelSymbol(r.getString(1), r.getLong(2), null, false, "", module), module);
     }
 
     /** The kernel's exports that loaded modules provide, with their owners, for views like ksyms. */

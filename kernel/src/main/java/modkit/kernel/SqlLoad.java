@@ -130,8 +130,14 @@ final class SqlLoad implements LoadTransaction {
 
     @Override
     public long commit(ModuleImage image) {
+        return commit(image, LoadMarks.NONE);
+    }
+
+    @Override
+    public long commit(ModuleImage image, LoadMarks marks) {
         try {
             form(image);
+            mark(image.name(), marks);
             db.commit();
             open = false;
         } catch (RuntimeException e) {
@@ -178,6 +184,16 @@ final class SqlLoad implements LoadTransaction {
         }
         life.taintKernel(image.taints());
         life.event(image.name(), "COMING", null);
+    }
+
+    /** insmod -k and -S: the autoclean flag and the module's own symbols. */
+    private void mark(String module, LoadMarks marks) {
+        if (marks.autoclean()) {
+            db.exec("UPDATE modules SET autoclean = 1 WHERE name = ?", module);
+        }
+        for (KernelSymbol s : marks.ownSymbols()) {
+            db.exec("INSERT INTO module_symbols(module, name, address) VALUES (?, ?, ?)", module, s.name(), s.address());
+        }
     }
 
     /** Any owner of an export name, formed or not (duplicates are refused even against a COMING module). */

@@ -22,8 +22,14 @@ public final class RmmodCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(arity = "1..*", paramLabel = "NAME", description = "Module names (or paths: the file name is used)")
-    List<String> names;
+    @Parameters(arity = "0..*", paramLabel = "NAME", description = "Module names (or paths: the file name is used)")
+    List<String> names = new java.util.ArrayList<>();
+
+    @Option(names = {"-a", "--all"}, description = "modutils: with no NAME, remove every unused module marked autoclean (insmod -k)")
+    boolean all;
+
+    @Option(names = {"-s", "--syslog"}, description = "Send messages to syslog (/dev/log; $MODKIT_SYSLOG) instead of the terminal")
+    boolean syslog;
 
     @Option(names = {"-f", "--force"}, description = "Remove even if referenced or permanent (needs CONFIG_MODULE_FORCE_UNLOAD; taints R)")
     boolean force;
@@ -36,6 +42,19 @@ public final class RmmodCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (syslog) {
+            return modkit.command.Syslog.open("rmmod").run(this::remove);
+        }
+        return remove();
+    }
+
+    private Integer remove() {
+        if (all) {
+            return removeAutoclean();
+        }
+        if (names.isEmpty()) {
+            throw new ModkitException("no module named: give NAME..., or -a for the unused autoclean modules");
+        }
         int failed = 0;
         try (KernelBackend kernel = common.openKernel()) {
             for (String n : names) {
@@ -61,6 +80,25 @@ public final class RmmodCommand implements Callable<Integer> {
         }
         if (failed > 0) {
             throw new ModkitException(failed + " of " + names.size() + " modules could not be removed");
+        }
+        return 0;
+    }
+
+    /** modutils' rmmod -a: unused autoclean modules go, repeatedly while removals leave others unused. */
+    private Integer removeAutoclean() {
+        if (!names.isEmpty()) {
+            throw new ModkitException("-a/--all removes the unused autoclean modules and takes no NAME", "rmmod -a, or rmmod NAME...");
+        }
+        try (KernelBackend kernel = common.openKernel()) {
+            if (!kernel.hasAutoclean()) {
+                System.err.println("rmmod: -a: this kernel has no autoclean modules (none since Linux 2.6): nothing removed");
+                return 0;
+            }
+            for (String n : kernel.removeUnusedAutoclean()) {
+                if (verbose) {
+                    System.out.println("removed " + n);
+                }
+            }
         }
         return 0;
     }

@@ -15,6 +15,7 @@ import modkit.insmod.Insmod;
 import modkit.insmod.KernelAddresses;
 import modkit.insmod.LinkOptions;
 import modkit.insmod.LinkResult;
+import modkit.insmod.LoadFlags;
 import modkit.insmod.LoadMap;
 import modkit.kernel.FileBackend;
 import modkit.kernel.KernelBackend;
@@ -32,7 +33,7 @@ public final class InsmodCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Module file (.ko, .o, .ko.gz/.xz/.zst)")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Module file (.ko, .o, .ko.gz/.xz/.zst), or (modutils) a bare module name found through modules.dep")
     Path file;
 
     @Parameters(index = "1..*", paramLabel = "PARAM", description = "Module parameters, name=value")
@@ -73,8 +74,101 @@ public final class InsmodCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Say what was done")
     boolean verbose;
 
+    @Option(names = {"-s", "--syslog"}, description = "Send messages to syslog (/dev/log; $MODKIT_SYSLOG) instead of the terminal")
+    boolean syslog;
+
+    @Option(names = {"-p", "--probe"}, description = "modutils: check that the module could be loaded (as -n), print nothing, exit 0 if so, else 1")
+    boolean probe;
+
+    @Option(names = {"-o", "--name"}, paramLabel = "NAME", description = "modutils: load the module under NAME (rewrites struct module's name)")
+    String name;
+
+    @Option(names = {"-x", "--noexport"}, description = "modutils: do not make the module's exported symbols visible to other modules")
+    boolean noExport;
+
+    @Option(names = {"-X", "--export"}, description = "modutils: export the module's symbols (the default)")
+    boolean export;
+
+    @Option(names = {"-L", "--lock"}, description = "modutils: lock the module file (flock) for the load, so concurrent insmods serialise")
+    boolean lock;
+
+    @Option(names = {"-k", "--autoclean"}, description = "modutils: mark the module autoclean, for rmmod -a (simulated kernel only)")
+    boolean autoclean;
+
+    @Option(names = {"-q", "--quiet"}, description = "modutils: do not list unresolved symbols (the error line stays)")
+    boolean quiet;
+
+    @Option(names = {"-N", "--numeric-only"}, description = "modutils: compare only the numeric kernel version (6.1.0) of vermagic's release")
+    boolean numericOnly;
+
+    @Option(names = {"-S", "--kallsyms"}, description = "modutils: record all the module's symbols, local ones too, in the kernel's symbol listing")
+    boolean kallsyms;
+
+    @Option(names = {"-Y", "--ksymoops"}, description = "modutils: add ksymoops' __insmod_NAME_* symbols to the module's exports")
+    boolean ksymoops;
+
+    @Option(names = "--basedir", paramLabel = "DIR", description = "For a bare module NAME: look it up in DIR/lib/modules/RELEASE/modules.dep (default: /)")
+    String basedir = "/";
+
     @Override
     public Integer call() throws IOException {
+        if (syslog) {
+            return modkit.command.Syslog.open("insmod").run(this::callLocked);
+        }
+        return callLocked();
+    }
+
+    /** -L: modutils' flock on the module file, held for the whole load. */
+    private Integer callLocked() throws IOException {
+        findBareName();
+        if (!lock || file.toString().equals("-") || !Files.isRegularFile(file)) {
+            return callQuiet(); // a missing file is reported by the load in its own words
+        }
+        try (modkit.command.Flock held = modkit.command.Flock.exclusive(file)) {
+            return callQuiet();
+        }
+    }
+
+    /** A bare NAME (modutils: {@code insmod loop}): the file modules.dep names for the kernel's release. */
+    private void findBareName() {
+        if (!modkit.insmod.ModulePath.isBareName(file.toString())) {
+            return;
+        }
+        String release;
+        if (kernelProfile != null) {
+            release = ProfileFile.read(kernelProfile).release();
+        } else {
+            try (KernelBackend kernel = common.openKernel()) {
+                release = kernel.release();
+            }
+        }
+        file = modkit.insmod.ModulePath.find(basedir, release, file.toString());
+        if (verbose) {
+            System.err.println("insmod: using " + file);
+        }
+    }
+
+    /** -q and -p: the unknown symbols' error without its list; -p prints nothing on success. */
+    private Integer callQuiet() throws IOException {
+        try {
+            return callInner();
+        } catch (modkit.insmod.UnknownSymbols e) {
+            if (quiet) {
+                throw new ModkitException(e.brief(), e.hint());
+            }
+            throw e;
+        }
+    }
+
+    private Integer callInner() throws IOException {
+        if (probe) {
+            dryRun = true;
+            verbose = false;
+        }
+        if (autoclean && kernelProfile == null && !modkit.kernel.Backends.choose(common.backend).equals("sim")) {
+            System.err.println("insmod: -k/--autoclean has no meaning on this kernel (no autoclean since Linux 2.6): ignored");
+            autoclean = false;
+        }
         if (file.toString().equals("-")) {
             throw new ModkitException("this tool does not support loading from stdin!");
         }
@@ -83,7 +177,8 @@ public final class InsmodCommand implements Callable<Integer> {
                     "to load into a kernel of that profile, boot one: modkit sim boot --kernel " + kernelProfile);
         }
         KernelAddresses where = kernelAddresses();
-        LinkOptions opts = new LinkOptions(force || forceVermagic, force || forceModversion, joinParams(params), where);
+        LinkOptions opts = new LinkOptions(force || forceVermagic, force || forceModversion, joinParams(params), where,
+                new LoadFlags(name, noExport && !export, autoclean, kallsyms, ksymoops, numericOnly));
         Insmod.Outcome outcome;
         long pageSize;
         boolean kernelLinks;
