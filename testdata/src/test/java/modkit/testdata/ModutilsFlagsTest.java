@@ -301,10 +301,18 @@ class ModutilsFlagsTest {
     }
 
     @Test
+    void prefixIsAcceptedAndChangesNothing() {
+        assertEquals("", run("insmod", "-P", "smp_", exporter));
+        assertEquals(List.of("mk_exporter"), loaded());
+        String said = run("insmod", "-v", "-n", "--prefix", "smp_", importer);
+        assertTrue(said.startsWith("insmod: -P smp_: symbol names carry no version suffix since Linux 2.6"), said);
+    }
+
+    @Test
     void everyNewFlagIsInHelp() {
         String insmod = InProcess.output("insmod", "--help");
         for (String f : List.of("-s, --syslog", "-p, --probe", "-o, --name", "-x, --noexport", "-X, --export", "-L, --lock",
-                "-k, --autoclean", "-q, --quiet", "-N, --numeric-only", "-S, --kallsyms", "-Y, --ksymoops")) {
+                "-k, --autoclean", "-q, --quiet", "-N, --numeric-only", "-S, --kallsyms", "-Y, --ksymoops", "-P, --prefix")) {
             assertTrue(insmod.contains(f), f);
         }
         String rmmod = InProcess.output("rmmod", "--help");

@@ -107,6 +107,10 @@ public final class InsmodCommand implements Callable<Integer> {
     @Option(names = {"-Y", "--ksymoops"}, description = "modutils: add ksymoops' __insmod_NAME_* symbols to the module's exports")
     boolean ksymoops;
 
+    @Option(names = {"-P", "--prefix"}, paramLabel = "PREFIX",
+            description = "modutils: prefix of versioned symbol names (NAME_R<PREFIX><crc>, e.g. smp_); accepted, nothing to apply since 2.6")
+    String prefix;
+
     @Option(names = "--basedir", paramLabel = "DIR", description = "For a bare module NAME: look it up in DIR/lib/modules/RELEASE/modules.dep (default: /)")
     String basedir = "/";
 
@@ -164,6 +168,11 @@ public final class InsmodCommand implements Callable<Integer> {
         if (probe) {
             dryRun = true;
             verbose = false;
+        }
+        if (prefix != null && verbose) {
+            // modutils matched 2.4's versioned names (printk_Rsmp_1b7d4074) with this prefix; since 2.6 the versions
+            // are in __versions and names are plain, so there is no name to strip it from.
+            System.err.println("insmod: -P " + prefix + ": symbol names carry no version suffix since Linux 2.6: nothing to apply");
         }
         if (autoclean && kernelProfile == null && !modkit.kernel.Backends.choose(common.backend).equals("sim")) {
             System.err.println("insmod: -k/--autoclean has no meaning on this kernel (no autoclean since Linux 2.6): ignored");
