@@ -32,6 +32,7 @@ import modkit.modprobe.RootPrefix;
 public final class DepmodConfig {
     public static final String BUILTIN = "built-in";
     public static final String EXTERNAL = "external";
+    private String sysroot = "";
     /**
      * kmod's default search path for depmod.d (depmod.c's default_cfg_paths), earlier directories winning on equal
      * file names; on the host, or under {@code --sysroot}.
@@ -56,7 +57,12 @@ public final class DepmodConfig {
         return overrides;
     }
 
-    /** External directories, already under the root prefix. */
+    /** {@code --sysroot} ("" for none): external modules are named in modules.dep as seen inside it. */
+    public String sysroot() {
+        return sysroot;
+    }
+
+    /** External directories, already under the sysroot. */
     public List<Path> externals() {
         return externals;
     }
@@ -96,6 +102,7 @@ public final class DepmodConfig {
             }
         }
         DepmodConfig c = new DepmodConfig();
+        c.sysroot = root.sysroot();
         for (Path f : files.values()) {
             c.parse(f, root, kversion, warn);
         }

@@ -26,9 +26,22 @@ public final class ModuleTree {
      * One module file. {@code relpath} is relative to the module directory, or null for a file outside it (an
      * external directory); {@link #depPath} is what modules.dep names it by.
      */
-    public record ModuleFile(Path path, String relpath, String modname) {
+    public record ModuleFile(Path path, String relpath, String modname, String sysroot) {
+        public ModuleFile(Path path, String relpath, String modname) {
+            this(path, relpath, modname, "");
+        }
+
+        /**
+         * An external module (outside the module directory) is named by its absolute path as the system whose root
+         * this is sees it: under {@code --sysroot R}, {@code R/opt/x.ko} is {@code /opt/x.ko}, as kmod run inside
+         * that root writes it.
+         */
         public String depPath() {
-            return relpath != null ? relpath : path.toString();
+            if (relpath != null) {
+                return relpath;
+            }
+            String p = path.toString();
+            return !sysroot.isEmpty() && p.startsWith(sysroot + "/") ? p.substring(sysroot.length()) : p;
         }
 
         /** The path with the compression extension removed, as modules.order names modules. */
@@ -114,7 +127,7 @@ public final class ModuleTree {
         if (isModuleFile(name)) {
             // Taken as a file without a stat (kmod uses readdir's d_type, which Java does not expose); a
             // directory or device with a module's name fails when read and is reported then.
-            ModuleFile f = new ModuleFile(p, rel == null ? null : rel + name, ModuleNames.fromPath(name));
+            ModuleFile f = new ModuleFile(p, rel == null ? null : rel + name, ModuleNames.fromPath(name), cfg.sysroot());
             found.accept(f);
             add(f);
         } else if (Files.isDirectory(p)) {

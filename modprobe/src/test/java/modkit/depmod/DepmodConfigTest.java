@@ -87,7 +87,10 @@ class DepmodConfigTest {
                 + "depmod: WARNING: could not open modules.builtin.modinfo at " + dir + ": No such file or directory\n",
                 o.stderr());
         String dep = Files.readString(dir.resolve("modules.dep"));
-        assertTrue(dep.contains(root.resolve("opt/vendor/mods/vend.ko") + ": kernel/base.ko\n"), dep);
+        // named as the system inside the root sees it, as kmod run there writes it (kmod testsuite:
+        // test-depmod/search-order-external-first's correct-modules.dep has /lib/modules/external/mod-simple.ko)
+        assertTrue(dep.contains("/opt/vendor/mods/vend.ko: kernel/base.ko\n"), dep);
+        assertTrue(!dep.contains(root.toString()), dep);
     }
 
     /**
