@@ -379,7 +379,7 @@ public final class Targets {
                 List.of("search ", "override ", "external ", "exclude ", "built-in", "external", "*", " ", "\n", "#", "/", ".."),
                 in -> {
                     Files.write(file, in);
-                    DepmodConfig c = DepmodConfig.load(List.of(file), Path.of("/nonexistent-root"), "6.1.0-56-amd64", w -> { });
+                    DepmodConfig c = DepmodConfig.load(List.of(file), modkit.modprobe.RootPrefix.of("/nonexistent-root"), "6.1.0-56-amd64", w -> { });
                     c.searches();
                     c.overrides();
                     c.externals();
