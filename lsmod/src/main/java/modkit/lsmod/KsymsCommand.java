@@ -43,7 +43,7 @@ public final class KsymsCommand implements Callable<Integer> {
         List<Ksyms.Entry> entries;
         int ptr;
         try (KernelBackend k = common.openKernel()) {
-            entries = Ksyms.list(k, new Ksyms.Request(modulesOnly, all, info), SymbolTables.EXPORTS_ONLY);
+            entries = Ksyms.list(k, new Ksyms.Request(modulesOnly, all, info), SymbolTables.RECORDED);
             ptr = k.profile().pointerSize();
         }
         System.out.print(json ? Ksyms.json(entries) : Ksyms.text(entries, ptr, !noHeader));

@@ -22,7 +22,24 @@ public interface SymbolTables {
     /** The kernel image's symbols that it does not export (owner null); empty if the profile knows none. */
     List<KernelSymbol> kernel(KernelBackend kernel);
 
-    /** No backend records module symbol tables yet, and profiles hold exports only. */
+    /**
+     * What the backend recorded: a module's whole table where it was loaded with {@code insmod -S} (the simulated
+     * kernel keeps it), else its exports; profiles hold the kernel's exports only.
+     */
+    SymbolTables RECORDED = new SymbolTables() {
+        @Override
+        public List<KernelSymbol> module(KernelBackend kernel, LoadedModule module) {
+            List<KernelSymbol> own = kernel.moduleOwnSymbols(module.name());
+            return own.isEmpty() ? null : own;
+        }
+
+        @Override
+        public List<KernelSymbol> kernel(KernelBackend kernel) {
+            return List.of();
+        }
+    };
+
+    /** Exports alone, whatever the backend recorded. */
     SymbolTables EXPORTS_ONLY = new SymbolTables() {
         @Override
         public List<KernelSymbol> module(KernelBackend kernel, LoadedModule module) {

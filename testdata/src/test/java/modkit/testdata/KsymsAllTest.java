@@ -139,4 +139,23 @@ class KsymsAllTest {
         assertTrue(header.startsWith("Address "), header.substring(0, 40));
         assertTrue(header.contains(" mk_add  [mk_exporter]"), "-a lists the module exports");
     }
+
+    /** insmod -S records the module's whole table; ksyms -a then lists its local symbols at the addresses nm gives. */
+    @Test
+    void allListsWhatInsmodKallsymsRecorded(@TempDir Path root) throws Exception {
+        String ko = TestPaths.testdata().resolve("objects/x86_64/mk_params.ko").toString();
+        assertEquals("", InProcess.run(List.of("sim", "boot", "--root", root.toString())).replaceAll("(?m)^booted.*\n", ""));
+        assertEquals("", InProcess.run(List.of("insmod", "-S", "--root", root.toString(), ko)));
+        String out = InProcess.run(List.of("ksyms", "-a", "--root", root.toString()));
+        // GNU nm over the object placed at modkit's addresses (testdata/gen-nm-golden.py): mk_params_exit is local
+        String nm = java.nio.file.Files.readString(TestPaths.testdata().resolve("golden/x86_64/mk_params.nm"));
+        String exitLine = nm.lines().filter(l -> l.startsWith("mk_params_exit ")).findFirst().orElseThrow();
+        String address = exitLine.split("\\|")[1].trim();
+        assertTrue(out.lines().anyMatch(l -> l.startsWith(address) && l.contains("mk_params_exit") && l.contains("[mk_params]")),
+                out.lines().filter(l -> l.contains("mk_params")).toList().toString());
+        // without -S nothing but exports is known, and mk_params exports nothing
+        assertEquals("", InProcess.run(List.of("rmmod", "--root", root.toString(), "mk_params")));
+        assertEquals("", InProcess.run(List.of("insmod", "--root", root.toString(), ko)));
+        assertFalse(InProcess.run(List.of("ksyms", "-a", "--root", root.toString())).contains("mk_params_exit"));
+    }
 }

@@ -62,8 +62,7 @@ public final class DepmodCommand {
               -A, --quick               Only do the work if a module is newer than modules.dep
               -b, --basedir=DIR         Read the modules from DIR/lib/modules/VERSION (depmod.d from the host)
               -m, --moduledir=DIR       The modules directory under the root instead of /lib/modules
-              -o, --outdir=DIR          Write the index files to DIR/lib/modules/VERSION instead (DIR as given,
-                                        like -C: not under --sysroot)
+              -o, --outdir=DIR          Write the index files to DIR/lib/modules/VERSION (DIR as given, as -C)
                   --sysroot=DIR         Root everything under DIR: modules, depmod.d, external directories
               -C, --config=PATH         Read configuration from PATH (file or directory) instead of depmod.d
               -e, --errsyms             Report symbols no module or kernel supplies, and CRC mismatches with -E
