@@ -97,8 +97,9 @@ public final class ShowDependsCompare {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            // (--softdep-compat=kmod: modkit merges every softdep line of a module, a documented difference from kmod)
             exit = Modkit.runWithModprobeOptions(null, "modprobe", "--root", state, "-d", root, "-S", version,
-                    "--show-depends", name);
+                    "--softdep-compat=kmod", "--show-depends", name);
         } catch (RuntimeException e) {
             exit = 70;
             e.printStackTrace(System.err);
