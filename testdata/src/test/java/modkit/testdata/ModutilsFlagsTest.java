@@ -249,9 +249,11 @@ class ModutilsFlagsTest {
             System.setProperty("modkit.syslog", sock.toString());
             String out;
             String rm;
+            String probe;
             try {
                 out = run("insmod", "-s", importer);
                 rm = run("rmmod", "--syslog", "mk_nothere");
+                probe = run("modprobe", "-s", "-d", tmp.resolve("no-tree").toString(), "mk_nothere");
             } finally {
                 System.clearProperty("modkit.syslog");
             }
@@ -263,6 +265,8 @@ class ModutilsFlagsTest {
                     + ": 3 unknown symbols: mk_add.*"), got.get(0));
             assertTrue(got.get(1).matches("<27>.* insmod: hint: load the modules it was built against first.*"), got.get(1));
             assertTrue(got.stream().anyMatch(l -> l.matches("<27>.* rmmod: error: .*mk_nothere.*")), got.toString());
+            assertEquals("[exit 1]\n", probe, "nothing on the terminal");
+            assertTrue(got.stream().anyMatch(l -> l.matches("<27>.* modprobe: .*no-tree.*")), got.toString());
         }
     }
 

@@ -126,7 +126,7 @@ public final class ModprobeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Print every action")
     boolean verbose;
 
-    @Option(names = {"-s", "--syslog"}, description = "Accepted for kmod compatibility; messages go to stderr")
+    @Option(names = {"-s", "--syslog"}, description = "Send messages to syslog (/dev/log; $MODKIT_SYSLOG) instead of the terminal")
     boolean syslog;
 
     @Option(names = {"-w", "--wait"}, paramLabel = "MSEC",
@@ -142,6 +142,13 @@ public final class ModprobeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (syslog) {
+            return modkit.command.Syslog.open("modprobe").run(this::probe);
+        }
+        return probe();
+    }
+
+    private Integer probe() {
         if (args.isEmpty() && !showConfig) {
             throw new CommandLine.ParameterException(spec.commandLine(), "missing module name");
         }
