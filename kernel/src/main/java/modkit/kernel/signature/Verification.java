@@ -53,7 +53,7 @@ public record Verification(Outcome outcome, String detail, String signer, String
         }
     }
 
-    static Verification of(Outcome outcome, String detail) {
+    public static Verification of(Outcome outcome, String detail) {
         return new Verification(outcome, detail, null, null, null, null);
     }
 
