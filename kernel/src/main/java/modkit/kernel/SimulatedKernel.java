@@ -105,8 +105,7 @@ public final class SimulatedKernel implements ImageBackend {
         } catch (SqliteException e) {
             c.close();
             // A file SQLite cannot read is damaged; one it reads without our table is some other database.
-            int code = e.code() & 0xff;
-            if (code == 11 || code == 26) {
+            if (e.damaged()) {
                 throw StateDb.failure(file, e);
             }
             if (sizeOf(file) == 0) {

@@ -114,9 +114,11 @@ final class StateDb {
 
     static ModkitException failure(Path file, SqliteException e) {
         Path dir = file.toAbsolutePath().getParent();
-        return switch (e.code() & 0xff) {
-            case 11, 26 -> new ModkitException(file + ": the simulated kernel's state is damaged: " + e.getMessage(),
+        if (e.damaged()) {
+            return new ModkitException(file + ": the simulated kernel's state is damaged: " + e.getMessage(),
                     "start a fresh kernel with: modkit sim boot --root " + dir + " (its loaded modules are not kept)");
+        }
+        return switch (e.code() & 0xff) {
             case 8, 3, 14 -> new ModkitException(file + ": cannot change the simulated kernel's state: " + e.getMessage()
                     + "; nothing was changed", "the directory " + dir + " and its files must be writable by you;"
                     + " or use a state of your own: --root DIR or MODKIT_ROOT");

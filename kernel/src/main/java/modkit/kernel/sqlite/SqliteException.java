@@ -12,6 +12,12 @@ public final class SqliteException extends Exception {
         this.code = code;
     }
 
+    /** SQLITE_CORRUPT or SQLITE_NOTADB: the file is not a database SQLite can read. */
+    public boolean damaged() {
+        int primary = code & 0xff;
+        return primary == 11 || primary == 26;
+    }
+
     /** SQLite's extended result code. */
     public int code() {
         return code;

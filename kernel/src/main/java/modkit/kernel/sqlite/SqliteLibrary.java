@@ -46,7 +46,6 @@ final class SqliteLibrary {
     final Function bindText = new Function("sqlite3_bind_text", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
     final Function bindBlob = new Function("sqlite3_bind_blob", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
     final Function bindNull = new Function("sqlite3_bind_null", PI_I);
-    final Function columnCount = new Function("sqlite3_column_count", P_I);
     final Function columnType = new Function("sqlite3_column_type", PI_I);
     final Function columnBytes = new Function("sqlite3_column_bytes", PI_I);
     final Function columnInt64 = new Function("sqlite3_column_int64", PI_L);

@@ -109,10 +109,6 @@ public final class SqliteStatement implements AutoCloseable {
         return copy(p, column);
     }
 
-    public int columnCount() {
-        return Sqlite.call(() -> (int) lib.columnCount.h().invokeExact(stmt));
-    }
-
     private int type(int column) {
         return Sqlite.call(() -> (int) lib.columnType.h().invokeExact(stmt, column - 1));
     }
