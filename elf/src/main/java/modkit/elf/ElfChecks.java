@@ -78,83 +78,32 @@ final class ElfChecks {
         return new Header(is64, order, Short.toUnsignedInt(elf.e_machine), shoff, shentsize, shnum, shstrndx);
     }
 
-    static Section[] sections(String file, byte[] data, int length, Header h) {
-        ByteBuffer buf = ByteBuffer.wrap(data, 0, length).slice().order(h.order());
-        long[][] raw = new long[h.shnum()][];
-        for (int i = 0; i < h.shnum(); i++) {
-            raw[i] = readHeader(buf, (int) (h.shoff() + (long) i * h.shentsize()), h.is64());
-            checkBounds(file, i, raw[i], length);
+    /**
+     * The kernel's checks of the section table that the lean view does not make (it has already checked that every
+     * section lies in the file and every name in the name table), then the tables as records.
+     */
+    static Section[] sections(String file, ElfView v) {
+        int names = v.nameTableIndex();
+        long strOff = v.offset(names);
+        long strSize = v.namesSize();
+        if (v.type(names) == Section.SHT_NOBITS || strSize == 0) {
+            throw new ElfFormatException(file, "ELF Spec violation: section name table (section " + names + ") is empty");
         }
-        long[] strtab = raw[h.shstrndx()];
-        long strOff = strtab[SH_OFFSET];
-        long strSize = strtab[SH_SIZE];
-        if (strtab[SH_TYPE] == Section.SHT_NOBITS || strSize == 0) {
-            throw new ElfFormatException(file, "ELF Spec violation: section name table (section " + h.shstrndx() + ") is empty");
-        }
-        if (strtab[SH_TYPE] == Section.SHT_NULL) { // checkBounds skipped it: a NULL section has no bytes to check
-            checkBounds(file, h.shstrndx(), new long[] {0, Section.SHT_STRTAB, 0, 0, strOff, strSize, 0, 0, 0, 0}, length);
-        }
-        if (data[(int) (strOff + strSize - 1)] != 0) {
-            throw new ElfFormatException(file, "ELF Spec violation: section name table (section " + h.shstrndx()
+        if (v.data()[(int) (strOff + strSize - 1)] != 0) {
+            throw new ElfFormatException(file, "ELF Spec violation: section name table (section " + names
                     + ") isn't null terminated");
         }
-        long[] zero = raw[0];
-        if (zero[SH_TYPE] != Section.SHT_NULL || zero[SH_SIZE] != 0 || zero[SH_ADDR] != 0) {
-            throw new ElfFormatException(file, "ELF Spec violation: section 0 type(" + zero[SH_TYPE] + ")!=SH_NULL or non-zero len or addr");
+        if (v.type(0) != Section.SHT_NULL || v.rawSize(0) != 0 || v.addr(0) != 0) {
+            throw new ElfFormatException(file, "ELF Spec violation: section 0 type(" + v.type(0)
+                    + ")!=SH_NULL or non-zero len or addr");
         }
-        Section[] out = new Section[h.shnum()];
-        for (int i = 0; i < h.shnum(); i++) {
-            long[] r = raw[i];
-            if (r[SH_NAME] >= strSize) {
-                throw new ElfFormatException(file, "Invalid ELF section name in module (section " + i + " type " + r[SH_TYPE]
-                        + "): sh_name 0x" + Long.toHexString(r[SH_NAME]) + " is past the name table (0x"
-                        + Long.toHexString(strSize) + " bytes)");
-            }
-            int nameStart = (int) (strOff + r[SH_NAME]);
-            int nameEnd = nameStart;
-            while (data[nameEnd] != 0) {
-                nameEnd++;
-            }
-            String name = new String(data, nameStart, nameEnd - nameStart, StandardCharsets.ISO_8859_1);
-            out[i] = new Section(i, name, (int) r[SH_TYPE], r[SH_FLAGS], r[SH_ADDR], r[SH_OFFSET], r[SH_SIZE],
-                    (int) r[SH_LINK], (int) r[SH_INFO], r[SH_ADDRALIGN], r[SH_ENTSIZE]);
+        Section[] out = new Section[v.sectionCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new Section(i, v.name(i), v.type(i), v.flags(i), v.addr(i), v.offset(i), v.rawSize(i), v.link(i),
+                    v.info(i), v.addralign(i), v.entsize(i));
             checkAlignment(file, out[i]);
         }
         return out;
-    }
-
-    private static final int SH_NAME = 0, SH_TYPE = 1, SH_FLAGS = 2, SH_ADDR = 3, SH_OFFSET = 4, SH_SIZE = 5,
-            SH_LINK = 6, SH_INFO = 7, SH_ADDRALIGN = 8, SH_ENTSIZE = 9;
-
-    private static long[] readHeader(ByteBuffer b, int at, boolean is64) {
-        if (is64) {
-            return new long[] {
-                Integer.toUnsignedLong(b.getInt(at)), Integer.toUnsignedLong(b.getInt(at + 4)), b.getLong(at + 8),
-                b.getLong(at + 16), b.getLong(at + 24), b.getLong(at + 32), Integer.toUnsignedLong(b.getInt(at + 40)),
-                Integer.toUnsignedLong(b.getInt(at + 44)), b.getLong(at + 48), b.getLong(at + 56)
-            };
-        }
-        long[] r = new long[10];
-        for (int f = 0; f < 10; f++) {
-            r[f] = Integer.toUnsignedLong(b.getInt(at + 4 * f));
-        }
-        return r;
-    }
-
-    private static void checkBounds(String file, int index, long[] r, int length) {
-        if (r[SH_TYPE] == Section.SHT_NULL || r[SH_TYPE] == Section.SHT_NOBITS) {
-            return;
-        }
-        long off = r[SH_OFFSET];
-        long size = r[SH_SIZE];
-        if (off < 0 || size < 0 || off > length || size > length - off) {
-            throw new ElfFormatException(file, "Invalid ELF section in module (section " + index + " type " + r[SH_TYPE]
-                    + "): offset 0x" + Long.toHexString(off) + " size 0x" + Long.toHexString(size)
-                    + " runs past the end of the file (0x" + Integer.toHexString(length) + " bytes)");
-        }
-        if (r[SH_LINK] > Integer.MAX_VALUE || r[SH_INFO] > Integer.MAX_VALUE) {
-            throw new ElfFormatException(file, "Invalid ELF sh_link/sh_info in section " + index);
-        }
     }
 
     private static void checkAlignment(String file, Section s) {

@@ -1,6 +1,7 @@
 package modkit.elf;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The signature trailer appended to a signed module (loader-model.md §13):
@@ -19,24 +20,39 @@ public record ModuleSignature(
         int elfLength, int algo, int hash, int idType, int signerLength, int keyIdLength, int signatureLength) {
 
     public static final String MARKER = "~Module signature appended~\n";
-    private static final byte[] MARKER_BYTES = MARKER.getBytes(StandardCharsets.US_ASCII);
-    private static final int INFO_SIZE = 12;
+    public static final byte[] MARKER_BYTES = MARKER.getBytes(StandardCharsets.US_ASCII);
+    /** sizeof(struct module_signature). */
+    public static final int INFO_SIZE = 12;
+    /** {@code module_signature.id_type} of a PKCS#7 signature; 0 = PGP and 1 = X.509 (before Linux 4.3). */
     public static final int PKEY_ID_PKCS7 = 2;
+
+    /** Whether {@code data} ends with the marker (what makes the kernel look for a signature at all). */
+    public static boolean marked(byte[] data) {
+        int at = data.length - MARKER_BYTES.length;
+        return at >= 0 && Arrays.equals(data, at, data.length, MARKER_BYTES, 0, MARKER_BYTES.length);
+    }
+
+    /** Offset of the {@code struct module_signature} of a marked module: it ends where the marker starts. */
+    public static int infoOffset(byte[] data) {
+        return data.length - MARKER_BYTES.length - INFO_SIZE;
+    }
+
+    /** {@code sig_len} of the record at {@code infoAt}: big-endian, whatever the module's byte order. */
+    public static long declaredSignatureLength(byte[] data, int infoAt) {
+        return ((data[infoAt + 8] & 0xffL) << 24) | ((data[infoAt + 9] & 0xff) << 16)
+                | ((data[infoAt + 10] & 0xff) << 8) | (data[infoAt + 11] & 0xff);
+    }
 
     /** Returns the trailer of {@code data}, or null if the module is unsigned. */
     public static ModuleSignature find(String file, byte[] data) {
-        int markerAt = data.length - MARKER_BYTES.length;
-        if (markerAt < 0 || !regionEquals(data, markerAt, MARKER_BYTES)) {
+        if (!marked(data)) {
             return null;
         }
-        int infoAt = markerAt - INFO_SIZE;
+        int infoAt = infoOffset(data);
         if (infoAt < 0) {
             throw new ElfFormatException(file, "signature marker present but the module_signature record is missing");
         }
-        long sigLen = ((data[infoAt + 8] & 0xffL) << 24)
-                | ((data[infoAt + 9] & 0xff) << 16)
-                | ((data[infoAt + 10] & 0xff) << 8)
-                | (data[infoAt + 11] & 0xff);
+        long sigLen = declaredSignatureLength(data, infoAt);
         if (sigLen >= infoAt) {
             throw new ElfFormatException(
                     file, "signature length 0x" + Long.toHexString(sigLen) + " is larger than the file before it");
@@ -49,15 +65,6 @@ public record ModuleSignature(
                 data[infoAt + 3] & 0xff,
                 data[infoAt + 4] & 0xff,
                 (int) sigLen);
-    }
-
-    private static boolean regionEquals(byte[] data, int at, byte[] expected) {
-        for (int i = 0; i < expected.length; i++) {
-            if (data[at + i] != expected[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The kernel's check of the fixed fields (module_signature.c: mod_check_sig). */

@@ -92,7 +92,7 @@ public final class ModuleSummary {
                 readFully(ch, data, 0, (int) size);
                 return Compression.detect(data, (int) size) != Compression.NONE
                         ? parse(file, Arrays.copyOf(data, (int) size), keys)
-                        : new Reader(file, data, (int) size, Reader.IN_MEMORY, keys).summarize();
+                        : new Reader(file, data, (int) size, ElfView.IN_MEMORY, keys).summarize();
             }
             byte[] head = new byte[64];
             readFully(ch, head, 0, head.length);
@@ -169,196 +169,41 @@ public final class ModuleSummary {
 
     private static ModuleSummary parse(String file, byte[] raw, List<byte[]> modinfoKeys) {
         byte[] data = Compression.detect(raw).decompress(file, raw);
-        return new Reader(file, data, data.length, Reader.IN_MEMORY, modinfoKeys).summarize();
+        return new Reader(file, data, data.length, ElfView.IN_MEMORY, modinfoKeys).summarize();
     }
 
     /** Like {@link #parse} for bytes already decompressed (a signature trailer may follow the ELF image). */
     public static ModuleSummary ofElf(String file, byte[] elf) {
-        return new Reader(file, elf, elf.length, Reader.IN_MEMORY, null).summarize();
+        return new Reader(file, elf, elf.length, ElfView.IN_MEMORY, null).summarize();
     }
 
-    /** One pass over one file's bytes; every offset is checked before use. */
+    /** One pass over one file's {@link ElfView}. */
     private static final class Reader {
-        private final String file;
+        private final ElfView elf;
         private final byte[] data;
-        private final int length;
-        private ByteBuffer buf;
-        private boolean is64;
-        private int shnum;
-        private long shoff;
-        private int shentsize;
-        private long[] secOffset;
-        private long[] secSize;
-        private int[] secName; // file offset of each section's name in the section name table, -1 for none
-        private int namesEnd; // where that table ends
-
-        /** Fills {@code [offset, offset + length)} of the data array before the reader looks at it. */
-        interface Loader {
-            void load(int offset, int length);
-        }
-
-        static final Loader IN_MEMORY = (offset, length) -> {};
-
-        private final Loader loader;
         private final List<byte[]> modinfoKeys; // null: every .modinfo entry
-        private boolean[] loaded;
 
-        /**
-         * @param data the file's bytes at their file offsets; only {@code [0, length)} is the file, and with a
-         *     {@code loader} only the parts it was asked for have been filled
-         */
-        Reader(String file, byte[] data, int length, Loader loader, List<byte[]> modinfoKeys) {
-            this.file = file;
+        Reader(String file, byte[] data, int length, ElfView.Loader loader, List<byte[]> modinfoKeys) {
+            this.elf = ElfView.of(file, data, length, loader);
             this.data = data;
-            this.length = length;
-            this.loader = loader;
             this.modinfoKeys = modinfoKeys;
         }
 
-        /** Makes section {@code i}'s bytes readable (its bounds are checked by {@link #sections}). */
-        private void load(int i) {
-            if (!loaded[i]) {
-                loaded[i] = true;
-                long off = secOffset[i];
-                if (off >= 0 && off < length) { // a NOBITS header's offset is not checked: read what exists
-                    loader.load((int) off, (int) Math.min(secSize[i], length - off));
-                }
-            }
-        }
-
         ModuleSummary summarize() {
-            header();
-            sections();
             List<ModInfo.Entry> info = modinfo();
-            int symtab = find(SYMTAB);
-            int strtab = find(STRTAB);
+            int symtab = elf.find(".symtab");
+            int strtab = elf.find(".strtab");
             if (symtab < 0 || strtab < 0) {
                 // kmod: no symbols to export or import; the module still has its .modinfo.
                 return new ModuleSummary(info, kstrtabExports(), List.of());
             }
-            load(symtab);
-            load(strtab);
+            elf.load(symtab);
+            elf.load(strtab);
             List<Symbol> exports = crcExports(symtab, strtab);
             if (exports.isEmpty()) {
                 exports = kstrtabExports();
             }
             return new ModuleSummary(info, exports, needs(symtab, strtab));
-        }
-
-        private void header() {
-            if (length < 16 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F') {
-                throw new ElfFormatException(file, length < 4
-                        ? "file is " + length + " bytes, too short for an ELF header (truncated?)"
-                        : "not an ELF file (bad magic in e_ident)");
-            }
-            int cls = data[4];
-            if (cls != 1 && cls != 2) {
-                throw new ElfFormatException(file, "Invalid ELF class " + cls + " in e_ident[EI_CLASS] (expected 1 or 2)");
-            }
-            int enc = data[5];
-            if (enc != 1 && enc != 2) {
-                throw new ElfFormatException(file, "Invalid ELF data encoding " + enc + " in e_ident[EI_DATA] (expected 1 or 2)");
-            }
-            is64 = cls == 2;
-            buf = ByteBuffer.wrap(data).order(enc == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-            int headerSize = is64 ? 64 : 52;
-            if (length < headerSize) {
-                throw new ElfFormatException(file, "Invalid ELF header len " + length + " (file truncated?)");
-            }
-            shoff = is64 ? buf.getLong(0x28) : Integer.toUnsignedLong(buf.getInt(0x20));
-            shentsize = Short.toUnsignedInt(buf.getShort(is64 ? 0x3a : 0x2e));
-            shnum = Short.toUnsignedInt(buf.getShort(is64 ? 0x3c : 0x30));
-            int shstrndx = Short.toUnsignedInt(buf.getShort(is64 ? 0x3e : 0x32));
-            int expected = is64 ? 64 : 40;
-            if (shentsize != expected) {
-                throw new ElfFormatException(file, "Invalid ELF section header size e_shentsize " + shentsize + " != " + expected);
-            }
-            if (shoff < 0 || shoff > length || (long) shnum * shentsize > length - shoff) {
-                throw new ElfFormatException(file, "section headers run past the end of the file: e_shoff 0x"
-                        + Long.toHexString(shoff) + " + " + shnum + " * " + shentsize + " > file size 0x"
-                        + Integer.toHexString(length) + " (truncated?)");
-            }
-            if (shstrndx >= shnum) {
-                throw new ElfFormatException(file, "e_shstrndx " + shstrndx + " >= e_shnum " + shnum);
-            }
-            this.shstrndx = shstrndx;
-        }
-
-        private int shstrndx;
-
-        private void sections() {
-            loader.load((int) shoff, shnum * shentsize);
-            secOffset = new long[shnum];
-            secSize = new long[shnum];
-            secName = new int[shnum];
-            loaded = new boolean[shnum];
-            int[] nameOff = new int[shnum];
-            for (int i = 0; i < shnum; i++) {
-                int at = (int) (shoff + (long) i * shentsize);
-                nameOff[i] = buf.getInt(at);
-                int type = buf.getInt(at + 4);
-                secOffset[i] = is64 ? buf.getLong(at + 24) : Integer.toUnsignedLong(buf.getInt(at + 16));
-                secSize[i] = is64 ? buf.getLong(at + 32) : Integer.toUnsignedLong(buf.getInt(at + 20));
-                if (type == 8 /* SHT_NOBITS */ || type == 0) {
-                    secSize[i] = type == 0 ? 0 : secSize[i];
-                    continue;
-                }
-                if (secOffset[i] < 0 || secSize[i] < 0 || secOffset[i] > length
-                        || secSize[i] > length - secOffset[i]) {
-                    throw new ElfFormatException(file, "section " + i + " runs past the end of the file: sh_offset 0x"
-                            + Long.toHexString(secOffset[i]) + " + sh_size 0x" + Long.toHexString(secSize[i])
-                            + " > file size 0x" + Integer.toHexString(length) + " (truncated?)");
-                }
-            }
-            load(shstrndx);
-            long strOff = secOffset[shstrndx];
-            long strSize = secSize[shstrndx];
-            namesEnd = (int) (strOff + strSize);
-            for (int i = 0; i < shnum; i++) {
-                long n = Integer.toUnsignedLong(nameOff[i]);
-                if (i == 0 && n == 0) {
-                    secName[i] = -1;
-                    continue;
-                }
-                if (n >= strSize) {
-                    throw new ElfFormatException(file, "section " + i + " sh_name 0x" + Long.toHexString(n)
-                            + " is past the section name table (0x" + Long.toHexString(strSize) + " bytes)");
-                }
-                // Checked, not decoded: of a module's twenty-odd section names the summary compares five.
-                secName[i] = (int) (strOff + n);
-                cStringEnd(secName[i], (int) (strOff + strSize), "section " + i + " name");
-            }
-        }
-
-        /** The first section named {@code name} (NUL-terminated bytes), or -1. */
-        private int find(byte[] name) {
-            for (int i = 1; i < shnum; i++) {
-                int at = secName[i];
-                if (at >= 0 && at + name.length <= namesEnd
-                        && Arrays.equals(data, at, at + name.length, name, 0, name.length)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        /** A NUL-terminated string starting at {@code at} that must end before {@code limit}. */
-        private String cString(int at, int limit, String what) {
-            int end = cStringEnd(at, limit, what);
-            return new String(data, at, end - at, StandardCharsets.ISO_8859_1);
-        }
-
-        /** The offset of the NUL that ends the string at {@code at}, which must come before {@code limit}. */
-        private int cStringEnd(int at, int limit, String what) {
-            int end = at;
-            while (end < limit && data[end] != 0) {
-                end++;
-            }
-            if (end >= limit) {
-                throw new ElfFormatException(file, what + " at file offset 0x" + Integer.toHexString(at)
-                        + " is not NUL-terminated within its table");
-            }
-            return end;
         }
 
         /** True if the key in {@code data[from, to)} is one the caller asked for. */
@@ -372,24 +217,22 @@ public final class ModuleSummary {
         }
 
         private List<ModInfo.Entry> modinfo() {
-            int s = find(MODINFO);
+            int s = elf.find(".modinfo");
             if (s < 0) {
                 return new ArrayList<>();
             }
-            load(s);
-            return ModInfo.entries(data, (int) secOffset[s], (int) (secOffset[s] + secSize[s]),
-                    StandardCharsets.ISO_8859_1, modinfoKeys == null ? null : this::wanted);
+            return elf.modinfo(s, StandardCharsets.ISO_8859_1, modinfoKeys == null ? null : this::wanted);
         }
 
         private List<Symbol> kstrtabExports() {
-            int s = find(KSYMTAB_STRINGS);
+            int s = elf.find("__ksymtab_strings");
             List<Symbol> out = new ArrayList<>();
-            if (s < 0) {
+            if (s < 0 || elf.type(s) == 8 /* SHT_NOBITS */) {
                 return out;
             }
-            load(s);
-            int i = (int) secOffset[s];
-            int end = (int) (secOffset[s] + secSize[s]);
+            elf.load(s);
+            int i = (int) elf.offset(s);
+            int end = (int) (elf.offset(s) + elf.size(s));
             while (i < end) {
                 int stop = i;
                 while (stop < end && data[stop] != 0) {
@@ -403,70 +246,43 @@ public final class ModuleSummary {
             return out;
         }
 
-        private int symSize() {
-            return is64 ? 24 : 16;
-        }
-
         private String symbolName(int strtab, int at, int index) {
-            long nameOff = Integer.toUnsignedLong(buf.getInt(at));
-            if (nameOff >= secSize[strtab]) {
-                throw new ElfFormatException(file, "symbol " + index + " st_name 0x" + Long.toHexString(nameOff)
-                        + " is past .strtab (0x" + Long.toHexString(secSize[strtab]) + " bytes)");
+            long nameOff = Integer.toUnsignedLong(elf.symName(at));
+            if (nameOff >= elf.size(strtab)) {
+                throw new ElfFormatException(elf.file(), "symbol " + index + " st_name 0x" + Long.toHexString(nameOff)
+                        + " is past .strtab (0x" + Long.toHexString(elf.size(strtab)) + " bytes)");
             }
-            int start = (int) (secOffset[strtab] + nameOff);
-            return cString(start, (int) (secOffset[strtab] + secSize[strtab]), "symbol " + index + " name");
-        }
-
-        private int shndx(int at) {
-            return Short.toUnsignedInt(buf.getShort(at + (is64 ? 6 : 14)));
-        }
-
-        private int info(int at) {
-            return data[at + (is64 ? 4 : 12)] & 0xff;
-        }
-
-        private long value(int at) {
-            return is64 ? buf.getLong(at + 8) : Integer.toUnsignedLong(buf.getInt(at + 4));
+            int start = (int) (elf.offset(strtab) + nameOff);
+            return elf.cString(start, (int) (elf.offset(strtab) + elf.size(strtab)), "symbol " + index + " name");
         }
 
         private boolean startsWith(int strtab, int at, byte[] prefix) {
-            long nameOff = Integer.toUnsignedLong(buf.getInt(at));
-            long start = secOffset[strtab] + nameOff;
-            if (nameOff >= secSize[strtab] || start + prefix.length > secOffset[strtab] + secSize[strtab]) {
+            long nameOff = Integer.toUnsignedLong(elf.symName(at));
+            long start = elf.offset(strtab) + nameOff;
+            if (nameOff >= elf.size(strtab) || start + prefix.length > elf.offset(strtab) + elf.size(strtab)) {
                 return false;
             }
-            for (int k = 0; k < prefix.length; k++) {
-                if (data[(int) start + k] != prefix[k]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private static final byte[] SYMTAB = name(".symtab");
-        private static final byte[] STRTAB = name(".strtab");
-        private static final byte[] MODINFO = name(".modinfo");
-        private static final byte[] KSYMTAB_STRINGS = name("__ksymtab_strings");
-        private static final byte[] VERSIONS = name("__versions");
-
-        /** A section name as the table holds it, with its terminating NUL. */
-        private static byte[] name(String s) {
-            return (s + "\0").getBytes(StandardCharsets.ISO_8859_1);
+            return Arrays.equals(data, (int) start, (int) start + prefix.length, prefix, 0, prefix.length);
         }
 
         private static final byte[] CRC_PREFIX = "__crc_".getBytes(StandardCharsets.ISO_8859_1);
 
+        /** The symbol count of {@code .symtab}; its entries' file offsets are base + i * size. */
+        private int symbolCount(int symtab) {
+            return (int) (elf.size(symtab) / elf.symbolSize());
+        }
+
         private List<Symbol> crcExports(int symtab, int strtab) {
             List<Symbol> out = new ArrayList<>();
-            int count = (int) (secSize[symtab] / symSize());
-            int base = (int) secOffset[symtab];
+            int count = symbolCount(symtab);
+            int base = (int) elf.offset(symtab);
             for (int i = 1; i < count; i++) {
-                int at = base + i * symSize();
+                int at = base + i * elf.symbolSize();
                 if (!startsWith(strtab, at, CRC_PREFIX)) {
                     continue;
                 }
                 String name = symbolName(strtab, at, i).substring(CRC_PREFIX.length);
-                out.add(new Symbol(name, resolveCrc(value(at), shndx(at)), false));
+                out.add(new Symbol(name, resolveCrc(elf.symValue(at), elf.symShndx(at)), false));
             }
             return out;
         }
@@ -476,30 +292,28 @@ public final class ModuleSummary {
             if (shndx == SHN_ABS || shndx == SHN_UNDEF) {
                 return value;
             }
-            if (shndx >= shnum || secSize[shndx] < 4 || Long.compareUnsigned(value, secSize[shndx] - 4) > 0) {
+            if (shndx >= elf.sectionCount() || elf.type(shndx) == 8 /* SHT_NOBITS */ || elf.size(shndx) < 4
+                    || Long.compareUnsigned(value, elf.size(shndx) - 4) > 0) {
                 return -1L;
             }
-            load(shndx);
-            return Integer.toUnsignedLong(buf.getInt((int) (secOffset[shndx] + value)));
+            elf.load(shndx);
+            return Integer.toUnsignedLong(elf.buffer().getInt((int) (elf.offset(shndx) + value)));
         }
 
         private List<Symbol> needs(int symtab, int strtab) {
-            int versions = find(VERSIONS);
-            int verCount = 0;
-            int verSize = 64;
-            int crcSize = is64 ? 8 : 4;
-            if (versions >= 0 && secSize[versions] % verSize == 0) {
-                verCount = (int) (secSize[versions] / verSize);
-                load(versions);
-            }
-            VersionTable table = new VersionTable(verCount, (int) (verCount > 0 ? secOffset[versions] : 0), crcSize);
+            int versions = elf.find("__versions");
+            VersionTable table = versions >= 0 && elf.type(versions) != 8 /* SHT_NOBITS */
+                            && elf.size(versions) % ElfView.VERSION_ENTRY_SIZE == 0
+                    ? elf.versions(versions)
+                    : null;
+            int verCount = table == null ? 0 : table.count();
             boolean[] visited = new boolean[verCount];
             List<Symbol> out = new ArrayList<>();
-            int count = (int) (secSize[symtab] / symSize());
-            int base = (int) secOffset[symtab];
+            int count = symbolCount(symtab);
+            int base = (int) elf.offset(symtab);
             for (int i = 1; i < count; i++) {
-                int at = base + i * symSize();
-                if (shndx(at) != SHN_UNDEF) {
+                int at = base + i * elf.symbolSize();
+                if (elf.symShndx(at) != SHN_UNDEF) {
                     continue;
                 }
                 String name = symbolName(strtab, at, i);
@@ -507,12 +321,12 @@ public final class ModuleSummary {
                     continue;
                 }
                 long crc = 0;
-                int v = table.first(name);
+                int v = table == null ? -1 : table.first(name);
                 if (v >= 0) {
                     crc = table.crc(v);
                     visited[v] = true;
                 }
-                out.add(new Symbol(name, crc, (info(at) >> 4) == STB_WEAK));
+                out.add(new Symbol(name, crc, (elf.symInfo(at) >> 4) == STB_WEAK));
             }
             for (int v = 0; v < verCount; v++) {
                 if (!visited[v]) {
@@ -521,90 +335,29 @@ public final class ModuleSummary {
             }
             return out;
         }
+    }
 
-        /**
-         * The {@code __versions} entries (a CRC, then a NUL-padded name in a 64-byte slot), looked up by name
-         * without decoding each name into a String: a module asks for a few hundred and most tree-wide scans
-         * need none of them as text. {@link #first} gives the first entry of a name, as kmod's linear search does.
-         */
-        private final class VersionTable {
-            private final int base;
-            private final int crcSize;
-            private final int[] nameLength;
-            private final int[] slots; // open addressing on the name's String hash: entry index + 1, 0 = empty
-            private final int[] hash;
-
-            VersionTable(int count, int base, int crcSize) {
-                this.base = base;
-                this.crcSize = crcSize;
-                nameLength = new int[count];
-                hash = new int[count];
-                slots = new int[Integer.highestOneBit(Math.max(1, count * 2)) * 2];
-                for (int v = 0; v < count; v++) {
-                    int start = base + v * 64 + crcSize;
-                    int end = start;
-                    int h = 0;
-                    while (end < base + v * 64 + 64 && data[end] != 0) {
-                        h = 31 * h + (data[end] & 0xff); // String.hashCode of the Latin-1 name
-                        end++;
-                    }
-                    nameLength[v] = end - start;
-                    hash[v] = h;
-                    int slot = h & (slots.length - 1);
-                    boolean duplicate = false;
-                    while (slots[slot] != 0) {
-                        int other = slots[slot] - 1;
-                        if (hash[other] == h && sameName(other, v)) {
-                            duplicate = true; // a later entry of the same name is never found, as in kmod
-                            break;
-                        }
-                        slot = (slot + 1) & (slots.length - 1);
-                    }
-                    if (!duplicate) {
-                        slots[slot] = v + 1;
-                    }
-                }
-            }
-
-            /** The first entry named {@code name}, or -1. */
-            int first(String name) {
-                int h = name.hashCode();
-                for (int slot = h & (slots.length - 1); slots[slot] != 0; slot = (slot + 1) & (slots.length - 1)) {
-                    int v = slots[slot] - 1;
-                    if (hash[v] == h && nameEquals(v, name)) {
-                        return v;
-                    }
-                }
-                return -1;
-            }
-
-            long crc(int v) {
-                int at = base + v * 64;
-                return crcSize == 8 ? buf.getLong(at) : Integer.toUnsignedLong(buf.getInt(at));
-            }
-
-            String name(int v) {
-                return new String(data, base + v * 64 + crcSize, nameLength[v], StandardCharsets.ISO_8859_1);
-            }
-
-            private boolean nameEquals(int v, String name) {
-                if (nameLength[v] != name.length()) {
-                    return false;
-                }
-                int start = base + v * 64 + crcSize;
-                for (int k = 0; k < nameLength[v]; k++) {
-                    if ((data[start + k] & 0xff) != name.charAt(k)) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-
-            private boolean sameName(int a, int b) {
-                return nameLength[a] == nameLength[b] && Arrays.equals(data, base + a * 64 + crcSize,
-                        base + a * 64 + crcSize + nameLength[a], data, base + b * 64 + crcSize,
-                        base + b * 64 + crcSize + nameLength[b]);
-            }
+    /**
+     * The {@code __versions} entries of a module, in section order (modprobe {@code --show-modversions}), read at
+     * this lean depth as kmod reads them: the first section of that name, whatever its flags; none if its size is
+     * not a whole number of entries.
+     */
+    public static List<VersionEntry> versions(Path path) {
+        String file = path.toString();
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new ModkitException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ModkitException(file + ": cannot read: " + e.getMessage());
         }
+        byte[] data = Compression.detect(raw).decompress(file, raw);
+        ElfView elf = ElfView.of(file, data, data.length);
+        int s = elf.find("__versions");
+        if (s < 0 || elf.type(s) == 8 /* SHT_NOBITS */ || elf.size(s) % ElfView.VERSION_ENTRY_SIZE != 0) {
+            return List.of();
+        }
+        return elf.versions(s).entries();
     }
 }

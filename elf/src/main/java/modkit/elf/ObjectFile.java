@@ -28,6 +28,7 @@ public final class ObjectFile {
     public static final int EM_X86_64 = 62;
 
     private final String file;
+    private final ElfView view;
     private final byte[] data;
     private final ByteBuffer buf;
     private final boolean is64;
@@ -43,15 +44,16 @@ public final class ObjectFile {
             String file,
             byte[] data,
             ByteBuffer buf,
-            ElfChecks.Header header,
+            ElfView view,
             Section[] sections,
             Compression compression,
             ModuleSignature signature) {
         this.file = file;
+        this.view = view;
         this.data = data;
         this.buf = buf;
-        this.is64 = header.is64();
-        this.machine = header.machine();
+        this.is64 = view.is64();
+        this.machine = view.machine();
         this.sections = sections;
         this.compression = compression;
         this.signature = signature;
@@ -62,12 +64,13 @@ public final class ObjectFile {
         }
         Section symtab = ElfChecks.symbolTable(file, sections);
         Section strtab = sections[symtab.link()];
-        this.symbols = new SymbolTable(symtab, buf, is64, (int) strtab.offset(), (int) strtab.size());
+        this.symbols = new SymbolTable(symtab, view, (int) strtab.offset(), (int) strtab.size());
         ElfChecks.checkSymbols(file, this);
     }
 
     private ObjectFile(ObjectFile o, Section[] sections) {
         this.file = o.file;
+        this.view = o.view;
         this.data = o.data;
         this.buf = o.buf;
         this.is64 = o.is64;
@@ -121,10 +124,13 @@ public final class ObjectFile {
         byte[] plain = compression.decompress(file, raw);
         ModuleSignature signature = ModuleSignature.find(file, plain);
         int length = signature == null ? plain.length : signature.elfLength();
+        // The kernel's header checks come first, in its words; then the lean view, then the kernel's further
+        // checks of the section table.
         ElfChecks.Header header = ElfChecks.header(file, plain, length);
+        ElfView view = ElfView.of(file, plain, length);
         ByteBuffer buf = ByteBuffer.wrap(plain, 0, length).slice().order(header.order());
-        Section[] sections = ElfChecks.sections(file, plain, length, header);
-        return new ObjectFile(file, plain, buf, header, sections, compression, signature);
+        Section[] sections = ElfChecks.sections(file, view);
+        return new ObjectFile(file, plain, buf, view, sections, compression, signature);
     }
 
     public String file() {
@@ -255,24 +261,11 @@ public final class ObjectFile {
         if (s == null) {
             return List.of();
         }
-        int entry = 64;
-        if (s.size() % entry != 0) {
+        if (s.size() % ElfView.VERSION_ENTRY_SIZE != 0) {
             throw new ElfFormatException(
                     file, "__versions size 0x" + Long.toHexString(s.size()) + " is not a multiple of 64 (struct modversion_info)");
         }
-        int crcSize = is64 ? 8 : 4;
-        List<VersionEntry> out = new ArrayList<>();
-        for (int at = (int) s.offset(); at < s.offset() + s.size(); at += entry) {
-            long crc = is64 ? buf.getLong(at) : Integer.toUnsignedLong(buf.getInt(at));
-            int end = at + crcSize;
-            while (end < at + entry && buf.get(end) != 0) {
-                end++;
-            }
-            byte[] name = new byte[end - at - crcSize];
-            buf.get(at + crcSize, name);
-            out.add(new VersionEntry(new String(name, StandardCharsets.ISO_8859_1), crc));
-        }
-        return out;
+        return view.versions(s.index()).entries();
     }
 
     /**

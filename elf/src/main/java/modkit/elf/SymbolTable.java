@@ -36,9 +36,9 @@ public final class SymbolTable {
     private final int strtabSize;
     private final Section section;
 
-    SymbolTable(Section section, ByteBuffer buf, boolean is64, int strtabStart, int strtabSize) {
+    SymbolTable(Section section, ElfView elf, int strtabStart, int strtabSize) {
         this.section = section;
-        int entSize = is64 ? 24 : 16;
+        int entSize = elf.symbolSize();
         int count = (int) (section.size() / entSize);
         nameOffset = new int[count];
         value = new long[count];
@@ -46,24 +46,17 @@ public final class SymbolTable {
         info = new byte[count];
         shndx = new int[count];
         names = new String[count];
-        this.strtab = buf;
+        this.strtab = elf.buffer();
         this.strtabStart = strtabStart;
         this.strtabSize = strtabSize;
         int base = (int) section.offset();
         for (int i = 0; i < count; i++) {
             int at = base + i * entSize;
-            nameOffset[i] = buf.getInt(at);
-            if (is64) {
-                info[i] = buf.get(at + 4);
-                shndx[i] = Short.toUnsignedInt(buf.getShort(at + 6));
-                value[i] = buf.getLong(at + 8);
-                size[i] = buf.getLong(at + 16);
-            } else {
-                value[i] = Integer.toUnsignedLong(buf.getInt(at + 4));
-                size[i] = Integer.toUnsignedLong(buf.getInt(at + 8));
-                info[i] = buf.get(at + 12);
-                shndx[i] = Short.toUnsignedInt(buf.getShort(at + 14));
-            }
+            nameOffset[i] = elf.symName(at);
+            info[i] = (byte) elf.symInfo(at);
+            shndx[i] = elf.symShndx(at);
+            value[i] = elf.symValue(at);
+            size[i] = elf.symSize(at);
         }
     }
 

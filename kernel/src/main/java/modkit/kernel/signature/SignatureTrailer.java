@@ -1,7 +1,7 @@
 package modkit.kernel.signature;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import modkit.elf.ModuleSignature;
 
 /**
  * The signature a signed module carries at its end, as the kernel finds it (kernel/module/signing.c
@@ -16,32 +16,34 @@ import java.util.Arrays;
  * @param errno what {@code mod_check_sig} returns for the problem ("EBADMSG" or "ENOPKG"), null if none
  */
 public record SignatureTrailer(int signedLength, byte[] pkcs7, byte[] info, String problem, String errno) {
-    public static final String MARKER = "~Module signature appended~\n";
-    static final byte[] MARKER_BYTES = MARKER.getBytes(StandardCharsets.US_ASCII);
+    public static final String MARKER = ModuleSignature.MARKER;
     /** sizeof(struct module_signature). */
-    public static final int INFO_SIZE = 12;
+    public static final int INFO_SIZE = ModuleSignature.INFO_SIZE;
     /** {@code module_signature.id_type} of a PKCS#7 signature; 0 = PGP and 1 = X.509 are refused. */
-    public static final int PKEY_ID_PKCS7 = 2;
+    public static final int PKEY_ID_PKCS7 = ModuleSignature.PKEY_ID_PKCS7;
 
     /** Whether {@code module} ends with the marker (what makes the kernel check a signature at all). */
     public static boolean marked(byte[] module) {
-        int at = module.length - MARKER_BYTES.length;
-        return at >= 0 && Arrays.equals(module, at, module.length, MARKER_BYTES, 0, MARKER_BYTES.length);
+        return ModuleSignature.marked(module);
     }
 
-    /** The trailer of {@code module}, or null if it has no marker (an unsigned module). */
+    /**
+     * The trailer of {@code module} as {@code mod_check_sig} judges it, or null if it has no marker (an unsigned
+     * module). The bytes are decoded by {@link ModuleSignature}, which modinfo and the linker read too.
+     */
     public static SignatureTrailer find(byte[] module) {
         if (!marked(module)) {
             return null;
         }
-        int len = module.length - MARKER_BYTES.length;
-        if (len <= INFO_SIZE) {
+        int infoAt = ModuleSignature.infoOffset(module);
+        int len = infoAt + INFO_SIZE; // the module without the marker
+        if (infoAt <= 0) {
             return bad(len, null, "EBADMSG", "the module is too short for a signature record");
         }
-        byte[] info = Arrays.copyOfRange(module, len - INFO_SIZE, len);
-        long sigLen = ((info[8] & 0xffL) << 24) | ((info[9] & 0xff) << 16) | ((info[10] & 0xff) << 8) | (info[11] & 0xff);
-        if (sigLen >= len - INFO_SIZE) {
-            return bad(len, info, "EBADMSG", "signature length " + sigLen + " is not less than the " + (len - INFO_SIZE)
+        byte[] info = Arrays.copyOfRange(module, infoAt, len);
+        long sigLen = ModuleSignature.declaredSignatureLength(module, infoAt);
+        if (sigLen >= infoAt) {
+            return bad(len, info, "EBADMSG", "signature length " + sigLen + " is not less than the " + infoAt
                     + " bytes before the signature record");
         }
         int idType = info[2] & 0xff;
@@ -53,8 +55,8 @@ public record SignatureTrailer(int signedLength, byte[] pkcs7, byte[] info, Stri
                 return bad(len, info, "EBADMSG", "PKCS#7 signature info has unexpected non-zero params");
             }
         }
-        int signed = (int) (len - INFO_SIZE - sigLen);
-        return new SignatureTrailer(signed, Arrays.copyOfRange(module, signed, len - INFO_SIZE), info, null, null);
+        int signed = (int) (infoAt - sigLen);
+        return new SignatureTrailer(signed, Arrays.copyOfRange(module, signed, infoAt), info, null, null);
     }
 
     private static SignatureTrailer bad(int len, byte[] info, String errno, String why) {
@@ -63,7 +65,7 @@ public record SignatureTrailer(int signedLength, byte[] pkcs7, byte[] info, Stri
 
     /** {@code module} with {@code pkcs7} appended as scripts/sign-file appends it. */
     public static byte[] append(byte[] module, byte[] pkcs7) {
-        byte[] out = Arrays.copyOf(module, module.length + pkcs7.length + INFO_SIZE + MARKER_BYTES.length);
+        byte[] out = Arrays.copyOf(module, module.length + pkcs7.length + INFO_SIZE + ModuleSignature.MARKER_BYTES.length);
         System.arraycopy(pkcs7, 0, out, module.length, pkcs7.length);
         int info = module.length + pkcs7.length;
         out[info + 2] = PKEY_ID_PKCS7;
@@ -71,7 +73,7 @@ public record SignatureTrailer(int signedLength, byte[] pkcs7, byte[] info, Stri
         out[info + 9] = (byte) (pkcs7.length >>> 16);
         out[info + 10] = (byte) (pkcs7.length >>> 8);
         out[info + 11] = (byte) pkcs7.length;
-        System.arraycopy(MARKER_BYTES, 0, out, info + INFO_SIZE, MARKER_BYTES.length);
+        System.arraycopy(ModuleSignature.MARKER_BYTES, 0, out, info + INFO_SIZE, ModuleSignature.MARKER_BYTES.length);
         return out;
     }
 }

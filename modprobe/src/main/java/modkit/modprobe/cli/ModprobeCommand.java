@@ -12,7 +12,6 @@ import modkit.command.CommonOptions;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
 import modkit.elf.ModuleSummary;
-import modkit.elf.ObjectFile;
 import modkit.elf.VersionEntry;
 import modkit.insmod.LinkResult;
 import modkit.insmod.LoadMap;
@@ -210,7 +209,7 @@ public final class ModprobeCommand implements Callable<Integer> {
         }
         StringBuilder out = new StringBuilder();
         if (showModversions) {
-            for (VersionEntry v : ObjectFile.read(path).versions()) {
+            for (VersionEntry v : ModuleSummary.versions(path)) {
                 out.append(String.format("0x%08x\t%s\n", v.crc(), v.name()));
             }
         } else {

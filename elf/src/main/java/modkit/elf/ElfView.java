@@ -1,0 +1,355 @@
+package modkit.elf;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The lean depth of modkit's one ELF reader: an ELF file's header, its section header table and the raw
+ * {@code Elf_Sym} and {@code __versions} entries, decoded straight from the bytes, every offset checked before it
+ * is followed. Nothing is decoded into objects until asked for, and section names are compared as bytes.
+ *
+ * <p>depmod, modinfo and modprobe read modules at this depth ({@link ModuleSummary}), as kmod's
+ * {@code libkmod-elf.c} does: it checks what it must to read safely and no more, so a module the kernel would refuse
+ * can still be indexed. The linker's full view, {@link ObjectFile}, is built on the same view after the kernel's
+ * stricter checks ({@link ElfChecks}).
+ *
+ * <p>The bytes may be filled lazily: a {@link Loader} is asked for each range (the section headers, then each
+ * section) before it is read, so a large plain module is read a section at a time.
+ */
+public final class ElfView {
+    /** Fills {@code [offset, offset + length)} of the data array before the view looks at it. */
+    public interface Loader {
+        void load(int offset, int length);
+    }
+
+    /** For bytes that are all in memory already. */
+    public static final Loader IN_MEMORY = (offset, length) -> {};
+
+    // Elf_Shdr fields, in file order; each section's are stored at [i * FIELDS + field].
+    static final int SH_NAME = 0, SH_TYPE = 1, SH_FLAGS = 2, SH_ADDR = 3, SH_OFFSET = 4, SH_SIZE = 5, SH_LINK = 6,
+            SH_INFO = 7, SH_ADDRALIGN = 8, SH_ENTSIZE = 9;
+    private static final int FIELDS = 10;
+
+    /** struct modversion_info: an unsigned long CRC, then the NUL-padded name, 64 bytes in all. */
+    public static final int VERSION_ENTRY_SIZE = 64;
+
+    private final String file;
+    private final byte[] data;
+    private final int length;
+    private final ByteBuffer buf;
+    private final Loader loader;
+    private final boolean is64;
+    private final int machine;
+    private final int shnum;
+    private final int shstrndx;
+    private final long[] shdr;
+    private final boolean[] loaded;
+
+    private ElfView(String file, byte[] data, int length, Loader loader) {
+        this.file = file;
+        this.data = data;
+        this.length = length;
+        this.loader = loader;
+        if (length < 16 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F') {
+            throw new ElfFormatException(file, length < 4
+                    ? "file is " + length + " bytes, too short for an ELF header (truncated?)"
+                    : "not an ELF file (bad magic in e_ident)");
+        }
+        int cls = data[4];
+        if (cls != 1 && cls != 2) {
+            throw new ElfFormatException(file, "Invalid ELF class " + cls + " in e_ident[EI_CLASS] (expected 1 or 2)");
+        }
+        int enc = data[5];
+        if (enc != 1 && enc != 2) {
+            throw new ElfFormatException(file, "Invalid ELF data encoding " + enc + " in e_ident[EI_DATA] (expected 1 or 2)");
+        }
+        is64 = cls == 2;
+        buf = ByteBuffer.wrap(data).order(enc == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        if (length < (is64 ? 64 : 52)) {
+            throw new ElfFormatException(file, "Invalid ELF header len " + length + " (file truncated?)");
+        }
+        machine = Short.toUnsignedInt(buf.getShort(0x12));
+        long shoff = is64 ? buf.getLong(0x28) : Integer.toUnsignedLong(buf.getInt(0x20));
+        int shentsize = Short.toUnsignedInt(buf.getShort(is64 ? 0x3a : 0x2e));
+        shnum = Short.toUnsignedInt(buf.getShort(is64 ? 0x3c : 0x30));
+        shstrndx = Short.toUnsignedInt(buf.getShort(is64 ? 0x3e : 0x32));
+        int expected = is64 ? 64 : 40;
+        if (shentsize != expected) {
+            throw new ElfFormatException(file, "Invalid ELF section header size e_shentsize " + shentsize + " != " + expected);
+        }
+        if (shoff < 0 || shoff > length || (long) shnum * shentsize > length - shoff) {
+            throw new ElfFormatException(file, "section headers run past the end of the file: e_shoff 0x"
+                    + Long.toHexString(shoff) + " + " + shnum + " * " + shentsize + " > file size 0x"
+                    + Integer.toHexString(length) + " (truncated?)");
+        }
+        if (shstrndx >= shnum) {
+            throw new ElfFormatException(file, "e_shstrndx " + shstrndx + " >= e_shnum " + shnum);
+        }
+        loader.load((int) shoff, shnum * shentsize);
+        shdr = new long[shnum * FIELDS];
+        loaded = new boolean[shnum];
+        for (int i = 0; i < shnum; i++) {
+            readSectionHeader(i, (int) (shoff + (long) i * shentsize));
+            checkBounds(i);
+        }
+        checkNames();
+    }
+
+    /** A view of {@code data[0, length)}, whose ranges {@code loader} fills on demand. */
+    public static ElfView of(String file, byte[] data, int length, Loader loader) {
+        return new ElfView(file, data, length, loader);
+    }
+
+    /** A view of bytes all in memory; a signature trailer may follow the ELF image. */
+    public static ElfView of(String file, byte[] data, int length) {
+        return new ElfView(file, data, length, IN_MEMORY);
+    }
+
+    private void readSectionHeader(int i, int at) {
+        int base = i * FIELDS;
+        if (is64) {
+            shdr[base + SH_NAME] = Integer.toUnsignedLong(buf.getInt(at));
+            shdr[base + SH_TYPE] = Integer.toUnsignedLong(buf.getInt(at + 4));
+            shdr[base + SH_FLAGS] = buf.getLong(at + 8);
+            shdr[base + SH_ADDR] = buf.getLong(at + 16);
+            shdr[base + SH_OFFSET] = buf.getLong(at + 24);
+            shdr[base + SH_SIZE] = buf.getLong(at + 32);
+            shdr[base + SH_LINK] = Integer.toUnsignedLong(buf.getInt(at + 40));
+            shdr[base + SH_INFO] = Integer.toUnsignedLong(buf.getInt(at + 44));
+            shdr[base + SH_ADDRALIGN] = buf.getLong(at + 48);
+            shdr[base + SH_ENTSIZE] = buf.getLong(at + 56);
+        } else {
+            for (int f = 0; f < FIELDS; f++) {
+                shdr[base + f] = Integer.toUnsignedLong(buf.getInt(at + 4 * f));
+            }
+        }
+    }
+
+    private void checkBounds(int i) {
+        int type = type(i);
+        if ((type == Section.SHT_NULL && i != shstrndx) || type == Section.SHT_NOBITS) {
+            return; // no bytes in the file (the name table is read whatever its type says)
+        }
+        long off = offset(i);
+        long size = rawSize(i);
+        if (off < 0 || size < 0 || off > length || size > length - off) {
+            throw new ElfFormatException(file, "section " + i + " runs past the end of the file: sh_offset 0x"
+                    + Long.toHexString(off) + " + sh_size 0x" + Long.toHexString(size) + " > file size 0x"
+                    + Integer.toHexString(length) + " (truncated?)");
+        }
+        if (shdr[i * FIELDS + SH_LINK] > Integer.MAX_VALUE || shdr[i * FIELDS + SH_INFO] > Integer.MAX_VALUE) {
+            throw new ElfFormatException(file, "Invalid ELF sh_link/sh_info in section " + i);
+        }
+    }
+
+    /** Every section name lies in the name table and ends there; checked, not decoded. */
+    private void checkNames() {
+        load(shstrndx);
+        long strSize = namesSize();
+        int strOff = (int) offset(shstrndx);
+        for (int i = 0; i < shnum; i++) {
+            long n = shdr[i * FIELDS + SH_NAME];
+            if (i == 0 && n == 0) {
+                continue;
+            }
+            if (n >= strSize) {
+                throw new ElfFormatException(file, "section " + i + " sh_name 0x" + Long.toHexString(n)
+                        + " is past the section name table (0x" + Long.toHexString(strSize) + " bytes)");
+            }
+            cStringEnd((int) (strOff + n), (int) (strOff + strSize), "section " + i + " name");
+        }
+    }
+
+    public String file() {
+        return file;
+    }
+
+    /** The bytes: the file's at their file offsets (only the ranges loaded so far, with a lazy loader). */
+    byte[] data() {
+        return data;
+    }
+
+    /** How many bytes of {@link #data} are the ELF image. */
+    public int length() {
+        return length;
+    }
+
+    /** The bytes in the file's byte order; absolute offsets. Shared, not a copy. */
+    ByteBuffer buffer() {
+        return buf;
+    }
+
+    public boolean is64() {
+        return is64;
+    }
+
+    public ByteOrder order() {
+        return buf.order();
+    }
+
+    public int machine() {
+        return machine;
+    }
+
+    public int elfType() {
+        return Short.toUnsignedInt(buf.getShort(0x10));
+    }
+
+    public int sectionCount() {
+        return shnum;
+    }
+
+    public int nameTableIndex() {
+        return shstrndx;
+    }
+
+    public int type(int i) {
+        return (int) shdr[i * FIELDS + SH_TYPE];
+    }
+
+    public long flags(int i) {
+        return shdr[i * FIELDS + SH_FLAGS];
+    }
+
+    public long addr(int i) {
+        return shdr[i * FIELDS + SH_ADDR];
+    }
+
+    public long offset(int i) {
+        return shdr[i * FIELDS + SH_OFFSET];
+    }
+
+    /** {@code sh_size}; 0 for a {@code SHT_NULL} header, whatever it says. */
+    public long size(int i) {
+        return type(i) == Section.SHT_NULL ? 0 : shdr[i * FIELDS + SH_SIZE];
+    }
+
+    /** {@code sh_size} as the header says, even for a {@code SHT_NULL} one. */
+    long rawSize(int i) {
+        return shdr[i * FIELDS + SH_SIZE];
+    }
+
+    public int link(int i) {
+        return (int) shdr[i * FIELDS + SH_LINK];
+    }
+
+    public int info(int i) {
+        return (int) shdr[i * FIELDS + SH_INFO];
+    }
+
+    public long addralign(int i) {
+        return shdr[i * FIELDS + SH_ADDRALIGN];
+    }
+
+    public long entsize(int i) {
+        return shdr[i * FIELDS + SH_ENTSIZE];
+    }
+
+    /** The raw {@code sh_name}: an offset into the section name table. */
+    long nameOffset(int i) {
+        return shdr[i * FIELDS + SH_NAME];
+    }
+
+    /** Bytes in the section name table: its {@code sh_size}, whatever its type, unless it is NOBITS. */
+    long namesSize() {
+        return type(shstrndx) == Section.SHT_NOBITS ? 0 : rawSize(shstrndx);
+    }
+
+    /** Section {@code i}'s name, decoded. */
+    public String name(int i) {
+        if (i == 0 && nameOffset(0) == 0) {
+            return "";
+        }
+        int at = (int) (offset(shstrndx) + nameOffset(i));
+        return new String(data, at, cStringEnd(at, length, "section name") - at, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The first section (after the null one) named {@code name}, whatever its type and flags, or -1. */
+    public int find(String name) {
+        byte[] wanted = (name + "\0").getBytes(StandardCharsets.ISO_8859_1);
+        long strOff = offset(shstrndx);
+        long strEnd = strOff + namesSize();
+        for (int i = 1; i < shnum; i++) {
+            long at = strOff + nameOffset(i);
+            if (at + wanted.length <= strEnd
+                    && Arrays.equals(data, (int) at, (int) at + wanted.length, wanted, 0, wanted.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Makes section {@code i}'s bytes readable (their bounds were checked when the view was made). */
+    public void load(int i) {
+        if (!loaded[i]) {
+            loaded[i] = true;
+            long off = offset(i);
+            if (type(i) != Section.SHT_NOBITS && off >= 0 && off < length) {
+                loader.load((int) off, (int) Math.min(rawSize(i), length - off));
+            }
+        }
+    }
+
+    /** The offset of the NUL that ends the string at {@code at}, which must come before {@code limit}. */
+    int cStringEnd(int at, int limit, String what) {
+        int end = at;
+        while (end < limit && data[end] != 0) {
+            end++;
+        }
+        if (end >= limit) {
+            throw new ElfFormatException(file, what + " at file offset 0x" + Integer.toHexString(at)
+                    + " is not NUL-terminated within its table");
+        }
+        return end;
+    }
+
+    /** The NUL-terminated string at {@code at}, which must end before {@code limit}. */
+    String cString(int at, int limit, String what) {
+        int end = cStringEnd(at, limit, what);
+        return new String(data, at, end - at, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The {@code .modinfo} entries of section {@code i}, loaded first. */
+    java.util.List<ModInfo.Entry> modinfo(int i, java.nio.charset.Charset charset, ModInfo.KeyFilter filter) {
+        load(i);
+        return ModInfo.entries(data, (int) offset(i), (int) (offset(i) + size(i)), charset, filter);
+    }
+
+    // ---- Elf_Sym: one decoder for both depths. {@code at} is the entry's file offset. ----
+
+    /** sizeof(Elf_Sym). */
+    public int symbolSize() {
+        return is64 ? 24 : 16;
+    }
+
+    int symName(int at) {
+        return buf.getInt(at);
+    }
+
+    int symInfo(int at) {
+        return data[at + (is64 ? 4 : 12)] & 0xff;
+    }
+
+    int symShndx(int at) {
+        return Short.toUnsignedInt(buf.getShort(at + (is64 ? 6 : 14)));
+    }
+
+    long symValue(int at) {
+        return is64 ? buf.getLong(at + 8) : Integer.toUnsignedLong(buf.getInt(at + 4));
+    }
+
+    long symSize(int at) {
+        return is64 ? buf.getLong(at + 16) : Integer.toUnsignedLong(buf.getInt(at + 8));
+    }
+
+    /**
+     * The {@code __versions} entries of section {@code i} (loaded first): a CRC, then a NUL-padded name, in
+     * 64-byte slots. A size that is not a whole number of slots is the caller's to judge.
+     */
+    public VersionTable versions(int i) {
+        load(i);
+        return new VersionTable(this, (int) (size(i) / VERSION_ENTRY_SIZE), (int) offset(i));
+    }
+}
