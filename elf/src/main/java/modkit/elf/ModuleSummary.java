@@ -2,6 +2,8 @@ package modkit.elf;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -9,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -42,10 +46,10 @@ public final class ModuleSummary {
     private static final int STB_WEAK = 2;
 
     private final List<ModInfo.Entry> modinfo;
-    private final List<Symbol> exports;
-    private final List<Symbol> needs;
+    private final Symbols exports;
+    private final Symbols needs;
 
-    private ModuleSummary(List<ModInfo.Entry> modinfo, List<Symbol> exports, List<Symbol> needs) {
+    private ModuleSummary(List<ModInfo.Entry> modinfo, Symbols exports, Symbols needs) {
         this.modinfo = modinfo;
         this.exports = exports;
         this.needs = needs;
@@ -92,20 +96,81 @@ public final class ModuleSummary {
                 readFully(ch, data, 0, (int) size);
                 return Compression.detect(data, (int) size) != Compression.NONE
                         ? parse(file, Arrays.copyOf(data, (int) size), keys)
-                        : new Reader(file, data, (int) size, ElfView.IN_MEMORY, keys).summarize();
+                        : new Reader(file, ByteBuffer.wrap(data, 0, (int) size), keys).summarize();
             }
             byte[] head = new byte[64];
             readFully(ch, head, 0, head.length);
             if (Compression.detect(head) != Compression.NONE) {
                 return parse(file, Files.readAllBytes(path), keys);
             }
-            byte[] data = scratch((int) size);
-            System.arraycopy(head, 0, data, 0, head.length);
-            return new Reader(file, data, (int) size, (off, len) -> readFully(ch, data, off, len), keys).summarize();
+            // A large plain module is mapped, not read: depmod wants a few of its sections, and a file-sized array
+            // (20 MB for amdgpu) would be zeroed, so touched, whole. Only the pages of the sections read are.
+            // Unmapped as soon as it is read: a MappedByteBuffer would stay mapped, its touched pages counted, until
+            // a collection found it, and a tree's worth of symbol tables is 100 MB.
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+                return new Reader(file, mapped.asByteBuffer(), keys).summarize();
+            }
         } catch (NoSuchFileException e) {
             throw new ModkitException(file + ": no such file");
         } catch (IOException | UncheckedIOException e) {
             throw new ModkitException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Symbols as parallel arrays, names shared through {@link SymbolNames}: a tree scan holds every module's summary
+     * until its indexes are written, and an object per symbol was most of depmod's memory. Read as a list of
+     * {@link Symbol} records made on access.
+     */
+    private static final class Symbols extends AbstractList<Symbol> {
+        private static final Symbols NONE = new Symbols(0);
+        private String[] names;
+        private long[] crcs;
+        private boolean[] weak;
+        private int size;
+
+        Symbols(int capacity) {
+            names = new String[capacity];
+            crcs = new long[capacity];
+            weak = new boolean[capacity];
+        }
+
+        void add(String name, long crc, boolean isWeak) {
+            if (size == names.length) {
+                int n = Math.max(8, size * 2);
+                names = Arrays.copyOf(names, n);
+                crcs = Arrays.copyOf(crcs, n);
+                weak = Arrays.copyOf(weak, n);
+            }
+            names[size] = name;
+            crcs[size] = crc;
+            weak[size] = isWeak;
+            size++;
+        }
+
+        /** Drops the spare capacity, once the list is complete. */
+        Symbols trim() {
+            if (size == 0) {
+                return NONE;
+            }
+            if (size < names.length) {
+                names = Arrays.copyOf(names, size);
+                crcs = Arrays.copyOf(crcs, size);
+                weak = Arrays.copyOf(weak, size);
+            }
+            return this;
+        }
+
+        @Override
+        public Symbol get(int i) {
+            Objects.checkIndex(i, size);
+            return new Symbol(names[i], crcs[i], weak[i]);
+        }
+
+        @Override
+        public int size() {
+            return size;
         }
     }
 
@@ -131,9 +196,9 @@ public final class ModuleSummary {
     }
 
     /**
-     * A buffer of at least {@code size} bytes for this thread, reused from file to file: a summary keeps no
-     * reference to the bytes it was read from, and a tree's worth of file-sized arrays was most of depmod's
-     * garbage. Bytes left by an earlier file are never read: the reader only looks at ranges it loaded.
+     * A buffer of at least {@code size} bytes (a small file's) for this thread, reused from file to file: a summary
+     * keeps no reference to the bytes it was read from, and a tree's worth of file-sized arrays was most of
+     * depmod's garbage.
      */
     private static byte[] scratch(int size) {
         byte[] b = SCRATCH.get();
@@ -144,10 +209,10 @@ public final class ModuleSummary {
         return b;
     }
 
-    /** Files up to this size are read whole, larger ones a section at a time. */
+    /** Files up to this size are read whole, larger ones mapped. */
     private static final int WHOLE_FILE = 64 << 10;
 
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1 << 20]);
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[WHOLE_FILE]);
 
     /** Reads the file's bytes {@code [offset, offset + length)} into the same place of {@code into}. */
     private static void readFully(FileChannel ch, byte[] into, int offset, int length) {
@@ -169,23 +234,24 @@ public final class ModuleSummary {
 
     private static ModuleSummary parse(String file, byte[] raw, List<byte[]> modinfoKeys) {
         byte[] data = Compression.detect(raw).decompress(file, raw);
-        return new Reader(file, data, data.length, ElfView.IN_MEMORY, modinfoKeys).summarize();
+        return new Reader(file, ByteBuffer.wrap(data), modinfoKeys).summarize();
     }
 
     /** Like {@link #parse} for bytes already decompressed (a signature trailer may follow the ELF image). */
     public static ModuleSummary ofElf(String file, byte[] elf) {
-        return new Reader(file, elf, elf.length, ElfView.IN_MEMORY, null).summarize();
+        return new Reader(file, ByteBuffer.wrap(elf), null).summarize();
     }
 
     /** One pass over one file's {@link ElfView}. */
     private static final class Reader {
         private final ElfView elf;
-        private final byte[] data;
+        private final ByteBuffer data; // absolute positions: the file's offsets
         private final List<byte[]> modinfoKeys; // null: every .modinfo entry
 
-        Reader(String file, byte[] data, int length, ElfView.Loader loader, List<byte[]> modinfoKeys) {
-            this.elf = ElfView.of(file, data, length, loader);
-            this.data = data;
+        /** @param bytes the module's bytes, {@code [0, limit)} */
+        Reader(String file, ByteBuffer bytes, List<byte[]> modinfoKeys) {
+            this.elf = ElfView.of(file, bytes);
+            this.data = bytes;
             this.modinfoKeys = modinfoKeys;
         }
 
@@ -195,11 +261,9 @@ public final class ModuleSummary {
             int strtab = elf.find(".strtab");
             if (symtab < 0 || strtab < 0) {
                 // kmod: no symbols to export or import; the module still has its .modinfo.
-                return new ModuleSummary(info, kstrtabExports(), List.of());
+                return new ModuleSummary(info, kstrtabExports(), Symbols.NONE);
             }
-            elf.load(symtab);
-            elf.load(strtab);
-            List<Symbol> exports = crcExports(symtab, strtab);
+            Symbols exports = crcExports(symtab, strtab);
             if (exports.isEmpty()) {
                 exports = kstrtabExports();
             }
@@ -224,36 +288,42 @@ public final class ModuleSummary {
             return elf.modinfo(s, StandardCharsets.ISO_8859_1, modinfoKeys == null ? null : this::wanted);
         }
 
-        private List<Symbol> kstrtabExports() {
+        private Symbols kstrtabExports() {
             int s = elf.find("__ksymtab_strings");
-            List<Symbol> out = new ArrayList<>();
+            Symbols out = new Symbols(0);
             if (s < 0 || elf.type(s) == 8 /* SHT_NOBITS */) {
-                return out;
+                return Symbols.NONE;
             }
-            elf.load(s);
             int i = (int) elf.offset(s);
             int end = (int) (elf.offset(s) + elf.size(s));
             while (i < end) {
                 int stop = i;
-                while (stop < end && data[stop] != 0) {
+                while (stop < end && data.get(stop) != 0) {
                     stop++;
                 }
                 if (stop > i) {
-                    out.add(new Symbol(new String(data, i, stop - i, StandardCharsets.ISO_8859_1), 0, false));
+                    out.add(SymbolNames.SHARED.intern(data, i, stop - i), 0, false);
                 }
                 i = stop + 1;
             }
-            return out;
+            return out.trim();
         }
 
-        private String symbolName(int strtab, int at, int index) {
+        /** The file offset of symbol {@code index}'s name, checked to lie in {@code .strtab}. */
+        private int symbolNameStart(int strtab, int at, int index) {
             long nameOff = Integer.toUnsignedLong(elf.symName(at));
             if (nameOff >= elf.size(strtab)) {
                 throw new ElfFormatException(elf.file(), "symbol " + index + " st_name 0x" + Long.toHexString(nameOff)
                         + " is past .strtab (0x" + Long.toHexString(elf.size(strtab)) + " bytes)");
             }
-            int start = (int) (elf.offset(strtab) + nameOff);
-            return elf.cString(start, (int) (elf.offset(strtab) + elf.size(strtab)), "symbol " + index + " name");
+            return (int) (elf.offset(strtab) + nameOff);
+        }
+
+        /** The symbol's name without its first {@code skip} bytes, as a shared String. */
+        private String symbolName(int strtab, int at, int index, int skip) {
+            int start = symbolNameStart(strtab, at, index);
+            int end = elf.cStringEnd(start, (int) (elf.offset(strtab) + elf.size(strtab)), "symbol " + index + " name");
+            return SymbolNames.SHARED.intern(data, start + skip, end - start - skip);
         }
 
         private boolean startsWith(int strtab, int at, byte[] prefix) {
@@ -262,7 +332,7 @@ public final class ModuleSummary {
             if (nameOff >= elf.size(strtab) || start + prefix.length > elf.offset(strtab) + elf.size(strtab)) {
                 return false;
             }
-            return Arrays.equals(data, (int) start, (int) start + prefix.length, prefix, 0, prefix.length);
+            return elf.bytesEqual(start, prefix);
         }
 
         private static final byte[] CRC_PREFIX = "__crc_".getBytes(StandardCharsets.ISO_8859_1);
@@ -272,8 +342,8 @@ public final class ModuleSummary {
             return (int) (elf.size(symtab) / elf.symbolSize());
         }
 
-        private List<Symbol> crcExports(int symtab, int strtab) {
-            List<Symbol> out = new ArrayList<>();
+        private Symbols crcExports(int symtab, int strtab) {
+            Symbols out = new Symbols(0);
             int count = symbolCount(symtab);
             int base = (int) elf.offset(symtab);
             for (int i = 1; i < count; i++) {
@@ -281,10 +351,10 @@ public final class ModuleSummary {
                 if (!startsWith(strtab, at, CRC_PREFIX)) {
                     continue;
                 }
-                String name = symbolName(strtab, at, i).substring(CRC_PREFIX.length);
-                out.add(new Symbol(name, resolveCrc(elf.symValue(at), elf.symShndx(at)), false));
+                String name = symbolName(strtab, at, i, CRC_PREFIX.length);
+                out.add(name, resolveCrc(elf.symValue(at), elf.symShndx(at)), false);
             }
-            return out;
+            return out.trim();
         }
 
         /** kmod_elf_resolve_crc: the CRC is the 32-bit word at st_value in the symbol's section; -1 if out of range. */
@@ -296,11 +366,10 @@ public final class ModuleSummary {
                     || Long.compareUnsigned(value, elf.size(shndx) - 4) > 0) {
                 return -1L;
             }
-            elf.load(shndx);
             return Integer.toUnsignedLong(elf.buffer().getInt((int) (elf.offset(shndx) + value)));
         }
 
-        private List<Symbol> needs(int symtab, int strtab) {
+        private Symbols needs(int symtab, int strtab) {
             int versions = elf.find("__versions");
             VersionTable table = versions >= 0 && elf.type(versions) != 8 /* SHT_NOBITS */
                             && elf.size(versions) % ElfView.VERSION_ENTRY_SIZE == 0
@@ -308,7 +377,7 @@ public final class ModuleSummary {
                     : null;
             int verCount = table == null ? 0 : table.count();
             boolean[] visited = new boolean[verCount];
-            List<Symbol> out = new ArrayList<>();
+            Symbols out = new Symbols(64);
             int count = symbolCount(symtab);
             int base = (int) elf.offset(symtab);
             for (int i = 1; i < count; i++) {
@@ -316,24 +385,25 @@ public final class ModuleSummary {
                 if (elf.symShndx(at) != SHN_UNDEF) {
                     continue;
                 }
-                String name = symbolName(strtab, at, i);
-                if (name.isEmpty()) {
-                    continue;
+                int start = symbolNameStart(strtab, at, i);
+                if (data.get(start) == 0) {
+                    continue; // no name
                 }
+                String name = symbolName(strtab, at, i, 0);
                 long crc = 0;
                 int v = table == null ? -1 : table.first(name);
                 if (v >= 0) {
                     crc = table.crc(v);
                     visited[v] = true;
                 }
-                out.add(new Symbol(name, crc, (elf.symInfo(at) >> 4) == STB_WEAK));
+                out.add(name, crc, (elf.symInfo(at) >> 4) == STB_WEAK);
             }
             for (int v = 0; v < verCount; v++) {
                 if (!visited[v]) {
-                    out.add(new Symbol(table.name(v), table.crc(v), false));
+                    out.add(table.name(v), table.crc(v), false);
                 }
             }
-            return out;
+            return out.trim();
         }
     }
 
