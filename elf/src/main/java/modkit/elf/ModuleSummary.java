@@ -233,7 +233,17 @@ public final class ModuleSummary {
     }
 
     private static ModuleSummary parse(String file, byte[] raw, List<byte[]> modinfoKeys) {
-        byte[] data = Compression.detect(raw).decompress(file, raw);
+        Compression c = Compression.detect(raw);
+        if (c == Compression.XZ) {
+            // Decoded into native memory, freed as soon as it is read: a large module never lands on the heap.
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment plain = XzSingleBlock.decodeNative(raw, arena);
+                if (plain != null) {
+                    return new Reader(file, plain.asByteBuffer(), modinfoKeys).summarize();
+                }
+            }
+        }
+        byte[] data = c.decompress(file, raw);
         return new Reader(file, ByteBuffer.wrap(data), modinfoKeys).summarize();
     }
 

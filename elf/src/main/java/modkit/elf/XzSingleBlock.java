@@ -2,6 +2,8 @@ package modkit.elf;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.zip.CRC32;
@@ -16,6 +18,9 @@ import org.tukaani.xz.check.CRC64;
  * 25 ms, looking up providers). Here the container's fields are checked the way the reader checks them, and the
  * block is decoded by tukaani's LZMA2 decoder with a dictionary no larger than the output (the encoder's 1 MiB
  * per file was most of the rest).
+ *
+ * <p>Where the system's liblzma is there ({@link LibLzma}), it decodes the checked stream instead of tukaani's
+ * decoder: the same bytes, in half the time.
  *
  * <p>Anything else (several blocks or streams, other filters or checks, a field that does not add up, a damaged
  * block) gives null, and the caller decodes with the general reader, which also words the error.
@@ -49,42 +54,83 @@ final class XzSingleBlock {
         }
     }
 
-    private byte[] decode() throws IOException {
+    /**
+     * The decoded bytes of {@code data} in native memory of {@code arena}, by liblzma; null where liblzma is not
+     * there or the data is not one well-formed single-block stream (the caller then decodes on the heap, which also
+     * words the error).
+     */
+    static MemorySegment decodeNative(byte[] data, Arena arena) {
+        if (!LibLzma.available()) {
+            return null;
+        }
+        long size;
+        try {
+            size = new XzSingleBlock(data).outputSize();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (size < 0) {
+            return null;
+        }
+        MemorySegment out = arena.allocate(Math.max(size, 1)).asSlice(0, size);
+        return LibLzma.decode(MemorySegment.ofArray(data), out) ? out : null;
+    }
+
+    /**
+     * The stream's decoded size as its index states it, after checking the stream header and footer and that the
+     * index has one record; -1 if any of that does not hold.
+     */
+    private long outputSize() {
         int n = d.length;
         if (n < 12 + 12 || Compression.detect(d) != Compression.XZ || d[6] != 0 || (d[7] & 0xf0) != 0
                 || !crc32Matches(6, 2, 8)) {
-            return null;
+            return -1;
         }
         int check = d[7] & 0x0f;
-        int checkSize = switch (check) {
-            case CHECK_NONE -> 0;
-            case CHECK_CRC32 -> 4;
-            case CHECK_CRC64 -> 8;
-            default -> -1;
-        };
+        if (check != CHECK_NONE && check != CHECK_CRC32 && check != CHECK_CRC64) {
+            return -1;
+        }
         // Stream footer: the index's size, and the same flags as the header.
         int footer = n - 12;
-        if (checkSize < 0 || d[footer + 10] != 'Y' || d[footer + 11] != 'Z' || d[footer + 8] != d[6]
+        if (d[footer + 10] != 'Y' || d[footer + 11] != 'Z' || d[footer + 8] != d[6]
                 || d[footer + 9] != d[7] || !crc32Matches(footer + 4, 6, footer)) {
-            return null;
+            return -1;
         }
         long indexSize = (u32(footer + 4) + 1) * 4;
         if (indexSize > footer - 12) {
-            return null;
+            return -1;
         }
-        int index = footer - (int) indexSize;
+        index = footer - (int) indexSize;
         if (!crc32Matches(index, (int) indexSize - 4, footer - 4) || d[index] != 0) {
-            return null;
+            return -1;
         }
         pos = index + 1;
         if (vli() != 1) {
-            return null;
+            return -1;
         }
-        long unpadded = vli();
+        unpadded = vli();
         long outSize = vli();
-        if (outSize > MAX_OUTPUT) {
+        return outSize > MAX_OUTPUT ? -1 : outSize;
+    }
+
+    private int index;
+    private long unpadded;
+
+    private byte[] decode() throws IOException {
+        long outSize = outputSize();
+        if (outSize < 0) {
             return null;
         }
+        if (LibLzma.available()) { // the same bytes, twice as fast; liblzma checks the block's CRC itself
+            byte[] out = new byte[(int) outSize];
+            return LibLzma.decode(MemorySegment.ofArray(d), MemorySegment.ofArray(out)) ? out : null;
+        }
+        int check = d[7] & 0x0f;
+        int checkSize = switch (check) {
+            case CHECK_CRC32 -> 4;
+            case CHECK_CRC64 -> 8;
+            default -> 0;
+        };
         // Block header.
         int header = 12;
         int headerSize = ((d[header] & 0xff) + 1) * 4;
