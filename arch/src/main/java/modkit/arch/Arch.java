@@ -3,6 +3,8 @@ package modkit.arch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One target architecture, as the kernel's module loader sees it: which relocation types it accepts, what each
@@ -10,23 +12,36 @@ import java.util.List;
  * belongs to the linker; an arch never sees a symbol name or a section.
  */
 public interface Arch {
+    /** The arch's plain facts: ELF class, byte order, pointer and page size, module area, names. */
+    ArchTraits traits();
+
     /** Canonical name: "x86_64", "i386", "m68k", "ia64"; used in messages, profiles and testdata directories. */
-    String name();
+    default String name() {
+        return traits().name();
+    }
 
     /** The ELF {@code e_machine} of objects for this arch. */
-    int machine();
+    default int machine() {
+        return traits().machine();
+    }
 
     /** The kernel's {@code elf_check_arch}: i386 also takes EM_486. */
     default boolean acceptsMachine(int eMachine) {
-        return eMachine == machine();
+        return traits().machines().contains(eMachine);
     }
 
-    boolean is64();
+    default boolean is64() {
+        return traits().is64();
+    }
 
-    ByteOrder order();
+    default ByteOrder order() {
+        return traits().order();
+    }
 
     /** True where the kernel takes SHT_RELA ({@code apply_relocate_add}), false for SHT_REL. */
-    boolean usesRela();
+    default boolean usesRela() {
+        return traits().usesRela();
+    }
 
     /** psABI spelling of a type number, e.g. "R_X86_64_PC32"; "type N" for numbers the arch does not know. */
     String typeName(int type);
@@ -80,15 +95,47 @@ public interface Arch {
         return false;
     }
 
-    /** Where {@code module_alloc} places modules when the profile does not say: [start, end). */
-    long[] defaultModuleArea();
+    /** {@code PAGE_SIZE} of a kernel with these {@code CONFIG_} options set (ia64 and Sun-3 choose it there). */
+    default int pageSize(Predicate<String> config) {
+        return traits().pageSize();
+    }
+
+    /**
+     * {@code MODULE_ARCH_VERMAGIC}: what the arch appends to a kernel's vermagic string for this config (i386: the
+     * CPU family, ia64: the compiler version); "" for none.
+     */
+    default String vermagicSuffix(Map<String, String> config) {
+        return "";
+    }
+
+    /** True if a System.map (name to address) can only be this arch's, for a profile import given no --arch. */
+    default boolean recognizes(Map<String, Long> systemMap) {
+        return false;
+    }
+
+    /**
+     * True where modkit models the per-cpu allocator's reserved chunk for modules (PERCPU_MODULE_RESERVE after the
+     * kernel's static per-cpu data) on the kernel of this System.map; module per-cpu data then goes there.
+     */
+    default boolean percpuReserve(Map<String, Long> systemMap) {
+        return false;
+    }
+
+    /**
+     * What a module sees for the kernel image's exported functions where that is not their System.map address
+     * (ia64: function descriptors), for the profile import. {@code types} holds System.map's type letters.
+     */
+    default KernelDescriptors kernelDescriptors(String where, List<String> exports, Map<String, Long> systemMap,
+            Map<String, Character> types) {
+        return KernelDescriptors.NONE;
+    }
 
     /**
      * The kernel's {@code module_frob_arch_sections} and the tables behind its relocations (ia64: PLT, GOT,
      * function descriptors, gp), for one module; {@code config} tells which kernel options are set. Most arches
      * have none.
      */
-    default ArchSections sections(modkit.elf.ObjectFile obj, java.util.function.Predicate<String> config) {
+    default ArchSections sections(modkit.elf.ObjectFile obj, Predicate<String> config) {
         return ArchSections.NONE;
     }
 

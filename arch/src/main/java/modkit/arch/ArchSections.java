@@ -51,7 +51,7 @@ public interface ArchSections {
 
     /** True if the value lies inside the module's own memory (its core or init region). */
     default boolean isInternal(long value) {
-        return true;
+        throw new IllegalStateException("this arch has no module-local branches");
     }
 
     /** True if a gp-relative field of this arch reaches {@code value}. */

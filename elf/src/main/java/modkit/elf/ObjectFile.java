@@ -21,12 +21,6 @@ import java.util.Map;
  * sections are read on demand, into flat arrays.
  */
 public final class ObjectFile {
-    public static final int EM_386 = 3;
-    public static final int EM_68K = 4;
-    public static final int EM_486 = 6;
-    public static final int EM_IA_64 = 50;
-    public static final int EM_X86_64 = 62;
-
     private final String file;
     private final ElfView view;
     private final byte[] data;

@@ -1,5 +1,7 @@
 package modkit.insmod;
 
+import modkit.arch.Arch;
+import modkit.arch.Arches;
 import modkit.elf.ObjectFile;
 import modkit.elf.Section;
 import modkit.elf.SymbolTable;
@@ -92,8 +94,6 @@ public final class NmType {
         return '?';
     }
 
-    private static final int EM_IA_64 = 50;
-
     /** BFD's section flags as {@code _bfd_elf_make_section_from_shdr} derives them, then {@code decode_section_type}. */
     static char byFlags(Section s, int machine) {
         boolean contents = s.type() != Section.SHT_NOBITS;
@@ -102,8 +102,9 @@ public final class NmType {
         boolean readonly = (s.flags() & Section.SHF_WRITE) == 0;
         boolean code = (s.flags() & Section.SHF_EXECINSTR) != 0;
         boolean data = !code && load;
-        // ia64's backend marks SHF_IA_64_SHORT sections small data (elfNN_ia64_section_flags).
-        boolean small = machine == EM_IA_64 && (s.flags() & Section.SHF_IA_64_SHORT) != 0;
+        // BFD marks the arch's small-data sections (ia64: SHF_IA_64_SHORT, elfNN_ia64_section_flags).
+        Arch arch = Arches.forMachine(machine);
+        boolean small = arch != null && (s.flags() & arch.smallDataFlag()) != 0;
         String n = s.name();
         boolean debugging = !alloc && (n.startsWith(".debug") || n.startsWith(".gnu.debuglto_.debug_")
                 || n.startsWith(".gnu.linkonce.wi.") || n.startsWith(".zdebug") || n.startsWith(".line")

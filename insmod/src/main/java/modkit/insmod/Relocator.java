@@ -4,14 +4,16 @@ import java.nio.ByteBuffer;
 import modkit.arch.Arch;
 import modkit.arch.ArchSections;
 import modkit.arch.FieldOverflow;
+import modkit.arch.RelocKind;
 import modkit.elf.ModkitException;
 import modkit.elf.ObjectFile;
 import modkit.elf.RelocTable;
 
 /**
  * {@code apply_relocations}: for each entry, S (the symbol's final value), A (the addend: r_addend, or the field
- * for REL) and P (the field's final address) give the value its kind asks for; the arch stores it. Kinds that
- * need a GOT slot, a function descriptor or a PLT stub ask the arch's {@link ArchSections}, which builds them.
+ * for REL) and P (the field's final address) give the value its kind asks for ({@link RelocKind#value}); the arch
+ * stores it. Kinds that need a GOT slot, a function descriptor or a PLT stub ask the arch's {@link ArchSections},
+ * which builds them.
  */
 final class Relocator {
     private Relocator() {}
@@ -38,35 +40,8 @@ final class Relocator {
                 long S = values[t.symbol(i)];
                 long A = rela ? t.addend(i) : arch.implicitAddend(buf, at, type);
                 long P = secAddr + t.offset(i);
-                long B = P & ~0xfL; // the ia64 bundle holding P
-                long value = 0;
                 try {
-                    value = switch (arch.kindOf(type)) {
-                        case NONE -> 0;
-                        case ABS -> S + A;
-                        case PC -> S + A - P;
-                        case PC_BUNDLE -> S + A - B;
-                        case PC_BUNDLE_LOCAL -> {
-                            if (!tables.isInternal(S + A)) {
-                                throw new FieldOverflow("reloc against non-local symbol (0x" + Long.toHexString(S + A)
-                                        + "): the target must lie inside the module");
-                            }
-                            yield S + A - B;
-                        }
-                        case CALL -> tables.call(S + A, P) - B;
-                        case GPREL -> S + A - tables.gp();
-                        case GOT_GPREL -> tables.got(S + A) - tables.gp();
-                        case GPREL_OR_GOT -> (tables.gpAddressable(S + A) ? S + A : tables.got(S + A)) - tables.gp();
-                        case FPTR -> tables.fptr(S + A);
-                        case GOT_FPTR_GPREL -> tables.got(tables.fptr(S + A)) - tables.gp();
-                        case PLT_ABS -> tables.plt(S + A, P);
-                        case IPLT -> tables.fptr(tables.plt(S + A, P));
-                        case SECREL -> S + A - secAddr;
-                        case BDREL -> S + A - tables.regionBase(S + A);
-                        case SUB -> A - S;
-                        case UNSUPPORTED -> throw new IllegalStateException("unsupported type passed the scan: " + type);
-                    };
-                    arch.store(buf, at, type, value);
+                    arch.store(buf, at, type, arch.kindOf(type).value(S, A, P, secAddr, tables));
                 } catch (FieldOverflow e) {
                     throw overflow(obj, arch, t, i, e);
                 }

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import modkit.arch.Arch;
+import modkit.arch.ArchTraits;
+import modkit.arch.Arches;
 import modkit.kernel.signature.Keyring;
 
 /**
@@ -163,20 +166,26 @@ public record KernelProfile(
         return v == null ? moduleAreaStart : moduleAreaStart + ProfileFile.parseHex("MODKIT_MODULE_AREA_RESERVED", v);
     }
 
-    /**
-     * The unmapped page {@code vmalloc} leaves after each area it hands out, module memory included (no
-     * {@code VM_NO_GUARD}), where modkit models the kernel's addresses (x86); 0 elsewhere.
-     */
-    public long moduleGuard() {
-        return arch.equals("x86_64") || arch.equals("i386") ? pageSize : 0;
+    /** The target architecture; an error naming the ones modkit links if the profile's arch is not one. */
+    public Arch target() {
+        return Arches.require(arch);
     }
 
     /**
-     * Where {@code kmalloc} memory lives (the loader's copies of charp parameters), [start, end): the direct map on
-     * x86_64; null where modkit does not model it (such memory then comes from the module area).
+     * The unmapped page {@code vmalloc} leaves after each area it hands out, module memory included (no
+     * {@code VM_NO_GUARD}), where modkit models the kernel's addresses ({@link ArchTraits#vmallocGuard}); 0
+     * elsewhere.
+     */
+    public long moduleGuard() {
+        return target().traits().vmallocGuard() ? pageSize : 0;
+    }
+
+    /**
+     * Where {@code kmalloc} memory lives (the loader's copies of charp parameters), [start, end); null where modkit
+     * does not model it (such memory then comes from the module area).
      */
     public long[] heapArea() {
-        return arch.equals("x86_64") ? new long[] {0xffff888100000000L, 0xffff888200000000L} : null;
+        return target().traits().kmallocArea().map(a -> new long[] {a.start(), a.end()}).orElse(null);
     }
 
     /** 6.4 replaced the core/init layouts by seven separately allocated regions (module_memory). */
@@ -184,14 +193,14 @@ public record KernelProfile(
         return version() >= 604;
     }
 
-    /** The target's byte order: m68k is big-endian, the others modkit links for are little-endian. */
+    /** The target's byte order. */
     public java.nio.ByteOrder byteOrder() {
-        return arch.equals("m68k") ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN;
+        return target().traits().order();
     }
 
     /** Bytes in a pointer (and a C long) on the target. */
     public int pointerSize() {
-        return arch.equals("x86_64") || arch.equals("ia64") ? 8 : 4;
+        return target().traits().pointerSize();
     }
 
     /** The same kernel with other exported symbols. */

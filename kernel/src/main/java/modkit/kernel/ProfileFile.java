@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import modkit.arch.Arch;
+import modkit.arch.Arches;
 import modkit.elf.ModkitException;
 
 /**
@@ -169,12 +171,18 @@ public final class ProfileFile {
                 header.get("arch"),
                 header.get("release"),
                 header.get("vermagic"),
-                Integer.parseInt(header.getOrDefault("page_size", "4096")),
+                Integer.parseInt(header.getOrDefault("page_size", defaultPageSize(header.get("arch")))),
                 parseHex(name, area[0]),
                 parseHex(name, area[1]),
                 config,
                 SymbolMap.deferred(() -> parseSymbols(name, from)),
                 certs);
+    }
+
+    /** A profile without a page_size line has its arch's default pages; 4096 for an arch modkit does not link. */
+    private static String defaultPageSize(String arch) {
+        Arch a = Arches.byName(arch);
+        return String.valueOf(a == null ? 4096 : a.traits().pageSize());
     }
 
     private static SymbolMap parseSymbols(String name, Lines lines) {

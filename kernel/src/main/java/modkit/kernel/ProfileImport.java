@@ -11,11 +11,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import modkit.arch.Arch;
+import modkit.arch.ArchTraits;
+import modkit.arch.Arches;
+import modkit.arch.KernelDescriptors;
 import modkit.elf.ModkitException;
 
 /**
@@ -25,30 +29,22 @@ import modkit.elf.ModkitException;
  * the options that change layout and checks. Only symbols that vmlinux exports are kept.
  */
 public final class ProfileImport {
-    /** Options copied from the config: everything that changes how a module is checked or laid out. */
-    private static final Set<String> KEPT = Set.of(
-            "CONFIG_SMP", "CONFIG_PREEMPT_BUILD", "CONFIG_PREEMPT_RT", "CONFIG_STRICT_MODULE_RWX",
-            "CONFIG_MODULE_UNLOAD", "CONFIG_MODULE_FORCE_LOAD", "CONFIG_MODULE_FORCE_UNLOAD", "CONFIG_MODVERSIONS",
-            "CONFIG_MODULE_SIG", "CONFIG_MODULE_SIG_FORCE", "CONFIG_KALLSYMS", "CONFIG_KALLSYMS_ALL",
-            "CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS", "CONFIG_GCC_VERSION", "CONFIG_RANDSTRUCT",
-            "CONFIG_PAGE_SIZE_4KB", "CONFIG_PAGE_SIZE_8KB", "CONFIG_IA64_PAGE_SIZE_4KB", "CONFIG_IA64_PAGE_SIZE_8KB",
-            "CONFIG_IA64_PAGE_SIZE_16KB", "CONFIG_IA64_PAGE_SIZE_64KB", "CONFIG_ITANIUM", "CONFIG_SUN3");
+    /**
+     * Options copied from the config: everything that changes how a module is checked or laid out, and the
+     * options each arch's hooks read ({@link modkit.arch.ArchTraits#configOptions}).
+     */
+    private static final Set<String> KEPT = kept();
 
-    /** x86-32 MODULE_PROC_FAMILY (arch/x86/include/asm/module.h), in the header's order. */
-    private static final Map<String, String> X86_32_FAMILY = new LinkedHashMap<>();
-
-    static {
-        String[][] f = {
-            {"M486SX", "486SX "}, {"M486", "486 "}, {"M586", "586 "}, {"M586TSC", "586TSC "}, {"M586MMX", "586MMX "},
-            {"MCORE2", "CORE2 "}, {"MATOM", "ATOM "}, {"M686", "686 "}, {"MPENTIUMII", "PENTIUMII "},
-            {"MPENTIUMIII", "PENTIUMIII "}, {"MPENTIUMM", "PENTIUMM "}, {"MPENTIUM4", "PENTIUM4 "}, {"MK6", "K6 "},
-            {"MK7", "K7 "}, {"MK8", "K8 "}, {"MELAN", "ELAN "}, {"MCRUSOE", "CRUSOE "}, {"MEFFICEON", "EFFICEON "},
-            {"MWINCHIPC6", "WINCHIPC6 "}, {"MWINCHIP3D", "WIN3D "}, {"MCYRIXIII", "CYRIXIII "},
-            {"MVIAC3_2", "VIAC3-2 "}, {"MVIAC7", "VIAC7 "}, {"MGEODEGX1", "GEODEGX1 "}, {"MGEODE_LX", "GEODE "}
-        };
-        for (String[] e : f) {
-            X86_32_FAMILY.put("CONFIG_" + e[0], e[1]);
+    private static Set<String> kept() {
+        Set<String> k = new HashSet<>(Set.of(
+                "CONFIG_SMP", "CONFIG_PREEMPT_BUILD", "CONFIG_PREEMPT_RT", "CONFIG_STRICT_MODULE_RWX",
+                "CONFIG_MODULE_UNLOAD", "CONFIG_MODULE_FORCE_LOAD", "CONFIG_MODULE_FORCE_UNLOAD", "CONFIG_MODVERSIONS",
+                "CONFIG_MODULE_SIG", "CONFIG_MODULE_SIG_FORCE", "CONFIG_KALLSYMS", "CONFIG_KALLSYMS_ALL",
+                "CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS", "CONFIG_GCC_VERSION", "CONFIG_RANDSTRUCT"));
+        for (Arch a : Arches.all()) {
+            k.addAll(a.traits().configOptions());
         }
+        return Set.copyOf(k);
     }
 
     /** Inputs; {@code config}, {@code release}, {@code arch} and {@code vermagic} may be null. */
@@ -58,38 +54,42 @@ public final class ProfileImport {
 
     public static KernelProfile run(Request req) {
         Map<String, String> fullConfig = req.config() == null ? Map.of() : readConfig(req.config());
-        String arch = req.arch() != null ? req.arch() : archFromConfig(fullConfig);
+        Arch target = req.arch() != null ? Arches.require(req.arch()) : Arches.forConfig(fullConfig);
         Map<String, Character> types = new HashMap<>();
         Map<String, Long> addresses = readSystemMap(req.systemMap(), types);
-        if (arch == null) {
-            arch = guessArch(addresses);
+        if (target == null) {
+            target = guessArch(addresses);
         }
+        String arch = target.name();
         String release = req.release() != null ? req.release() : releaseFromName(req.systemMap());
         if (release == null) {
             throw new ModkitException(req.systemMap() + ": cannot tell the kernel release from the file name",
                     "pass --release, e.g. --release 6.1.0-56-amd64");
         }
-        Map<String, String> config = new HashMap<>(fullConfig.isEmpty() ? kconfigDefaults(arch) : keptConfig(fullConfig));
+        Map<String, String> config = new HashMap<>(fullConfig.isEmpty() ? kconfigDefaults(target) : keptConfig(fullConfig));
         config.put("MODKIT_REJECT_MISSING_CRC", rejectsMissingCrc(release) ? "y" : "n");
         String vermagic = req.vermagic() != null ? req.vermagic() : vermagic(release, arch, fullConfig);
         List<KernelSymbol> symbols = readSymvers(req.symvers(), addresses);
-        Map<Long, long[]> descriptors = Map.of();
-        if (arch.equals("ia64")) {
-            Ia64KernelImage.Descriptors d = Ia64KernelImage.descriptors(req.systemMap().toString(), symbols, addresses, types);
-            symbols = d.symbols();
-            descriptors = d.table();
+        KernelDescriptors d = target.kernelDescriptors(req.systemMap().toString(),
+                symbols.stream().map(KernelSymbol::name).toList(), addresses, types);
+        if (!d.addressOf().isEmpty()) {
+            List<KernelSymbol> withDescriptors = new ArrayList<>(symbols.size());
+            for (KernelSymbol s : symbols) {
+                Long at = d.addressOf().get(s.name());
+                withDescriptors.add(at == null ? s : new KernelSymbol(s.name(), at, s.crc(), s.gpl(), s.namespace(), s.owner()));
+            }
+            symbols = withDescriptors;
         }
-        // Where the per-cpu allocator puts a module's per-cpu data: ia64, and x86_64, whose per-cpu symbols count
-        // from 0 (__per_cpu_start) on SMP kernels.
-        if (arch.equals("ia64") || (arch.equals("x86_64") && Long.valueOf(0).equals(addresses.get("__per_cpu_start")))) {
+        // Where the per-cpu allocator puts a module's per-cpu data, on the kernels where modkit models it.
+        if (target.percpuReserve(addresses)) {
             String percpu = percpuModuleArea(addresses);
             if (percpu != null) {
                 config.put("MODKIT_PERCPU_MODULE_AREA", percpu);
             }
         }
-        long[] area = defaultModuleArea(arch);
-        return new KernelProfile(arch, release, vermagic, pageSize(arch, fullConfig), area[0], area[1], config,
-                new SymbolMap(symbols, descriptors));
+        ArchTraits.Area area = target.traits().moduleArea();
+        return new KernelProfile(arch, release, vermagic, target.pageSize(k -> on(fullConfig, k)), area.start(), area.end(),
+                config, new SymbolMap(symbols, d.table()));
     }
 
     /** PERCPU_MODULE_RESERVE of include/linux/percpu.h. */
@@ -145,91 +145,31 @@ public final class ProfileImport {
         if (on(c, "CONFIG_MODVERSIONS")) {
             v.append("modversions ");
         }
-        switch (arch) {
-            case "i386" -> X86_32_FAMILY.forEach((k, s) -> {
-                if (on(c, k) && v.indexOf(s) < 0) {
-                    v.append(s);
-                }
-            });
-            case "ia64" -> {
-                int gcc = Integer.parseInt(c.getOrDefault("CONFIG_GCC_VERSION", "0"));
-                v.append("ia64gcc-").append(gcc / 10000).append('.').append(gcc / 100 % 100);
-            }
-            default -> {}
-        }
-        return v.toString();
+        return v.append(Arches.require(arch).vermagicSuffix(c)).toString();
     }
 
     private static boolean on(Map<String, String> c, String k) {
         return "y".equals(c.get(k));
     }
 
-    private static Map<String, String> kconfigDefaults(String arch) {
+    private static Map<String, String> kconfigDefaults(Arch arch) {
         Map<String, String> d = new HashMap<>();
-        // Kconfig defaults: STRICT_MODULE_RWX defaults to y where the arch supports it (x86 does, m68k and ia64
-        // do not); MODULE_UNLOAD, MODVERSIONS and MODULE_SIG default to n.
-        if (arch.equals("x86_64") || arch.equals("i386")) {
+        // Kconfig defaults: STRICT_MODULE_RWX defaults to y where the arch supports it; MODULE_UNLOAD, MODVERSIONS
+        // and MODULE_SIG default to n.
+        if (arch.traits().strictModuleRwx()) {
             d.put("CONFIG_STRICT_MODULE_RWX", "y");
         }
         return d;
     }
 
-    private static String archFromConfig(Map<String, String> c) {
-        if (on(c, "CONFIG_X86_64")) {
-            return "x86_64";
+    private static Arch guessArch(Map<String, Long> addresses) {
+        Arch a = Arches.forSystemMap(addresses);
+        if (a == null) {
+            throw new ModkitException("cannot tell the architecture from System.map",
+                    "pass --arch (" + String.join(", ", Arches.all().stream().map(Arch::name).toList())
+                            + ") or --config with the kernel's .config");
         }
-        if (on(c, "CONFIG_X86_32")) {
-            return "i386";
-        }
-        if (on(c, "CONFIG_M68K")) {
-            return "m68k";
-        }
-        if (on(c, "CONFIG_IA64")) {
-            return "ia64";
-        }
-        return null;
-    }
-
-    private static String guessArch(Map<String, Long> addresses) {
-        Long text = addresses.get("_text");
-        if (text != null && Long.compareUnsigned(text, 0xffffffff00000000L) >= 0) {
-            return "x86_64";
-        }
-        if (addresses.containsKey("m68k_cputype")) {
-            return "m68k"; // defined by arch/m68k/kernel/setup_mm.c, by no other architecture
-        }
-        throw new ModkitException("cannot tell the architecture from System.map",
-                "pass --arch (x86_64, i386, m68k, ia64) or --config with the kernel's .config");
-    }
-
-    public static long[] defaultModuleArea(String arch) {
-        return switch (arch) {
-            case "x86_64" -> new long[] {0xffffffffc0000000L, 0xffffffffff000000L};
-            case "i386" -> new long[] {0xf8000000L, 0xff000000L};
-            case "m68k" -> new long[] {0x08800000L, 0xd0000000L}; // M68kArch.defaultModuleArea: vmalloc, 128 MiB RAM
-            case "ia64" -> new long[] {0xa000000200000000L, 0xa000000400000000L}; // region 5, vmalloc
-            default -> throw new ModkitException("unknown architecture '" + arch + "'",
-                    "modkit links x86_64, i386, m68k and ia64");
-        };
-    }
-
-    public static int pageSize(String arch, Map<String, String> c) {
-        if (arch.equals("ia64")) {
-            if (on(c, "CONFIG_IA64_PAGE_SIZE_4KB")) {
-                return 4096;
-            }
-            if (on(c, "CONFIG_IA64_PAGE_SIZE_8KB")) {
-                return 8192;
-            }
-            if (on(c, "CONFIG_IA64_PAGE_SIZE_64KB")) {
-                return 65536;
-            }
-            return 16384;
-        }
-        if (arch.equals("m68k") && (on(c, "CONFIG_SUN3") || on(c, "CONFIG_PAGE_SIZE_8KB"))) {
-            return 8192;
-        }
-        return 4096;
+        return a;
     }
 
     private static String releaseFromName(Path systemMap) {

@@ -53,6 +53,34 @@ class ProfileFileTest {
                 + " (want: ADDRESS CRC|- EXPORT_SYMBOL[_GPL] NAME [NAMESPACE])", e.getMessage());
     }
 
+    /**
+     * Without a page_size line a profile has its arch's default PAGE_SIZE: 4 KiB on x86, 16 KiB on ia64
+     * (arch/ia64/Kconfig: IA64_PAGE_SIZE_16KB is the default choice). Its pointers are as wide as the arch's.
+     */
+    @Test
+    void aProfileWithoutPageSizeHasItsArchsDefault() {
+        KernelProfile x86 = ProfileFile.parse("t.profile", (HEADER + "symbols\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(4096, x86.pageSize());
+        assertEquals(8, x86.pointerSize());
+        KernelProfile ia64 = ProfileFile.parse("t.profile", (HEADER.replace("arch=x86_64", "arch=ia64") + "symbols\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(16384, ia64.pageSize());
+        KernelProfile m68k = ProfileFile.parse("t.profile", (HEADER.replace("arch=x86_64", "arch=m68k") + "symbols\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(4, m68k.pointerSize());
+        assertEquals(java.nio.ByteOrder.BIG_ENDIAN, m68k.byteOrder());
+    }
+
+    /** An arch modkit does not link has no pointer size to guess: the profile says so when asked. */
+    @Test
+    void aProfileForAnUnknownArchSaysWhichArchesModkitLinks() {
+        KernelProfile p = ProfileFile.parse("t.profile", (HEADER.replace("arch=x86_64", "arch=sparc64") + "symbols\n")
+                .getBytes(StandardCharsets.UTF_8));
+        ModkitException e = assertThrows(ModkitException.class, p::pointerSize);
+        assertEquals("unknown architecture 'sparc64'", e.getMessage());
+        assertEquals("modkit links x86_64, i386, m68k and ia64", e.hint());
+    }
+
     @Test
     void aMissingHeaderFieldIsReportedAtOnce() {
         ModkitException e = assertThrows(ModkitException.class,

@@ -2,9 +2,15 @@ package modkit.arch.ia64;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import modkit.arch.Arch;
 import modkit.arch.ArchSections;
+import modkit.arch.ArchTraits;
+import modkit.arch.ArchTraits.Area;
+import modkit.arch.KernelDescriptors;
 import modkit.arch.FieldOverflow;
 import modkit.arch.Fields;
 import modkit.arch.RelocKind;
@@ -30,29 +36,53 @@ import modkit.elf.Section;
  * Linux 6.1 arch/ia64/kernel/module.c; reloc-ia64.md.
  */
 public final class Ia64Arch implements Arch {
+    public static final int EM_IA_64 = 50;
+
+    /**
+     * module_alloc is vmalloc: region 5 from VMALLOC_START (RGN_BASE(5) + 0x200000000), 8 GiB here. Pages are
+     * 16 KiB unless the config picks another size.
+     */
+    private static final ArchTraits TRAITS = new ArchTraits("ia64", List.of(EM_IA_64), true, ByteOrder.LITTLE_ENDIAN, true,
+            8, 16384, new Area(0xa000000200000000L, 0xa000000400000000L), Optional.empty(), false, false, "CONFIG_IA64",
+            List.of("ia64"), List.of("CONFIG_IA64_PAGE_SIZE_4KB", "CONFIG_IA64_PAGE_SIZE_8KB",
+                    "CONFIG_IA64_PAGE_SIZE_16KB", "CONFIG_IA64_PAGE_SIZE_64KB", "CONFIG_ITANIUM"));
+
     @Override
-    public String name() {
-        return "ia64";
+    public ArchTraits traits() {
+        return TRAITS;
     }
 
     @Override
-    public int machine() {
-        return ObjectFile.EM_IA_64;
+    public int pageSize(Predicate<String> config) {
+        if (config.test("CONFIG_IA64_PAGE_SIZE_4KB")) {
+            return 4096;
+        }
+        if (config.test("CONFIG_IA64_PAGE_SIZE_8KB")) {
+            return 8192;
+        }
+        if (config.test("CONFIG_IA64_PAGE_SIZE_64KB")) {
+            return 65536;
+        }
+        return TRAITS.pageSize();
     }
 
+    /** MODULE_ARCH_VERMAGIC of asm/module.h: "ia64gcc-" and the compiler's major.minor. */
     @Override
-    public boolean is64() {
+    public String vermagicSuffix(Map<String, String> config) {
+        int gcc = Integer.parseInt(config.getOrDefault("CONFIG_GCC_VERSION", "0"));
+        return "ia64gcc-" + gcc / 10000 + "." + gcc / 100 % 100;
+    }
+
+    /** Module per-cpu data always comes from the reserve after the kernel's (see {@link Ia64KernelImage}). */
+    @Override
+    public boolean percpuReserve(Map<String, Long> systemMap) {
         return true;
     }
 
     @Override
-    public ByteOrder order() {
-        return ByteOrder.LITTLE_ENDIAN;
-    }
-
-    @Override
-    public boolean usesRela() {
-        return true;
+    public KernelDescriptors kernelDescriptors(String where, List<String> exports, Map<String, Long> systemMap,
+            Map<String, Character> types) {
+        return Ia64KernelImage.descriptors(where, exports, systemMap, types);
     }
 
     @Override
@@ -153,11 +183,5 @@ public final class Ia64Arch implements Arch {
     @Override
     public ArchSections sections(ObjectFile obj, Predicate<String> config) {
         return new Ia64Sections(obj, !config.test("CONFIG_ITANIUM"));
-    }
-
-    @Override
-    public long[] defaultModuleArea() {
-        // module_alloc is vmalloc: region 5 from VMALLOC_START (RGN_BASE(5) + 0x200000000), 8 GiB here.
-        return new long[] {0xa000000200000000L, 0xa000000400000000L};
     }
 }

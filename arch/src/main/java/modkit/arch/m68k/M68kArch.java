@@ -4,7 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import modkit.arch.Arch;
+import modkit.arch.ArchTraits;
+import modkit.arch.ArchTraits.Area;
 import modkit.arch.FinalizePatch;
 import modkit.arch.FieldOverflow;
 import modkit.arch.RelocKind;
@@ -46,29 +51,32 @@ public final class M68kArch implements Arch {
         "TLS_TPREL32"
     };
 
-    @Override
-    public String name() {
-        return "m68k";
-    }
+    public static final int EM_68K = 4;
+
+    /**
+     * Motorola MMU (not Sun-3, not ColdFire): module_alloc takes vmalloc space, from high_memory rounded up past an
+     * 8 MiB gap to KMAP_START (asm/pgtable_mm.h). PAGE_OFFSET is 0, so with 128 MiB of RAM (QEMU virt's default)
+     * that is 0x08800000..0xd0000000.
+     */
+    private static final ArchTraits TRAITS = new ArchTraits("m68k", List.of(EM_68K), false, ByteOrder.BIG_ENDIAN, true,
+            4, 4096, new Area(0x08800000L, 0xd0000000L), Optional.empty(), false, false, "CONFIG_M68K", List.of("m68k"),
+            List.of("CONFIG_PAGE_SIZE_4KB", "CONFIG_PAGE_SIZE_8KB", "CONFIG_SUN3"));
 
     @Override
-    public int machine() {
-        return 4; // EM_68K
+    public ArchTraits traits() {
+        return TRAITS;
     }
 
+    /** Sun-3 MMUs have 8 KiB pages; so does a kernel built with PAGE_SIZE_8KB (ColdFire). */
     @Override
-    public boolean is64() {
-        return false;
+    public int pageSize(Predicate<String> config) {
+        return config.test("CONFIG_SUN3") || config.test("CONFIG_PAGE_SIZE_8KB") ? 8192 : 4096;
     }
 
+    /** m68k_cputype is defined by arch/m68k/kernel/setup_mm.c, by no other architecture. */
     @Override
-    public ByteOrder order() {
-        return ByteOrder.BIG_ENDIAN;
-    }
-
-    @Override
-    public boolean usesRela() {
-        return true;
+    public boolean recognizes(Map<String, Long> systemMap) {
+        return systemMap.containsKey("m68k_cputype");
     }
 
     @Override
@@ -149,13 +157,5 @@ public final class M68kArch implements Arch {
             });
         }
         return out;
-    }
-
-    @Override
-    public long[] defaultModuleArea() {
-        // Motorola MMU (not Sun-3, not ColdFire): module_alloc takes vmalloc space, from high_memory rounded up
-        // past an 8 MiB gap to KMAP_START (asm/pgtable_mm.h). PAGE_OFFSET is 0, so with 128 MiB of RAM (QEMU
-        // virt's default) that is 0x08800000..0xd0000000.
-        return new long[] {0x08800000L, 0xd0000000L};
     }
 }

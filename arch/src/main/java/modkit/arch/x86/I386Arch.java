@@ -2,7 +2,13 @@ package modkit.arch.x86;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import modkit.arch.Arch;
+import modkit.arch.ArchTraits;
+import modkit.arch.ArchTraits.Area;
 import modkit.arch.FieldOverflow;
 import modkit.arch.RelocKind;
 
@@ -27,34 +33,37 @@ public final class I386Arch implements Arch {
         "type 12", "type 13", "TLS_TPOFF", "TLS_IE", "TLS_GOTIE", "TLS_LE", "TLS_GD", "TLS_LDM", "16", "PC16", "8", "PC8"
     };
 
-    @Override
-    public String name() {
-        return "i386";
+    public static final int EM_386 = 3;
+    public static final int EM_486 = 6;
+
+    /**
+     * The module area is the vmalloc area of a 3G/1G split with 896 MiB lowmem: VMALLOC_START to just below the
+     * fixmap. elf_check_arch takes EM_486 too.
+     */
+    private static final ArchTraits TRAITS = new ArchTraits("i386", List.of(EM_386, EM_486), false, ByteOrder.LITTLE_ENDIAN,
+            false, 4, 4096, new Area(0xf8000000L, 0xff000000L), Optional.empty(), true, true, "CONFIG_X86_32",
+            List.of("i386", "i486", "i586", "i686", "x86"), List.of());
+
+    /** MODULE_PROC_FAMILY of arch/x86/include/asm/module.h (x86-32), in the header's order. */
+    private static final Map<String, String> PROC_FAMILY = new LinkedHashMap<>();
+
+    static {
+        String[][] f = {
+            {"M486SX", "486SX "}, {"M486", "486 "}, {"M586", "586 "}, {"M586TSC", "586TSC "}, {"M586MMX", "586MMX "},
+            {"MCORE2", "CORE2 "}, {"MATOM", "ATOM "}, {"M686", "686 "}, {"MPENTIUMII", "PENTIUMII "},
+            {"MPENTIUMIII", "PENTIUMIII "}, {"MPENTIUMM", "PENTIUMM "}, {"MPENTIUM4", "PENTIUM4 "}, {"MK6", "K6 "},
+            {"MK7", "K7 "}, {"MK8", "K8 "}, {"MELAN", "ELAN "}, {"MCRUSOE", "CRUSOE "}, {"MEFFICEON", "EFFICEON "},
+            {"MWINCHIPC6", "WINCHIPC6 "}, {"MWINCHIP3D", "WIN3D "}, {"MCYRIXIII", "CYRIXIII "},
+            {"MVIAC3_2", "VIAC3-2 "}, {"MVIAC7", "VIAC7 "}, {"MGEODEGX1", "GEODEGX1 "}, {"MGEODE_LX", "GEODE "}
+        };
+        for (String[] e : f) {
+            PROC_FAMILY.put("CONFIG_" + e[0], e[1]);
+        }
     }
 
     @Override
-    public int machine() {
-        return 3;
-    }
-
-    @Override
-    public boolean acceptsMachine(int eMachine) {
-        return eMachine == 3 || eMachine == 6; // EM_386, EM_486
-    }
-
-    @Override
-    public boolean is64() {
-        return false;
-    }
-
-    @Override
-    public ByteOrder order() {
-        return ByteOrder.LITTLE_ENDIAN;
-    }
-
-    @Override
-    public boolean usesRela() {
-        return false;
+    public ArchTraits traits() {
+        return TRAITS;
     }
 
     @Override
@@ -101,9 +110,15 @@ public final class I386Arch implements Arch {
         return name.equals("_GLOBAL_OFFSET_TABLE_");
     }
 
+    /** The CPU family the kernel was built for (MODULE_PROC_FAMILY), once per distinct string. */
     @Override
-    public long[] defaultModuleArea() {
-        // The vmalloc area of a 3G/1G split with 896 MiB lowmem: VMALLOC_START to just below the fixmap.
-        return new long[] {0xf8000000L, 0xff000000L};
+    public String vermagicSuffix(Map<String, String> config) {
+        StringBuilder v = new StringBuilder();
+        PROC_FAMILY.forEach((option, family) -> {
+            if ("y".equals(config.get(option)) && v.indexOf(family) < 0) {
+                v.append(family);
+            }
+        });
+        return v.toString();
     }
 }

@@ -2,7 +2,12 @@ package modkit.arch.x86;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import modkit.arch.Arch;
+import modkit.arch.ArchTraits;
+import modkit.arch.ArchTraits.Area;
 import modkit.arch.FieldOverflow;
 import modkit.arch.Fields;
 import modkit.arch.RelocKind;
@@ -46,29 +51,21 @@ public final class X86_64Arch implements Arch {
         }
     }
 
-    @Override
-    public String name() {
-        return "x86_64";
-    }
+    /** {@code EM_X86_64}. */
+    public static final int EM_X86_64 = 62;
+
+    /**
+     * The module area is MODULES_VADDR = __START_KERNEL_map + KERNEL_IMAGE_SIZE (1 GiB with KASLR) to MODULES_END;
+     * kmalloc memory is modelled in the direct map (page_offset_base 0xffff888000000000, past the first 4 GiB).
+     */
+    private static final ArchTraits TRAITS = new ArchTraits("x86_64", List.of(EM_X86_64), true, ByteOrder.LITTLE_ENDIAN,
+            true, 8, 4096, new Area(0xffffffffc0000000L, 0xffffffffff000000L),
+            Optional.of(new Area(0xffff888100000000L, 0xffff888200000000L)), true, true, "CONFIG_X86_64",
+            List.of("x86_64", "amd64"), List.of());
 
     @Override
-    public int machine() {
-        return 62;
-    }
-
-    @Override
-    public boolean is64() {
-        return true;
-    }
-
-    @Override
-    public ByteOrder order() {
-        return ByteOrder.LITTLE_ENDIAN;
-    }
-
-    @Override
-    public boolean usesRela() {
-        return true;
+    public ArchTraits traits() {
+        return TRAITS;
     }
 
     @Override
@@ -116,9 +113,16 @@ public final class X86_64Arch implements Arch {
         return name.equals("_GLOBAL_OFFSET_TABLE_");
     }
 
+    /** The kernel image is linked at -2 GiB (__START_KERNEL_map); no other arch puts _text in the top 4 GiB. */
     @Override
-    public long[] defaultModuleArea() {
-        // MODULES_VADDR = __START_KERNEL_map + KERNEL_IMAGE_SIZE (1 GiB with KASLR) to MODULES_END.
-        return new long[] {0xffffffffc0000000L, 0xffffffffff000000L};
+    public boolean recognizes(Map<String, Long> systemMap) {
+        Long text = systemMap.get("_text");
+        return text != null && Long.compareUnsigned(text, 0xffffffff00000000L) >= 0;
+    }
+
+    /** An SMP kernel's per-cpu symbols count from 0 (__per_cpu_start), as offsets into each CPU's copy. */
+    @Override
+    public boolean percpuReserve(Map<String, Long> systemMap) {
+        return Long.valueOf(0).equals(systemMap.get("__per_cpu_start"));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
+import modkit.arch.ArchSections;
 import modkit.arch.FieldOverflow;
 import modkit.arch.FinalizePatch;
 import modkit.arch.RelocKind;
@@ -15,21 +16,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * One row per accepted type: S, A, P, the field before, and the big-endian bytes after (worked by hand from
- * S + A and S + A - P), or the overflow message; then the types the 6.1 kernel refuses, by name.
+ * S + A and S + A - P) and computed by the linker's own formula ({@link RelocKind#value}), or the overflow
+ * message; then the types the 6.1 kernel refuses, by name.
  */
 class M68kRelocationTableTest {
     private final M68kArch arch = new M68kArch();
 
     private byte[] apply(int type, long S, long A, long P, String before) throws FieldOverflow {
         ByteBuffer b = ByteBuffer.wrap(HexFormat.of().parseHex(before)).order(arch.order());
-        long value = switch (arch.kindOf(type)) {
-            case NONE -> 0;
-            case ABS -> S + A;
-            case PC -> S + A - P;
-            case UNSUPPORTED -> throw new AssertionError("unsupported");
-            default -> throw new AssertionError("m68k uses no other kind: " + arch.kindOf(type));
-        };
-        arch.store(b, 0, type, value);
+        arch.store(b, 0, type, arch.kindOf(type).value(S, A, P, 0, ArchSections.NONE));
         return b.array();
     }
 

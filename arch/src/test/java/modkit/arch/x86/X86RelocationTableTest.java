@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
 import modkit.arch.Arch;
+import modkit.arch.ArchSections;
 import modkit.arch.FieldOverflow;
 import modkit.arch.RelocKind;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,19 +15,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * One row per relocation type: S, A, P, the field before, and the bytes after (worked by hand from the psABI
- * formulas), or the overflow message. The linker computes the value from the kind; this test does the same.
+ * formulas), or the overflow message. The value comes from the kind's formula ({@link RelocKind#value}), as in
+ * the linker.
  */
 class X86RelocationTableTest {
     static byte[] apply(Arch arch, int type, long S, long A, long P, String before) throws FieldOverflow {
         ByteBuffer b = ByteBuffer.wrap(HexFormat.of().parseHex(before)).order(ByteOrder.LITTLE_ENDIAN);
         long addend = arch.usesRela() ? A : arch.implicitAddend(b, 0, type);
-        long value = switch (arch.kindOf(type)) {
-            case NONE -> 0;
-            case ABS -> S + addend;
-            case PC -> S + addend - P;
-            default -> throw new AssertionError(arch.kindOf(type) + " is not an x86 kind");
-        };
-        arch.store(b, 0, type, value);
+        arch.store(b, 0, type, arch.kindOf(type).value(S, addend, P, 0, ArchSections.NONE));
         return b.array();
     }
 

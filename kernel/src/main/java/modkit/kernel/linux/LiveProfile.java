@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import modkit.arch.Arch;
+import modkit.arch.ArchTraits;
+import modkit.arch.Arches;
 import modkit.elf.ModInfo;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleSummary;
@@ -35,6 +38,7 @@ record LiveProfile(KernelProfile profile, List<String> notes) {
                     "is /proc mounted?");
         }
         String arch = machine(sys);
+        Arch target = Arches.require(arch);
         Kallsyms kallsyms = Kallsyms.read(sys.path("/proc/kallsyms"), false);
         if (!kallsyms.addressesVisible) {
             notes.add("/proc/kallsyms shows no addresses (kptr_restrict, or not root): the check links at placeholder addresses only");
@@ -47,7 +51,7 @@ record LiveProfile(KernelProfile profile, List<String> notes) {
             config.put("CONFIG_MODULE_UNLOAD", "y");
             config.put("CONFIG_MODULE_FORCE_LOAD", "y");
             config.put("CONFIG_MODULE_FORCE_UNLOAD", "y");
-            if (arch.equals("x86_64") || arch.equals("i386")) {
+            if (target.traits().strictModuleRwx()) {
                 config.put("CONFIG_STRICT_MODULE_RWX", "y");
             }
             if (kallsyms.kernelExports.containsKey("module_layout")) {
@@ -72,9 +76,9 @@ record LiveProfile(KernelProfile profile, List<String> notes) {
 
         List<KernelSymbol> exports = exports(sys, release, symversOption, kallsyms, notes);
         String vermagic = vermagic(sys, release, arch, configKnown ? config : null, notes);
-        long[] area = ProfileImport.defaultModuleArea(arch);
-        KernelProfile p = new KernelProfile(arch, release, vermagic, ProfileImport.pageSize(arch, config), area[0], area[1],
-                config, new SymbolMap(exports));
+        ArchTraits.Area area = target.traits().moduleArea();
+        KernelProfile p = new KernelProfile(arch, release, vermagic, target.pageSize(k -> "y".equals(config.get(k))),
+                area.start(), area.end(), config, new SymbolMap(exports));
         return new LiveProfile(p, List.copyOf(notes));
     }
 
@@ -85,11 +89,8 @@ record LiveProfile(KernelProfile profile, List<String> notes) {
             m = System.getProperty("os.arch", "");
         }
         m = m.toLowerCase(Locale.ROOT);
-        return switch (m) {
-            case "amd64", "x86_64" -> "x86_64";
-            case "x86", "i386", "i486", "i586", "i686" -> "i386";
-            default -> m;
-        };
+        Arch a = Arches.forUname(m);
+        return a == null ? m : a.name();
     }
 
     private static Map<String, String> config(SystemFiles sys, String release, List<String> notes) {

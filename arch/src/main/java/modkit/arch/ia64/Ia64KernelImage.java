@@ -1,10 +1,11 @@
-package modkit.kernel;
+package modkit.arch.ia64;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import modkit.arch.KernelDescriptors;
 import modkit.elf.ModkitException;
 
 /**
@@ -25,9 +26,8 @@ final class Ia64KernelImage {
 
     private Ia64KernelImage() {}
 
-    record Descriptors(List<KernelSymbol> symbols, Map<Long, long[]> table) {}
-
-    static Descriptors descriptors(String where, List<KernelSymbol> exports, Map<String, Long> addresses,
+    /** One descriptor per exported function (System.map type T, t, W or w) of {@code exports}. */
+    static KernelDescriptors descriptors(String where, List<String> exports, Map<String, Long> addresses,
             Map<String, Character> types) {
         Long gp = addresses.get("__gp");
         if (gp == null) {
@@ -39,27 +39,23 @@ final class Ia64KernelImage {
             Long end = addresses.get("_end");
             opd = end == null ? 0 : (end + 15) & -16L;
         }
-        List<KernelSymbol> functions = new ArrayList<>();
-        for (KernelSymbol s : exports) {
-            Character t = types.get(s.name());
+        List<String> functions = new ArrayList<>();
+        for (String name : exports) {
+            Character t = types.get(name);
             if (t != null && "TtWw".indexOf(t) >= 0) {
-                functions.add(s);
+                functions.add(name);
             }
         }
-        functions.sort(Comparator.comparing(KernelSymbol::address, Long::compareUnsigned).thenComparing(KernelSymbol::name));
+        functions.sort(Comparator.comparing((String name) -> addresses.get(name), Long::compareUnsigned)
+                .thenComparing(Comparator.naturalOrder()));
         Map<String, Long> descriptorOf = new LinkedHashMap<>();
         Map<Long, long[]> table = new LinkedHashMap<>();
         long next = opd;
-        for (KernelSymbol f : functions) {
-            descriptorOf.put(f.name(), next);
-            table.put(next, new long[] {f.address(), gp});
+        for (String f : functions) {
+            descriptorOf.put(f, next);
+            table.put(next, new long[] {addresses.get(f), gp});
             next += 16;
         }
-        List<KernelSymbol> out = new ArrayList<>(exports.size());
-        for (KernelSymbol s : exports) {
-            Long d = descriptorOf.get(s.name());
-            out.add(d == null ? s : new KernelSymbol(s.name(), d, s.crc(), s.gpl(), s.namespace(), s.owner()));
-        }
-        return new Descriptors(out, table);
+        return new KernelDescriptors(descriptorOf, table);
     }
 }
