@@ -19,6 +19,7 @@ import modkit.kernel.KernelProfile;
 import modkit.kernel.KernelSymbol;
 import modkit.kernel.LoadTransaction;
 import modkit.kernel.ModuleImage;
+import modkit.kernel.Taint;
 
 /**
  * Links one module the way the kernel's {@code load_module} would: checks → layout → allocate → resolve →
@@ -173,7 +174,7 @@ public final class Linker {
         long init = definedValue(st, resolver.values, "init_module");
         long exit = profile.moduleUnload() ? definedValue(st, resolver.values, "cleanup_module") : 0;
         ModuleImage image = new ModuleImage(name, obj.file(), arch.name(), List.copyOf(regions.values()), exports,
-                resolver.uses, taints.has(Taints.PROPRIETARY), taints.toString(), init, exit, opts.params(), List.of());
+                resolver.uses, taints.has(Taint.PROPRIETARY_MODULE), taints.toString(), init, exit, opts.params(), List.of());
         return new LinkResult(obj, profile.release(), image, placed, symbols, resolver.values, refs.count, finalizePatches,
                 tables.entries());
     }

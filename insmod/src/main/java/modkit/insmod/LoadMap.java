@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import modkit.arch.FinalizePatch;
 import modkit.arch.ArchSections;
@@ -73,70 +74,52 @@ public final class LoadMap {
         return b.append('\n').toString();
     }
 
+    /** The load map as JSON: the fields of {@link #text}, one line per region, section, symbol and patch. */
     public static String json(LinkResult r) {
         ModuleImage img = r.image();
-        StringBuilder b = new StringBuilder("{\n");
-        field(b, "module", img.name()).append(",\n");
-        field(b, "file", img.file()).append(",\n");
-        field(b, "arch", img.arch()).append(",\n");
-        field(b, "kernel", r.kernel()).append(",\n");
-        b.append("  \"regions\": [");
-        List<ModuleImage.Region> regions = img.regions();
-        for (int i = 0; i < regions.size(); i++) {
-            ModuleImage.Region g = regions.get(i);
-            b.append(i == 0 ? "\n" : ",\n").append("    {\"name\": ").append(str(g.name())).append(", \"address\": ")
-                    .append(str(hex(g.address()))).append(", \"size\": ").append(str(hex(g.size()))).append('}');
+        Map<String, Object> top = Json.object("module", img.name(), "file", img.file(), "arch", img.arch(),
+                "kernel", r.kernel());
+        List<Object> regions = new ArrayList<>();
+        for (ModuleImage.Region g : img.regions()) {
+            regions.add(Json.inline(Json.object("name", g.name(), "address", hex(g.address()), "size", hex(g.size()))));
         }
-        b.append("\n  ],\n  \"sections\": [");
-        List<LinkResult.PlacedSection> sections = r.sections();
-        for (int i = 0; i < sections.size(); i++) {
-            LinkResult.PlacedSection s = sections.get(i);
-            b.append(i == 0 ? "\n" : ",\n").append("    {\"index\": ").append(s.index()).append(", \"name\": ")
-                    .append(str(s.name())).append(", \"region\": ").append(str(s.region())).append(", \"address\": ")
-                    .append(str(hex(s.address()))).append(", \"size\": ").append(str(hex(s.size()))).append(", \"align\": ")
-                    .append(r.object().section(s.index()).addralign()).append('}');
+        top.put("regions", regions);
+        List<Object> sections = new ArrayList<>();
+        for (LinkResult.PlacedSection s : r.sections()) {
+            sections.add(Json.inline(Json.object("index", s.index(), "name", s.name(), "region", s.region(),
+                    "address", hex(s.address()), "size", hex(s.size()), "align", r.object().section(s.index()).addralign())));
         }
-        b.append("\n  ],\n  \"symbols\": [");
-        int n = 0;
+        top.put("sections", sections);
+        List<Object> symbols = new ArrayList<>();
         for (ResolvedSymbol s : imports(r)) {
-            b.append(n++ == 0 ? "\n" : ",\n").append("    {\"name\": ").append(str(s.name())).append(", \"address\": ")
-                    .append(str(hex(s.address()))).append(", \"from\": ").append(str(s.from()))
-                    .append(", \"type\": \"U\", \"binding\": ").append(str(importBinding(r, s.name()))).append('}');
+            symbols.add(Json.inline(Json.object("name", s.name(), "address", hex(s.address()), "from", s.from(),
+                    "type", "U", "binding", importBinding(r, s.name()))));
         }
         for (MapSymbol s : symbols(r)) {
-            b.append(n++ == 0 ? "\n" : ",\n").append("    {\"name\": ").append(str(s.name())).append(", \"address\": ")
-                    .append(str(hex(s.address()))).append(", \"from\": \"self\", \"type\": ")
-                    .append(str(String.valueOf(s.type()))).append(", \"binding\": ").append(str(s.binding()))
-                    .append(", \"section\": ").append(str(s.section())).append('}');
+            symbols.add(Json.inline(Json.object("name", s.name(), "address", hex(s.address()), "from", "self",
+                    "type", String.valueOf(s.type()), "binding", s.binding(), "section", s.section())));
         }
-        b.append("\n  ],\n");
-        List<FinalizePatch> patches = r.finalizePatches();
-        if (!patches.isEmpty()) {
-            b.append("  \"finalize\": [");
-            for (int i = 0; i < patches.size(); i++) {
-                FinalizePatch p = patches.get(i);
-                b.append(i == 0 ? "\n" : ",\n").append("    {\"address\": ").append(str(hex(p.address())))
-                        .append(", \"at\": ").append(str(where(r, p.address()))).append(", \"width\": ").append(p.width())
-                        .append(", \"action\": ").append(str(p.action())).append('}');
+        top.put("symbols", symbols);
+        if (!r.finalizePatches().isEmpty()) {
+            List<Object> patches = new ArrayList<>();
+            for (FinalizePatch p : r.finalizePatches()) {
+                patches.add(Json.inline(Json.object("address", hex(p.address()), "at", where(r, p.address()),
+                        "width", p.width(), "action", p.action())));
             }
-            b.append("\n  ],\n");
+            top.put("finalize", patches);
         }
         if (!r.archEntries().isEmpty()) {
             LinkageNames names = new LinkageNames(r);
-            b.append("  \"linkage\": [");
-            List<ArchSections.Entry> entries = r.archEntries();
-            for (int i = 0; i < entries.size(); i++) {
-                ArchSections.Entry e = entries.get(i);
-                b.append(i == 0 ? "\n" : ",\n").append("    {\"kind\": ").append(str(e.kind())).append(", \"name\": ")
-                        .append(str(names.name(e))).append(", \"address\": ").append(str(hex(e.address())))
-                        .append(", \"size\": ").append(str(hex(e.size()))).append(", \"target\": ")
-                        .append(str(hex(e.target()))).append('}');
+            List<Object> linkage = new ArrayList<>();
+            for (ArchSections.Entry e : r.archEntries()) {
+                linkage.add(Json.inline(Json.object("kind", e.kind(), "name", names.name(e), "address", hex(e.address()),
+                        "size", hex(e.size()), "target", hex(e.target()))));
             }
-            b.append("\n  ],\n");
+            top.put("linkage", linkage);
         }
-        field(b, "init", hex(img.init())).append(",\n");
-        field(b, "exit", hex(img.exit())).append('\n');
-        return b.append("}\n").toString();
+        top.put("init", hex(img.init()));
+        top.put("exit", hex(img.exit()));
+        return Json.write(top);
     }
 
     /**
@@ -204,16 +187,7 @@ public final class LoadMap {
         return "outside the module";
     }
 
-    private static StringBuilder field(StringBuilder b, String key, String value) {
-        return b.append("  ").append(str(key)).append(": ").append(str(value));
-    }
-
     static String hex(long v) {
         return "0x" + Long.toHexString(v);
-    }
-
-    /** A JSON string literal. */
-    public static String str(String s) {
-        return Json.string(s);
     }
 }

@@ -13,6 +13,7 @@ import modkit.elf.VersionEntry;
 import modkit.kernel.KernelException;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.KernelSymbol;
+import modkit.kernel.Taint;
 import modkit.kernel.signature.SignatureTrailer;
 import modkit.kernel.signature.SignatureVerifier;
 import modkit.kernel.signature.Verification;
@@ -75,7 +76,7 @@ final class ModuleChecks {
                         o == Outcome.UNKNOWN_KEY ? "add the signer's certificate to the kernel profile (modkit profile import --certs FILE)"
                                 : "sign it with: modkit sign --key KEY.pem --cert CERT.pem " + obj.file());
             }
-            taints.add(Taints.UNSIGNED);
+            taints.add(Taint.UNSIGNED_MODULE);
             return;
         }
         throw new KernelException(o.errno(), obj.file() + ": module signature "
@@ -139,7 +140,7 @@ final class ModuleChecks {
             throw new ModkitException(obj.file() + ": " + reason + " and the kernel " + profile.release()
                     + " does not allow forced loads (no CONFIG_MODULE_FORCE_LOAD)");
         }
-        taints.add(Taints.FORCED);
+        taints.add(Taint.FORCED_MODULE);
     }
 
     /** check_version for one symbol: null if accepted, else the reason it is rejected. */
@@ -184,19 +185,19 @@ final class ModuleChecks {
     /** The taints check_modinfo adds from .modinfo. */
     static void modinfoTaints(ObjectFile obj, Taints taints) {
         if (proprietary(obj)) {
-            taints.add(Taints.PROPRIETARY);
+            taints.add(Taint.PROPRIETARY_MODULE);
         }
         if (!"Y".equals(obj.modinfo().get("intree"))) {
-            taints.add(Taints.OOT);
+            taints.add(Taint.OOT_MODULE);
         }
         if ("Y".equals(obj.modinfo().get("staging"))) {
-            taints.add(Taints.CRAP);
+            taints.add(Taint.CRAP);
         }
         if ("Y".equals(obj.modinfo().get("livepatch"))) {
-            taints.add(Taints.LIVEPATCH);
+            taints.add(Taint.LIVEPATCH);
         }
         if ("Y".equals(obj.modinfo().get("test"))) {
-            taints.add(Taints.TEST);
+            taints.add(Taint.TEST);
         }
     }
 

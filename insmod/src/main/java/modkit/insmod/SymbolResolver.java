@@ -13,6 +13,7 @@ import modkit.elf.SymbolTable;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.KernelSymbol;
 import modkit.kernel.LoadTransaction;
+import modkit.kernel.Taint;
 
 /**
  * The kernel's {@code simplify_symbols}: gives every symbol its final value. Undefined symbols are looked up in
@@ -39,7 +40,7 @@ final class SymbolResolver {
         this.profile = profile;
         this.arch = arch;
         this.tx = tx;
-        this.proprietary = taints.has(Taints.PROPRIETARY);
+        this.proprietary = taints.has(Taint.PROPRIETARY_MODULE);
         this.versions = versions;
         this.taints = taints;
         this.refs = refs;
@@ -85,7 +86,7 @@ final class SymbolResolver {
                 if (ks.owner() != null) {
                     uses.add(ks.owner());
                     if (!proprietary && tx.isProprietary(ks.owner())) {
-                        taints.add(Taints.PROPRIETARY); // inheriting taint from a proprietary exporter
+                        taints.add(Taint.PROPRIETARY_MODULE); // inheriting taint from a proprietary exporter
                     }
                 }
                 values[i] = ks.address();

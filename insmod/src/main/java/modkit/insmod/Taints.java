@@ -1,12 +1,10 @@
 package modkit.insmod;
 
 import java.util.BitSet;
+import modkit.kernel.Taint;
 
-/** Per-module taint letters, printed in the kernel's bit order (kernel/panic.c taint_flags). */
+/** A module's taint bits ({@link Taint}'s), printed as letters in the kernel's bit order. */
 final class Taints {
-    static final int PROPRIETARY = 0, FORCED = 1, CRAP = 10, OOT = 12, UNSIGNED = 13, LIVEPATCH = 15, AUX = 16,
-            RANDSTRUCT = 17, TEST = 18;
-    private static final String LETTERS = "PFSRMBUDAWCIOELKXTN";
 
     private final BitSet bits = new BitSet();
 
@@ -32,7 +30,7 @@ final class Taints {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();
-        bits.stream().forEach(i -> b.append(LETTERS.charAt(i)));
+        bits.stream().forEach(i -> b.append(Taint.letter(i)));
         return b.toString();
     }
 }

@@ -15,12 +15,14 @@ public final class Backends {
     /** What backends may need to open: the simulated kernel's state directory, the Linux backend's Module.symvers. */
     public record Settings(Path stateRoot, Path symvers) {}
 
-    public static final String DEFAULT = "sim";
+    /** The simulated kernel's name, which is also the default. */
+    public static final String SIMULATED = "sim";
+    public static final String DEFAULT = SIMULATED;
 
     private static final Map<String, Function<Settings, KernelBackend>> OPENERS = new LinkedHashMap<>();
 
     static {
-        OPENERS.put("sim", s -> SimulatedKernel.open(s.stateRoot()));
+        OPENERS.put(SIMULATED, s -> SimulatedKernel.open(s.stateRoot()));
         OPENERS.put("linux", s -> LinuxKernel.open(s.symvers()));
     }
 
@@ -46,5 +48,30 @@ public final class Backends {
 
     public static KernelBackend open(String name, Settings settings) {
         return OPENERS.get(choose(name)).apply(settings);
+    }
+
+    /**
+     * The simulated kernel, for {@code command}, which works on no other backend: refuses, in one line, when
+     * {@code name} (or $MODKIT_BACKEND) chooses another.
+     */
+    public static SimulatedKernel openSimulated(String name, Settings settings, String command) {
+        requireSimulated(name, command);
+        return SimulatedKernel.open(settings.stateRoot());
+    }
+
+    /** Refuses, in one line, to run {@code command} (which works on the simulated kernel only) on another backend. */
+    public static void requireSimulated(String name, String command) {
+        String chosen = choose(name);
+        if (!chosen.equals(SIMULATED)) {
+            throw new ModkitException(command + " works on the simulated kernel only, and the backend is " + chosen);
+        }
+    }
+
+    /**
+     * A kernel of {@code profile} with nothing loaded, in memory and thrown away on close: a dry-run link against
+     * another kernel's symbols and addresses ({@code insmod -n --kernel PROFILE}).
+     */
+    public static KernelBackend throwaway(KernelProfile profile) {
+        return new MemoryKernel(profile);
     }
 }

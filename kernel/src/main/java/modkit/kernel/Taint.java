@@ -1,11 +1,41 @@
 package modkit.kernel;
 
-/** The kernel's taint letters in bit order (kernel/panic.c, 6.1) and the strings built from them. */
+/**
+ * The kernel's taint flags: their bits (include/linux/panic.h, 6.1), their letters in bit order (kernel/panic.c
+ * taint_flags) and the strings built from them. The one table of them: modkit's insmod, the backends and the
+ * commands all read it here.
+ */
 public final class Taint {
     /** Bit i has letter LETTERS.charAt(i). */
     public static final String LETTERS = "PFSRMBUDAWCIOELKXTN";
 
+    // The bits modkit sets, by the kernel's TAINT_ names.
+    public static final int PROPRIETARY_MODULE = 0; // P
+    public static final int FORCED_MODULE = 1; // F
+    public static final int FORCED_RMMOD = 3; // R
+    public static final int CRAP = 10; // C: staging driver
+    public static final int OOT_MODULE = 12; // O
+    public static final int UNSIGNED_MODULE = 13; // E
+    public static final int LIVEPATCH = 15; // K
+    public static final int TEST = 18; // N: a test module (modinfo test=Y)
+
     private Taint() {}
+
+    /** The letter of taint bit {@code bit}. */
+    public static char letter(int bit) {
+        return LETTERS.charAt(bit);
+    }
+
+    /** The letters of the bits set in {@code mask} (/proc/sys/kernel/tainted), in bit order. */
+    public static String letters(long mask) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < LETTERS.length(); i++) {
+            if ((mask & (1L << i)) != 0) {
+                b.append(LETTERS.charAt(i));
+            }
+        }
+        return b.toString();
+    }
 
     /** The union of two letter sets, in bit order. */
     public static String merge(String a, String b) {

@@ -59,7 +59,7 @@ final class Unload {
         }
         life.setState(name, ModuleState.GOING, Owner.current());
         if (forced && (refs > 0 || (m.hasInit() && !m.hasExit()))) {
-            life.taintKernel("R");
+            life.taintKernel(String.valueOf(Taint.letter(Taint.FORCED_RMMOD)));
             life.event(name, "FORCED", "forced removal with " + refs + " reference" + (refs == 1 ? "" : "s") + " held; kernel tainted R");
         }
         return Stage.GOING;

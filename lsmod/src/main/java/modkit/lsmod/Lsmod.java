@@ -1,6 +1,8 @@
 package modkit.lsmod;
 
+import java.util.ArrayList;
 import java.util.List;
+import modkit.command.Json;
 import modkit.kernel.LoadedModule;
 
 /**
@@ -24,18 +26,14 @@ public final class Lsmod {
         return b.toString();
     }
 
+    /** One line per module; names are escaped as any JSON string (a module renamed with -o may hold a quote). */
     public static String json(List<LoadedModule> modules) {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < modules.size(); i++) {
-            LoadedModule m = modules.get(i);
-            b.append(i == 0 ? "\n" : ",\n").append("  {\"name\": \"").append(m.name()).append("\", \"size\": ")
-                    .append(m.coreSize()).append(", \"refcnt\": ").append(m.refcnt()).append(", \"used_by\": [");
-            for (int j = 0; j < m.holders().size(); j++) {
-                b.append(j == 0 ? "" : ", ").append('"').append(m.holders().get(j)).append('"');
-            }
-            b.append("], \"state\": \"").append(m.state().procWord()).append("\", \"address\": \"0x")
-                    .append(Long.toHexString(m.address())).append("\", \"taints\": \"").append(m.taints()).append("\"}");
+        List<Object> rows = new ArrayList<>();
+        for (LoadedModule m : modules) {
+            rows.add(Json.inline(Json.object("name", m.name(), "size", m.coreSize(), "refcnt", m.refcnt(),
+                    "used_by", m.holders(), "state", m.state().procWord(), "address", Json.hex(m.address()),
+                    "taints", m.taints())));
         }
-        return b.append(modules.isEmpty() ? "]\n" : "\n]\n").toString();
+        return Json.write(rows);
     }
 }

@@ -1,6 +1,8 @@
 package modkit.modprobe;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import modkit.command.Json;
 
 /**
@@ -10,7 +12,8 @@ import modkit.command.Json;
  * {"query": "snd_aloop", "actions": [
  *   {"action": "insmod", "module": "soundcore", "role": "dep", "path": "/lib/modules/...", "options": ""},
  *   {"action": "builtin", "module": "mpls_gso", "role": "post"},
- *   {"action": "install", "module": "x", "role": "target", "command": "...", "options": ""}]}
+ *   {"action": "install", "module": "x", "role": "target", "command": "...", "options": ""}
+ * ]}
  * </pre>
  * role: "target" (the module asked for), "dep" (from modules.dep), "pre" / "post" (softdeps).
  */
@@ -18,27 +21,22 @@ public final class ActionsJson {
     private ActionsJson() {}
 
     public static String of(String query, List<Action> actions) {
-        StringBuilder b = new StringBuilder("{\"query\": ").append(str(query)).append(", \"actions\": [");
-        for (int i = 0; i < actions.size(); i++) {
-            Action a = actions.get(i);
-            b.append(i == 0 ? "\n  " : ",\n  ").append("{\"action\": ").append(str(a.kind()))
-                    .append(", \"module\": ").append(str(a.module()));
-            field(b, "role", a.role());
-            field(b, "path", a.path());
-            field(b, "command", a.command());
-            field(b, "options", a.options());
-            b.append('}');
+        List<Object> rows = new ArrayList<>();
+        for (Action a : actions) {
+            Map<String, Object> row = Json.object("action", a.kind(), "module", a.module());
+            putIfSet(row, "role", a.role());
+            putIfSet(row, "path", a.path());
+            putIfSet(row, "command", a.command());
+            putIfSet(row, "options", a.options());
+            rows.add(Json.inline(row));
         }
-        return b.append(actions.isEmpty() ? "]}\n" : "\n]}\n").toString();
+        return Json.write(Json.inline(Json.object("query", query, "actions", rows)));
     }
 
-    private static void field(StringBuilder b, String name, String value) {
+    /** A field an action does not have is left out, not written as null. */
+    private static void putIfSet(Map<String, Object> row, String name, String value) {
         if (value != null) {
-            b.append(", ").append(str(name)).append(": ").append(str(value));
+            row.put(name, value);
         }
-    }
-
-    static String str(String s) {
-        return Json.string(s);
     }
 }

@@ -17,9 +17,9 @@ import modkit.insmod.LinkOptions;
 import modkit.insmod.LinkResult;
 import modkit.insmod.LoadFlags;
 import modkit.insmod.LoadMap;
+import modkit.kernel.Backends;
 import modkit.kernel.FileBackend;
 import modkit.kernel.KernelBackend;
-import modkit.kernel.MemoryKernel;
 import modkit.kernel.ProfileFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -174,10 +174,6 @@ public final class InsmodCommand implements Callable<Integer> {
             // are in __versions and names are plain, so there is no name to strip it from.
             System.err.println("insmod: -P " + prefix + ": symbol names carry no version suffix since Linux 2.6: nothing to apply");
         }
-        if (autoclean && kernelProfile == null && !modkit.kernel.Backends.choose(common.backend).equals("sim")) {
-            System.err.println("insmod: -k/--autoclean has no meaning on this kernel (no autoclean since Linux 2.6): ignored");
-            autoclean = false;
-        }
         if (file.toString().equals("-")) {
             throw new ModkitException("this tool does not support loading from stdin!");
         }
@@ -186,14 +182,18 @@ public final class InsmodCommand implements Callable<Integer> {
                     "to load into a kernel of that profile, boot one: modkit sim boot --kernel " + kernelProfile);
         }
         KernelAddresses where = kernelAddresses();
-        LinkOptions opts = new LinkOptions(force || forceVermagic, force || forceModversion, joinParams(params), where,
-                new LoadFlags(name, noExport && !export, autoclean, kallsyms, ksymoops, numericOnly));
         Insmod.Outcome outcome;
         long pageSize;
         boolean kernelLinks;
         try (KernelBackend kernel = kernelProfile != null
-                ? new MemoryKernel(ProfileFile.read(kernelProfile))
+                ? Backends.throwaway(ProfileFile.read(kernelProfile))
                 : common.openKernel()) {
+            if (autoclean && kernelProfile == null && !kernel.hasAutoclean()) {
+                System.err.println("insmod: -k/--autoclean has no meaning on this kernel (no autoclean since Linux 2.6): ignored");
+                autoclean = false;
+            }
+            LinkOptions opts = new LinkOptions(force || forceVermagic, force || forceModversion, joinParams(params), where,
+                    new LoadFlags(name, noExport && !export, autoclean, kallsyms, ksymoops, numericOnly));
             kernelLinks = kernel instanceof FileBackend;
             if (verbose) {
                 kernel.notes().forEach(n -> System.out.println("note: " + n));

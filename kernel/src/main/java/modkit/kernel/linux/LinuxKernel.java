@@ -160,14 +160,7 @@ public final class LinuxKernel implements FileBackend {
     /** /proc/sys/kernel/tainted as letters. */
     @Override
     public String taints() {
-        long mask = number("/proc/sys/kernel/tainted", 0);
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < Taint.LETTERS.length(); i++) {
-            if ((mask >>> i & 1) != 0) {
-                b.append(Taint.LETTERS.charAt(i));
-            }
-        }
-        return b.toString();
+        return Taint.letters(number("/proc/sys/kernel/tainted", 0));
     }
 
     /**
@@ -287,7 +280,7 @@ public final class LinuxKernel implements FileBackend {
         }
         Set<String> proprietary = new HashSet<>();
         for (LoadedModule m : modules()) {
-            if (m.taints().indexOf('P') >= 0) {
+            if (m.taints().indexOf(Taint.letter(Taint.PROPRIETARY_MODULE)) >= 0) {
                 proprietary.add(m.name());
             }
         }

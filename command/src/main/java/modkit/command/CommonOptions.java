@@ -1,7 +1,6 @@
 package modkit.command;
 
 import java.nio.file.Path;
-import modkit.elf.ModkitException;
 import modkit.kernel.Backends;
 import modkit.kernel.KernelBackend;
 import modkit.kernel.SimulatedKernel;
@@ -30,20 +29,20 @@ public final class CommonOptions {
 
     /** The chosen backend; the simulated kernel boots the embedded default on its first use. */
     public KernelBackend openKernel() {
-        return Backends.open(backend, new Backends.Settings(stateRoot(), symvers));
+        return Backends.open(backend, settings());
     }
 
     /** For commands of the simulated kernel alone ({@code sim ...}): refuses, in one line, any other backend. */
     public void requireSimulated(String command) {
-        String chosen = Backends.choose(backend);
-        if (!chosen.equals("sim")) {
-            throw new ModkitException(command + " works on the simulated kernel only, and the backend is " + chosen);
-        }
+        Backends.requireSimulated(backend, command);
     }
 
     /** The simulated kernel, for {@code command}, which works on no other backend. */
     public SimulatedKernel openSimulated(String command) {
-        requireSimulated(command);
-        return SimulatedKernel.open(stateRoot());
+        return Backends.openSimulated(backend, settings(), command);
+    }
+
+    private Backends.Settings settings() {
+        return new Backends.Settings(stateRoot(), symvers);
     }
 }
