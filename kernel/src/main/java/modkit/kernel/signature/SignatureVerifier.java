@@ -6,6 +6,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import modkit.kernel.signature.Verification.Outcome;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -164,10 +166,17 @@ public final class SignatureVerifier {
         return new Verification(Outcome.VALID, "", signer, hex(sid.getSerialNumber().toByteArray(), true), "serial", hash);
     }
 
-    /** The common name of {@code name}, else its whole text. */
+    /**
+     * The common name of {@code name} as the certificate holds it (kmod's modinfo prints it so), else the whole name
+     * as text. Not RFC 4514's escaped form: a name with a quote or comma is shown as it is.
+     */
     public static String commonName(X500Name name) {
         RDN[] cn = name.getRDNs(BCStyle.CN);
-        return cn.length == 0 ? name.toString() : IETFUtils.valueToString(cn[0].getFirst().getValue());
+        if (cn.length == 0) {
+            return name.toString();
+        }
+        ASN1Encodable value = cn[0].getFirst().getValue();
+        return value instanceof ASN1String s ? s.getString() : IETFUtils.valueToString(value);
     }
 
     /** Upper-case hex pairs joined by ':', as kmod prints sig_key; a serial's leading sign byte dropped. */
