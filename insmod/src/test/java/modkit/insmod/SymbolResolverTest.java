@@ -125,8 +125,10 @@ class SymbolResolverTest {
     @Test
     void aProprietaryModuleCannotUseGplOnlyExports() {
         ObjectFile obj = Samples.x86("mk_importer.ko");
+        // the taints check_modinfo gives a module whose licence is not GPL-compatible (P, and O)
         Taints taints = new Taints();
-        taints.add(Taints.PROPRIETARY);
+        ModuleChecks.modinfoTaints(Samples.x86("mk_proprietary.ko"), taints);
+        assertEquals("PO", taints.toString());
         UnknownSymbols e = assertThrows(UnknownSymbols.class,
                 () -> resolve(obj, DEBIAN, new View(kernelAndExporter(0xb59e5955L, true), Set.of()), taints));
         assertTrue(e.getMessage().contains("1 unknown symbol: mk_gpl_mul"), e.getMessage());
