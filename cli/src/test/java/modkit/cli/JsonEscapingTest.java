@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,14 +104,11 @@ class JsonEscapingTest {
     }
 
     /**
-     * Disabled: fails today. The certificate's CN is {@code modkit "quoted" signer} (openssl x509 -nameopt oneline,-esc_2253),
-     * and kmod's modinfo of the signed file says signer {@code modkit "quoted" signer}, serial 56:78
-     * (golden/kmod/modinfo-signed-quoted.txt); sign and verify say {@code modkit \"quoted\" signer}.
+     * The certificate's CN is {@code modkit "quoted" signer} (openssl x509 -nameopt oneline,-esc_2253), and kmod's
+     * modinfo of the signed file says signer {@code modkit "quoted" signer}, serial 56:78
+     * (golden/kmod/modinfo-signed-quoted.txt): sign and verify must say the same, not RFC 4514's escaped form.
      */
     @Test
-    @Disabled("bug: SignatureVerifier.commonName (kernel/.../signature/SignatureVerifier.java) renders the CN with "
-            + "IETFUtils.valueToString, i.e. RFC 4514 escapes; the CN's own string (ASN1String.getString) is what kmod and the "
-            + "kernel show. Enable with the fix.")
     void signerWithQuotes() throws IOException {
         Path key = copy("quoted-key.pem");
         Path cert = copy("quoted-cert.pem");
