@@ -19,7 +19,8 @@ import modkit.depmod.ModuleScanner.Scanned;
 import modkit.depmod.ModuleTree.ModuleFile;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
-import modkit.modprobe.RootPrefix;
+import modkit.moddir.RootPrefix;
+import modkit.moddir.DepmodConfig;
 
 /**
  * depmod: scans {@code ROOT/lib/modules/VERSION}, resolves every module's needed symbols against the others'

@@ -16,6 +16,8 @@ import java.util.stream.IntStream;
 import modkit.depmod.ModuleScanner.Scanned;
 import modkit.elf.ModInfo;
 import modkit.elf.ModuleNames;
+import modkit.moddir.IndexWriter;
+import modkit.moddir.ByteBuilder;
 
 /**
  * Renders the files depmod writes, in kmod's formats and line order: the text files for people (and for

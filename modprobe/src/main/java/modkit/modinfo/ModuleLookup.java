@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import modkit.depmod.DepmodOutput;
-import modkit.depmod.IndexFile;
+import modkit.moddir.IndexFile;
 import modkit.elf.ModInfo;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
@@ -120,7 +120,7 @@ public final class ModuleLookup {
     private static final IndexFile EMPTY = IndexFile.of("(none)", emptyIndex());
 
     private static byte[] emptyIndex() {
-        return new modkit.depmod.IndexWriter().toBytes();
+        return new modkit.moddir.IndexWriter().toBytes();
     }
 
     /** An index of the module directory; a missing one is empty (kmod then finds nothing there either). */

@@ -7,7 +7,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import modkit.elf.ModuleNames;
-import modkit.modprobe.ModuleLookup.Ref;
+import modkit.moddir.ModuleLookup.Ref;
+import modkit.moddir.ModprobeConfig;
+import modkit.moddir.ModuleDirectory;
+import modkit.moddir.ModuleLookup;
 
 /**
  * {@code modprobe --graph NAME}: what NAME pulls in, as Graphviz DOT. Solid edges are hard dependencies, reduced

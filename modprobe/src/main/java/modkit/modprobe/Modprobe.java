@@ -15,7 +15,9 @@ import modkit.insmod.LinkOptions;
 import modkit.insmod.LinkResult;
 import modkit.kernel.KernelException;
 import modkit.kernel.LoadedModule;
-import modkit.modprobe.ModuleLookup.Ref;
+import modkit.moddir.ModuleLookup.Ref;
+import modkit.moddir.ModuleLookup;
+import modkit.moddir.ModprobeConfig;
 
 /**
  * modprobe as a library: insert a module with everything it needs, or remove it with what it leaves unused.

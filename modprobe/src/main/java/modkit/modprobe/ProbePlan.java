@@ -6,7 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import modkit.modprobe.ModuleLookup.Ref;
+import modkit.moddir.ModuleLookup.Ref;
+import modkit.moddir.ModprobeConfig;
+import modkit.moddir.ModuleLookup;
 
 /**
  * The list of modules {@code modprobe M} works through, built as kmod builds it

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import modkit.elf.ModuleNames;
+import modkit.moddir.IndexFile;
 
 /**
  * Our depmod on the real-module corpus against kmod 30's output committed with it (expected-kmod/): the five text

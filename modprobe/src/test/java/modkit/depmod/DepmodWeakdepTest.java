@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import modkit.modprobe.ConfigParser;
-import modkit.modprobe.ModprobeConfig;
+import modkit.moddir.ConfigParser;
+import modkit.moddir.ModprobeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

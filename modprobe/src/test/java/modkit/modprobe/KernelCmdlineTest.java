@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import modkit.depmod.Kmod;
+import modkit.moddir.ConfigParser;
+import modkit.moddir.KernelCmdline;
+import modkit.moddir.ModprobeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

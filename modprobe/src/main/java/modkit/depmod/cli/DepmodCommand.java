@@ -15,7 +15,7 @@ import modkit.depmod.Depmod;
 import modkit.depmod.DepmodOutput;
 import modkit.command.Json;
 import modkit.depmod.KmodLog;
-import modkit.modprobe.RootPrefix;
+import modkit.moddir.RootPrefix;
 
 /**
  * {@code depmod [-aAen] [-b DIR] [-C CFG] [-F System.map | -E Module.symvers] [VERSION] [FILE...]}, kmod's flags,

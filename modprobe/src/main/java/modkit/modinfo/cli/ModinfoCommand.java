@@ -17,7 +17,7 @@ import modkit.elf.ModkitException;
 import modkit.modinfo.ModinfoFormat;
 import modkit.modinfo.ModuleInfo;
 import modkit.modinfo.ModuleLookup;
-import modkit.modprobe.RootPrefix;
+import modkit.moddir.RootPrefix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

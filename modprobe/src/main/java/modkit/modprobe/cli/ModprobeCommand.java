@@ -19,15 +19,15 @@ import modkit.insmod.LoadMap;
 import modkit.kernel.KernelBackend;
 import modkit.modprobe.Action;
 import modkit.modprobe.ActionsJson;
-import modkit.modprobe.ConfigParser;
+import modkit.moddir.ConfigParser;
 import modkit.modprobe.DependencyGraph;
 import modkit.modprobe.LoadedModules;
 import modkit.modprobe.Modprobe;
-import modkit.modprobe.ModprobeConfig;
-import modkit.modprobe.ModuleDirectory;
-import modkit.modprobe.ModuleLookup;
+import modkit.moddir.ModprobeConfig;
+import modkit.moddir.ModuleDirectory;
+import modkit.moddir.ModuleLookup;
 import modkit.modprobe.ModuleNotFound;
-import modkit.modprobe.RootPrefix;
+import modkit.moddir.RootPrefix;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -290,7 +290,7 @@ public final class ModprobeCommand implements Callable<Integer> {
         int status = 0;
         for (String name : names()) {
             if (resolveOnly) {
-                List<modkit.modprobe.ModuleLookup.Ref> refs = mp.resolve(name);
+                List<modkit.moddir.ModuleLookup.Ref> refs = mp.resolve(name);
                 if (refs.isEmpty()) {
                     status = fail(new ModkitException("Module " + name + " not found in directory " + lookup.directory().dir()));
                 }

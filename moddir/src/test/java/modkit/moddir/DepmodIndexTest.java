@@ -1,6 +1,6 @@
-package modkit.depmod;
+package modkit.moddir;
 
-import modkit.modprobe.Fnmatch;
+import modkit.moddir.Fnmatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
