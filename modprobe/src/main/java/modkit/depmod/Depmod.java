@@ -184,7 +184,7 @@ public final class Depmod {
     public static byte[] dryRun(Map<String, byte[]> files) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
-            if (DepmodOutput.isText(e.getKey())) {
+            if (!DepmodOutput.file(e.getKey()).binary()) {
                 out.writeBytes(e.getValue());
             }
         }

@@ -20,7 +20,7 @@ import modkit.kernel.KernelBackend;
 import modkit.modprobe.Action;
 import modkit.modprobe.ActionsJson;
 import modkit.moddir.ConfigParser;
-import modkit.modprobe.DependencyGraph;
+import modkit.modprobe.DotGraph;
 import modkit.modprobe.LoadedModules;
 import modkit.modprobe.Modprobe;
 import modkit.moddir.ModprobeConfig;
@@ -277,7 +277,7 @@ public final class ModprobeCommand implements Callable<Integer> {
             return 0;
         }
         if (graph) {
-            out.print(DependencyGraph.dot(lookup, args.get(0)));
+            out.print(DotGraph.dot(lookup, args.get(0)));
             return 0;
         }
         List<Action> actions = new ArrayList<>();

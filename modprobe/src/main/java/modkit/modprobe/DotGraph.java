@@ -18,8 +18,8 @@ import modkit.moddir.ModuleLookup;
  * other dependency of A needs C). Dashed edges are softdeps, labelled pre or post; dotted edges lead from an alias
  * to the modules it names. Built-in modules are boxes.
  */
-public final class DependencyGraph {
-    private DependencyGraph() {}
+public final class DotGraph {
+    private DotGraph() {}
 
     public static String dot(ModuleLookup lookup, String given) {
         ModuleDirectory dir = lookup.directory();
