@@ -18,6 +18,7 @@ import modkit.depmod.ModuleScanner.Scanned;
 import modkit.elf.ModInfo;
 import modkit.elf.ModuleNames;
 import modkit.moddir.IndexWriter;
+import modkit.moddir.BuiltinModinfo;
 import modkit.moddir.ByteBuilder;
 
 /**
@@ -491,33 +492,11 @@ public final class DepmodOutput {
         return w.toBytes();
     }
 
-    /** Built-in modules and their .modinfo entries from modules.builtin.modinfo ({@code name.key=value\0}...). */
-    public static Map<String, List<ModInfo.Entry>> parseBuiltinModinfo(byte[] data) {
-        Map<String, List<ModInfo.Entry>> out = new LinkedHashMap<>();
-        int i = 0;
-        while (i < data.length) {
-            int end = i;
-            while (end < data.length && data[end] != 0) {
-                end++;
-            }
-            String s = new String(data, i, end - i, StandardCharsets.ISO_8859_1);
-            i = end + 1;
-            int dot = s.indexOf('.');
-            int eq = s.indexOf('=');
-            if (dot <= 0 || eq < dot) {
-                continue;
-            }
-            out.computeIfAbsent(s.substring(0, dot), k -> new ArrayList<>())
-                    .add(new ModInfo.Entry(s.substring(dot + 1, eq), s.substring(eq + 1)));
-        }
-        return out;
-    }
-
     private byte[] builtinAliasBin() {
         if (builtinModinfo == null) {
             return new byte[0];
         }
-        Map<String, List<ModInfo.Entry>> mods = parseBuiltinModinfo(builtinModinfo);
+        Map<String, List<ModInfo.Entry>> mods = BuiltinModinfo.byModule(builtinModinfo);
         if (mods.isEmpty()) {
             return new byte[0];
         }

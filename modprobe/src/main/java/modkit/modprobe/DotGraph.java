@@ -21,7 +21,7 @@ import modkit.moddir.ModuleLookup;
 public final class DotGraph {
     private DotGraph() {}
 
-    public static String dot(ModuleLookup lookup, String given) {
+    public static String dot(ModuleLookup<ModuleDirectory> lookup, String given) {
         ModuleDirectory dir = lookup.directory();
         StringBuilder b = new StringBuilder();
         b.append("digraph ").append(quote(given)).append(" {\n");
@@ -61,7 +61,7 @@ public final class DotGraph {
         return b.append("}\n").toString();
     }
 
-    private static void softEdges(StringBuilder b, ModuleLookup lookup, String from, List<String> names, String label,
+    private static void softEdges(StringBuilder b, ModuleLookup<ModuleDirectory> lookup, String from, List<String> names, String label,
             Deque<String> todo) {
         for (String n : names) {
             for (Ref r : lookup.resolve(n)) {

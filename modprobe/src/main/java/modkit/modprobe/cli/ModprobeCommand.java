@@ -252,7 +252,7 @@ public final class ModprobeCommand implements Callable<Integer> {
         return RootPrefix.of(sysroot, dirname, moduledir);
     }
 
-    private ModuleLookup lookup(String release) {
+    private ModuleLookup<ModuleDirectory> lookup(String release) {
         RootPrefix root = root();
         ModuleDirectory dir = new ModuleDirectory(root.moduleDir(release), root.sysroot());
         ModprobeConfig config = ConfigParser.load(configPaths != null ? configPaths : root.configDirs(),
@@ -262,12 +262,12 @@ public final class ModprobeCommand implements Callable<Integer> {
         for (ModprobeConfig.Warning w : config.warnings()) {
             System.err.println(w);
         }
-        return new ModuleLookup(config, dir);
+        return new ModuleLookup<>(config, dir);
     }
 
     /** The read-only modes: -c, --graph, -R, --show-depends. */
     private int query(String release) {
-        ModuleLookup lookup = lookup(release);
+        ModuleLookup<ModuleDirectory> lookup = lookup(release);
         PrintStream out = System.out;
         if (showConfig) {
             out.print(lookup.config().show());
@@ -311,7 +311,7 @@ public final class ModprobeCommand implements Callable<Integer> {
 
     /** Insert or remove, in the given kernel (the real one, or a scratch copy for -n). */
     private int change(LoadedModules kernel) {
-        ModuleLookup lookup = lookup(version != null ? version : kernel.backend().release());
+        ModuleLookup<ModuleDirectory> lookup = lookup(version != null ? version : kernel.backend().release());
         boolean print = verbose;
         Modprobe mp = new Modprobe(lookup, kernel, settings(false), a -> {
             if (print) {
