@@ -34,7 +34,7 @@ class DepmodCorpusTest {
 
     private Path runOurs() throws IOException {
         Path root = Trees.corpusRoot(tmp);
-        Kmod.Run r = Trees.depmod("-b", root.toString(), Trees.CORPUS_VERSION);
+        Kmod.Run r = Ours.depmod("-b", root.toString(), Trees.CORPUS_VERSION);
         assertEquals("", r.stderr());
         assertEquals(0, r.exit());
         return root.resolve("lib/modules/" + Trees.CORPUS_VERSION);
@@ -166,10 +166,10 @@ class DepmodCorpusTest {
     void errsymsWithSystemMapOrSymversMatchesKmodsStderr() throws IOException {
         Path root = Trees.corpusRoot(tmp);
         Path c = Trees.corpus();
-        Kmod.Run f = Trees.depmod("-b", root.toString(), "-e", "-n", "-F",
+        Kmod.Run f = Ours.depmod("-b", root.toString(), "-e", "-n", "-F",
                 c.resolve("System.map-" + Trees.CORPUS_VERSION + ".gz").toString(), Trees.CORPUS_VERSION);
         assertEquals(Files.readString(expected().resolve("depmod-e-F.stderr")), f.stderr());
-        Kmod.Run e = Trees.depmod("-b", root.toString(), "-e", "-n", "-E", c.resolve("Module.symvers.gz").toString(),
+        Kmod.Run e = Ours.depmod("-b", root.toString(), "-e", "-n", "-E", c.resolve("Module.symvers.gz").toString(),
                 Trees.CORPUS_VERSION);
         assertEquals(Files.readString(expected().resolve("depmod-e-E.stderr")), e.stderr());
         // -n prints the text files, in kmod's order, and writes nothing
