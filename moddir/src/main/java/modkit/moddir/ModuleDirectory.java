@@ -19,7 +19,8 @@ import modkit.elf.ModuleNames;
  * first needed: modules.dep (paths and dependencies), modules.alias, modules.symbols, modules.builtin (one
  * {@code kernel/.../x.ko} per built-in module), modules.builtin.modinfo ({@code name.key=value} strings, NUL
  * separated: the aliases of built-in modules) and modules.order (the build order, which ranks alias matches).
- * The binary {@code .bin} indexes are not read; the text files carry the same facts.
+ * The binary {@code .bin} indexes are not read (that is {@link BinaryIndexes}, for modinfo); the text files carry
+ * the same facts.
  */
 public final class ModuleDirectory implements ModuleIndex {
     private final String dir;
@@ -137,12 +138,7 @@ public final class ModuleDirectory implements ModuleIndex {
     @Override
     public boolean inBuiltinList(String module) {
         if (builtin == null) {
-            builtin = new HashSet<>();
-            for (String line : lines("modules.builtin")) {
-                if (!line.isBlank()) {
-                    builtin.add(ModuleNames.fromPath(line.strip()));
-                }
-            }
+            builtin = new HashSet<>(ModulesBuiltin.names(bytes("modules.builtin"), line -> { }));
         }
         return builtin.contains(module);
     }

@@ -1,6 +1,5 @@
 package modkit.depmod;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import modkit.depmod.ModuleScanner.Scanned;
 import modkit.elf.ModInfo;
 import modkit.elf.ModuleNames;
 import modkit.moddir.IndexWriter;
+import modkit.moddir.ModulesBuiltin;
 import modkit.moddir.BuiltinModinfo;
 import modkit.moddir.ByteBuilder;
 
@@ -478,16 +478,8 @@ public final class DepmodOutput {
             return new byte[0];
         }
         IndexWriter w = new IndexWriter();
-        for (String line : new String(builtin, StandardCharsets.ISO_8859_1).split("\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            if (!Character.isLetter(line.charAt(0)) || line.charAt(0) > 127) {
-                warn("Invalid modules.builtin line: " + line);
-                continue;
-            }
-            int slash = line.lastIndexOf('/');
-            w.add(ModuleNames.fromPath(line.substring(slash + 1)), "", 0);
+        for (String name : ModulesBuiltin.names(builtin, line -> warn("Invalid modules.builtin line: " + line))) {
+            w.add(name, "", 0);
         }
         return w.toBytes();
     }
