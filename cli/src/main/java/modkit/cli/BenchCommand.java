@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.ProfileFile;
 import modkit.modprobe.LinkBench;
-import modkit.modprobe.ModulesDep;
+import modkit.moddir.ModulesDep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -19,7 +19,8 @@ import modkit.depmod.ModuleScanner.Scanned;
 import modkit.depmod.ModuleTree.ModuleFile;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
-import modkit.modprobe.RootPrefix;
+import modkit.moddir.RootPrefix;
+import modkit.moddir.DepmodConfig;
 
 /**
  * depmod: scans {@code ROOT/lib/modules/VERSION}, resolves every module's needed symbols against the others'
@@ -183,7 +184,7 @@ public final class Depmod {
     public static byte[] dryRun(Map<String, byte[]> files) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
-            if (DepmodOutput.isText(e.getKey())) {
+            if (!DepmodOutput.file(e.getKey()).binary()) {
                 out.writeBytes(e.getValue());
             }
         }

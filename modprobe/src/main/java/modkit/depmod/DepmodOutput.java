@@ -1,6 +1,5 @@
 package modkit.depmod;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,12 +9,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import modkit.depmod.ModuleScanner.Scanned;
 import modkit.elf.ModInfo;
 import modkit.elf.ModuleNames;
+import modkit.moddir.IndexWriter;
+import modkit.moddir.ModulesBuiltin;
+import modkit.moddir.BuiltinModinfo;
+import modkit.moddir.ByteBuilder;
 
 /**
  * Renders the files depmod writes, in kmod's formats and line order: the text files for people (and for
@@ -24,12 +28,49 @@ import modkit.elf.ModuleNames;
  */
 public final class DepmodOutput {
     /**
-     * The files in the order kmod 34 writes them; {@link #isText} tells which go to stdout with {@code -n}.
-     * modules.weakdep is kmod 34's (kmod 30 writes all the others).
+     * One file depmod writes. {@code binary}: an index for libkmod, written but not printed by {@code depmod -n};
+     * a text file has a {@code json} view instead ({@code depmod --json}), so the record refuses a text file
+     * without one and an index with one. {@code needsGraph}: the content depends on who needs whom; the others are
+     * rendered on other threads while the graph is worked out.
      */
-    public static final List<String> FILES = List.of("modules.dep", "modules.dep.bin", "modules.alias",
-            "modules.alias.bin", "modules.softdep", "modules.weakdep", "modules.symbols", "modules.symbols.bin", "modules.builtin.bin",
-            "modules.builtin.alias.bin", "modules.devname");
+    public record OutputFile(String name, boolean binary, boolean needsGraph, Function<DepmodOutput, byte[]> render,
+            Function<DepmodOutput, List<Object>> json) {
+        public OutputFile {
+            if (binary != (json == null)) {
+                throw new IllegalArgumentException(name + ": a text file has a JSON view, an index has none");
+            }
+        }
+
+        static OutputFile text(String name, boolean needsGraph, Function<DepmodOutput, byte[]> render,
+                Function<DepmodOutput, List<Object>> json) {
+            return new OutputFile(name, false, needsGraph, render, json);
+        }
+
+        static OutputFile index(String name, boolean needsGraph, Function<DepmodOutput, byte[]> render) {
+            return new OutputFile(name, true, needsGraph, render, null);
+        }
+    }
+
+    /**
+     * Every file depmod writes, in the order kmod 34 writes them (modules.weakdep is kmod 34's; kmod 30 writes all
+     * the others). Adding a file is a row here and its renderer: writing, {@code -n}, {@code --json} and the tests
+     * that compare with kmod all go by this table.
+     */
+    public static final List<OutputFile> TABLE = List.of(
+            OutputFile.text("modules.dep", true, DepmodOutput::depText, DepmodOutput::depJson),
+            OutputFile.index("modules.dep.bin", true, DepmodOutput::depBin),
+            OutputFile.text("modules.alias", false, DepmodOutput::aliasText, DepmodOutput::aliasJson),
+            OutputFile.index("modules.alias.bin", false, DepmodOutput::aliasBin),
+            OutputFile.text("modules.softdep", false, DepmodOutput::softdepText, DepmodOutput::softdepJson),
+            OutputFile.text("modules.weakdep", false, DepmodOutput::weakdepText, DepmodOutput::weakdepJson),
+            OutputFile.text("modules.symbols", true, DepmodOutput::symbolText, DepmodOutput::symbolJson),
+            OutputFile.index("modules.symbols.bin", true, DepmodOutput::symbolsBin),
+            OutputFile.index("modules.builtin.bin", false, DepmodOutput::builtinBin),
+            OutputFile.index("modules.builtin.alias.bin", false, DepmodOutput::builtinAliasBin),
+            OutputFile.text("modules.devname", false, DepmodOutput::devnameText, DepmodOutput::devnameJson));
+
+    /** The file names of {@link #TABLE}, in its order. */
+    public static final List<String> FILES = TABLE.stream().map(OutputFile::name).toList();
 
     /** The .modinfo keys the files are made from; a scan for depmod need keep no others. */
     public static final Set<String> MODINFO_KEYS = Set.of("alias", "softdep", "weakdep");
@@ -37,18 +78,13 @@ public final class DepmodOutput {
     /** A device node line of modules.devname. */
     public record Devname(String modname, String devname, char type, long major, long minor) {}
 
-    /** The files whose content does not depend on who needs whom: they can be rendered while that is worked out. */
-    private static final List<String> GRAPH_FREE = List.of("modules.alias", "modules.alias.bin", "modules.softdep",
-            "modules.weakdep",
-            "modules.builtin.bin", "modules.builtin.alias.bin", "modules.devname");
-
     private final List<Scanned> modules;
     private volatile DependencyGraph graph;
     private final byte[] builtin;
     private final byte[] builtinModinfo;
     private final ThreadLocal<Consumer<String>> warn = new ThreadLocal<>();
     private final Consumer<String> defaultWarn;
-    private final Map<String, CompletableFuture<Rendered>> early = new HashMap<>();
+    private final Map<OutputFile, CompletableFuture<Rendered>> early = new HashMap<>();
 
     /** One file's bytes and the warnings rendering it gave. */
     private record Rendered(byte[] bytes, List<String> warnings) {}
@@ -74,8 +110,10 @@ public final class DepmodOutput {
      * builtins), so they are made while the caller builds the graph.
      */
     public void startGraphFree() {
-        for (String f : GRAPH_FREE) {
-            early.computeIfAbsent(f, k -> CompletableFuture.supplyAsync(() -> renderCollecting(k)));
+        for (OutputFile f : TABLE) {
+            if (!f.needsGraph()) {
+                early.computeIfAbsent(f, k -> CompletableFuture.supplyAsync(() -> renderCollecting(k)));
+            }
         }
     }
 
@@ -88,26 +126,26 @@ public final class DepmodOutput {
     public Map<String, byte[]> renderAll(DependencyGraph graph, BiConsumer<String, byte[]> done) {
         this.graph = graph;
         deps(); // computed once, up front: the dependency walk is not thread-safe
-        Rendered[] parts = new Rendered[FILES.size()];
-        IntStream.range(0, FILES.size()).parallel().forEach(i -> {
-            String file = FILES.get(i);
+        Rendered[] parts = new Rendered[TABLE.size()];
+        IntStream.range(0, TABLE.size()).parallel().forEach(i -> {
+            OutputFile file = TABLE.get(i);
             CompletableFuture<Rendered> started = early.get(file);
             parts[i] = started != null ? started.join() : renderCollecting(file);
-            done.accept(file, parts[i].bytes());
+            done.accept(file.name(), parts[i].bytes());
         });
         Map<String, byte[]> out = new LinkedHashMap<>();
-        for (int i = 0; i < FILES.size(); i++) {
+        for (int i = 0; i < TABLE.size(); i++) {
             parts[i].warnings().forEach(defaultWarn);
-            out.put(FILES.get(i), parts[i].bytes());
+            out.put(TABLE.get(i).name(), parts[i].bytes());
         }
         return out;
     }
 
-    private Rendered renderCollecting(String file) {
+    private Rendered renderCollecting(OutputFile file) {
         List<String> warnings = new ArrayList<>();
         warn.set(warnings::add);
         try {
-            return new Rendered(render(file), warnings);
+            return new Rendered(file.render().apply(this), warnings);
         } finally {
             warn.remove();
         }
@@ -118,25 +156,25 @@ public final class DepmodOutput {
         return modules.get(i).file().modname();
     }
 
-    public static boolean isText(String file) {
-        return !file.endsWith(".bin");
+    /** The row of {@code file}; a name depmod does not write is a bug of the caller. */
+    public static OutputFile file(String name) {
+        for (OutputFile f : TABLE) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("depmod writes no " + name);
     }
 
-    public byte[] render(String file) {
-        return switch (file) {
-            case "modules.dep" -> depText();
-            case "modules.dep.bin" -> depBin();
-            case "modules.alias" -> aliasText();
-            case "modules.alias.bin" -> aliasBin();
-            case "modules.softdep" -> softdepText();
-            case "modules.weakdep" -> weakdepText();
-            case "modules.symbols" -> symbolText();
-            case "modules.symbols.bin" -> symbolsBin();
-            case "modules.builtin.bin" -> builtinBin();
-            case "modules.builtin.alias.bin" -> builtinAliasBin();
-            case "modules.devname" -> devnameText();
-            default -> throw new IllegalArgumentException(file);
-        };
+    /** The text files' contents as data, in table order: what {@code depmod --json} prints. */
+    public Map<String, Object> json() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        for (OutputFile f : TABLE) {
+            if (!f.binary()) {
+                root.put(f.name(), f.json().apply(this));
+            }
+        }
+        return root;
     }
 
     /** One modules.dep entry: a module and all its dependencies, users first. */
@@ -440,47 +478,17 @@ public final class DepmodOutput {
             return new byte[0];
         }
         IndexWriter w = new IndexWriter();
-        for (String line : new String(builtin, StandardCharsets.ISO_8859_1).split("\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            if (!Character.isLetter(line.charAt(0)) || line.charAt(0) > 127) {
-                warn("Invalid modules.builtin line: " + line);
-                continue;
-            }
-            int slash = line.lastIndexOf('/');
-            w.add(ModuleNames.fromPath(line.substring(slash + 1)), "", 0);
+        for (String name : ModulesBuiltin.names(builtin, line -> warn("Invalid modules.builtin line: " + line))) {
+            w.add(name, "", 0);
         }
         return w.toBytes();
-    }
-
-    /** Built-in modules and their .modinfo entries from modules.builtin.modinfo ({@code name.key=value\0}...). */
-    public static Map<String, List<ModInfo.Entry>> parseBuiltinModinfo(byte[] data) {
-        Map<String, List<ModInfo.Entry>> out = new LinkedHashMap<>();
-        int i = 0;
-        while (i < data.length) {
-            int end = i;
-            while (end < data.length && data[end] != 0) {
-                end++;
-            }
-            String s = new String(data, i, end - i, StandardCharsets.ISO_8859_1);
-            i = end + 1;
-            int dot = s.indexOf('.');
-            int eq = s.indexOf('=');
-            if (dot <= 0 || eq < dot) {
-                continue;
-            }
-            out.computeIfAbsent(s.substring(0, dot), k -> new ArrayList<>())
-                    .add(new ModInfo.Entry(s.substring(dot + 1, eq), s.substring(eq + 1)));
-        }
-        return out;
     }
 
     private byte[] builtinAliasBin() {
         if (builtinModinfo == null) {
             return new byte[0];
         }
-        Map<String, List<ModInfo.Entry>> mods = parseBuiltinModinfo(builtinModinfo);
+        Map<String, List<ModInfo.Entry>> mods = BuiltinModinfo.byModule(builtinModinfo);
         if (mods.isEmpty()) {
             return new byte[0];
         }
@@ -496,5 +504,64 @@ public final class DepmodOutput {
             }
         }
         return w.toBytes();
+    }
+
+    // The JSON views of the text files (depmod --json): the same lines as data, in the same order.
+
+    private List<Object> depJson() {
+        List<Object> out = new ArrayList<>();
+        for (DepLine d : deps()) {
+            out.add(pair("module", d.module(), "dependencies", d.dependencies()));
+        }
+        return out;
+    }
+
+    private List<Object> aliasJson() {
+        return pairs(aliases(), "alias", "module");
+    }
+
+    private List<Object> softdepJson() {
+        return pairs(softdeps(), "module", "softdep");
+    }
+
+    private List<Object> weakdepJson() {
+        return pairs(weakdeps(), "module", "weakdep");
+    }
+
+    private List<Object> symbolJson() {
+        List<Object> out = new ArrayList<>();
+        for (Map.Entry<String, Integer> s : symbols()) {
+            out.add(pair("symbol", s.getKey(), "module", moduleName(s.getValue())));
+        }
+        return out;
+    }
+
+    private List<Object> devnameJson() {
+        List<Object> out = new ArrayList<>();
+        for (Devname d : devnames()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("module", d.modname());
+            m.put("devname", d.devname());
+            m.put("type", String.valueOf(d.type()));
+            m.put("major", d.major());
+            m.put("minor", d.minor());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static List<Object> pairs(List<String[]> rows, String k1, String k2) {
+        List<Object> out = new ArrayList<>(rows.size());
+        for (String[] r : rows) {
+            out.add(pair(k1, r[0], k2, r[1]));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> pair(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
     }
 }

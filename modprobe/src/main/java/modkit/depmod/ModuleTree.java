@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
+import modkit.moddir.DepmodConfig;
 
 /**
  * Finds the module files of a tree: every {@code *.ko}, {@code .ko.gz}, {@code .ko.xz} and {@code .ko.zst} under

@@ -21,6 +21,7 @@ import modkit.insmod.PreparedModule;
 import modkit.kernel.KernelException;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.MemoryKernel;
+import modkit.moddir.ModulesDep;
 
 /**
  * Links every module of a tree in one process, dependencies first, against an in-memory kernel: the loads are

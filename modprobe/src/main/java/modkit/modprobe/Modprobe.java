@@ -15,7 +15,10 @@ import modkit.insmod.LinkOptions;
 import modkit.insmod.LinkResult;
 import modkit.kernel.KernelException;
 import modkit.kernel.LoadedModule;
-import modkit.modprobe.ModuleLookup.Ref;
+import modkit.moddir.ModuleLookup.Ref;
+import modkit.moddir.ModuleDirectory;
+import modkit.moddir.ModuleLookup;
+import modkit.moddir.ModprobeConfig;
 
 /**
  * modprobe as a library: insert a module with everything it needs, or remove it with what it leaves unused.
@@ -54,7 +57,7 @@ public final class Modprobe {
                 new Settings(false, false, false, false, false, false, false, false, false, 0, Map.of());
     }
 
-    private final ModuleLookup lookup;
+    private final ModuleLookup<ModuleDirectory> lookup;
     private final LoadedModules kernel;
     private final Settings settings;
     private final Consumer<Action> show;
@@ -68,7 +71,7 @@ public final class Modprobe {
      * @param kernel where to load and what is loaded; null for {@code --show-depends}
      * @param show receives every action as it is done (or would be)
      */
-    public Modprobe(ModuleLookup lookup, LoadedModules kernel, Settings settings, Consumer<Action> show,
+    public Modprobe(ModuleLookup<ModuleDirectory> lookup, LoadedModules kernel, Settings settings, Consumer<Action> show,
             PrintStream out, PrintStream err) {
         this.lookup = lookup;
         this.kernel = kernel;

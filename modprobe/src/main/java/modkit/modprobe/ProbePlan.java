@@ -6,7 +6,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import modkit.modprobe.ModuleLookup.Ref;
+import modkit.moddir.ModuleLookup.Ref;
+import modkit.moddir.ModprobeConfig;
+import modkit.moddir.ModuleDirectory;
+import modkit.moddir.ModuleLookup;
 
 /**
  * The list of modules {@code modprobe M} works through, built as kmod builds it
@@ -32,18 +35,18 @@ public final class ProbePlan {
      */
     public record Step(Ref module, String role, boolean required, boolean ignoreCommand) {}
 
-    private final ModuleLookup lookup;
+    private final ModuleLookup<ModuleDirectory> lookup;
     private final List<Ref> order = new ArrayList<>();
     private final List<String> roles = new ArrayList<>();
     private final Set<Ref> visited = new HashSet<>();
     private final Set<Ref> required = new HashSet<>();
     private final Map<Ref, Boolean> ignoreCommand = new HashMap<>();
 
-    private ProbePlan(ModuleLookup lookup) {
+    private ProbePlan(ModuleLookup<ModuleDirectory> lookup) {
         this.lookup = lookup;
     }
 
-    public static List<Step> build(ModuleLookup lookup, Ref target, boolean ignoreCommands) {
+    public static List<Step> build(ModuleLookup<ModuleDirectory> lookup, Ref target, boolean ignoreCommands) {
         ProbePlan p = new ProbePlan(lookup);
         p.probe(target, true, ignoreCommands, "target");
         List<Step> out = new ArrayList<>();

@@ -50,7 +50,7 @@ class DepmodConfigTest {
         Files.writeString(cfg.resolve("20-exclude.conf"), "exclude skipme\n");
         Path ours = tmp.resolve("ours");
         Path dir = tree(ours);
-        Kmod.Run o = Trees.depmod("-C", cfg.toString(), "-b", ours.toString(), V);
+        Kmod.Run o = Ours.depmod("-C", cfg.toString(), "-b", ours.toString(), V);
         assertEquals(0, o.exit(), o.stderr());
         String dep = Files.readString(dir.resolve("modules.dep"));
         assertTrue(dep.contains("updates/x.ko:"), dep); // the override's version pattern does not match
@@ -79,7 +79,7 @@ class DepmodConfigTest {
         SyntheticTree.writeFile(root.resolve("etc/depmod.d/ext.conf"),
                 "search external built-in\nexternal 6\\.1 /opt/vendor/mods\nexternal 5\\.4 /opt/other\nbogus line\n"
                         .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        Kmod.Run o = Trees.depmod("--sysroot", root.toString(), V);
+        Kmod.Run o = Ours.depmod("--sysroot", root.toString(), V);
         assertEquals(0, o.exit());
         assertEquals("depmod: ERROR: " + root.resolve("etc/depmod.d/ext.conf") + ":4: ignoring bad line starting with 'bogus'\n"
                 + "depmod: WARNING: could not open modules.order at " + dir + ": No such file or directory\n"
@@ -104,10 +104,10 @@ class DepmodConfigTest {
         SyntheticTree.writeFile(dir.resolve("kernel/base.ko"), module("base_fn"));
         SyntheticTree.writeFile(dir.resolve("modules.order"), SyntheticTree.lines(List.of("kernel/base.ko")));
         SyntheticTree.writeFile(root.resolve("etc/depmod.d/x.conf"), SyntheticTree.lines(List.of("bogus line")));
-        Kmod.Run o = Trees.depmod("-b", root.toString(), V);
+        Kmod.Run o = Ours.depmod("-b", root.toString(), V);
         assertEquals(0, o.exit());
         assertTrue(!o.stderr().contains("bogus"), o.stderr());
-        o = Trees.depmod("--sysroot", root.toString(), V);
+        o = Ours.depmod("--sysroot", root.toString(), V);
         assertTrue(o.stderr().contains("ignoring bad line starting with 'bogus'"), o.stderr());
     }
 
@@ -120,17 +120,17 @@ class DepmodConfigTest {
     void moduledirAndOutdirAsKmod34() throws IOException {
         Path plain = tmp.resolve("plain");
         Path dir = SyntheticTree.write(plain, 30, 9, false);
-        assertEquals(0, Trees.depmod("-b", plain.toString(), V).exit());
+        assertEquals(0, Ours.depmod("-b", plain.toString(), V).exit());
         Path moved = tmp.resolve("moved");
         Trees.copy(plain.resolve("lib/modules"), moved.resolve("usr/lib/modules"));
         Path out = tmp.resolve("out");
-        Kmod.Run o = Trees.depmod("-b", moved.toString(), "-m", "/usr/lib/modules", "-o", out.toString(), V);
+        Kmod.Run o = Ours.depmod("-b", moved.toString(), "-m", "/usr/lib/modules", "-o", out.toString(), V);
         assertEquals(0, o.exit(), o.stderr());
         for (String f : DepmodOutput.FILES) {
             assertEquals(Files.readString(dir.resolve(f), java.nio.charset.StandardCharsets.ISO_8859_1),
                     Files.readString(out.resolve("usr/lib/modules/" + V + "/" + f), java.nio.charset.StandardCharsets.ISO_8859_1), f);
         }
-        o = Trees.depmod("--basedir=" + moved, "--moduledir=usr/lib/modules", V);
+        o = Ours.depmod("--basedir=" + moved, "--moduledir=usr/lib/modules", V);
         assertEquals(0, o.exit(), o.stderr());
         assertEquals(Files.readString(dir.resolve("modules.dep")), Files.readString(moved.resolve("usr/lib/modules/" + V + "/modules.dep")));
     }
@@ -143,7 +143,7 @@ class DepmodConfigTest {
         SyntheticTree.writeFile(dir.resolve("kernel/base.ko"), module("base_fn"));
         Path conf = tmp.resolve("nul.conf");
         Files.write(conf, "external 6 /opt/a\0b\nsearch updates\0x\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        Kmod.Run o = Trees.depmod("-C", conf.toString(), "-b", root.toString(), V);
+        Kmod.Run o = Ours.depmod("-C", conf.toString(), "-b", root.toString(), V);
         assertEquals(0, o.exit(), o.stderr());
         assertTrue(Files.readString(dir.resolve("modules.dep")).contains("kernel/base.ko:"));
     }
@@ -152,14 +152,14 @@ class DepmodConfigTest {
     void quickModeDoesNothingWhenNoModuleIsNewer() throws IOException {
         Path root = tmp.resolve("q");
         Path dir = SyntheticTree.write(root, 20, 1, false);
-        assertEquals(0, Trees.depmod("-b", root.toString(), V).exit());
+        assertEquals(0, Ours.depmod("-b", root.toString(), V).exit());
         Files.writeString(dir.resolve("modules.alias"), "sentinel\n");
         FileTime depTime = Files.getLastModifiedTime(dir.resolve("modules.dep"));
-        assertEquals(0, Trees.depmod("-A", "-b", root.toString(), V).exit());
+        assertEquals(0, Ours.depmod("-A", "-b", root.toString(), V).exit());
         assertEquals("sentinel\n", Files.readString(dir.resolve("modules.alias")));
         Path m = dir.resolve("kernel/drivers/grp4/syn_00004.ko");
         Files.setLastModifiedTime(m, FileTime.fromMillis(depTime.toMillis() + 10_000));
-        assertEquals(0, Trees.depmod("-A", "-b", root.toString(), V).exit());
+        assertEquals(0, Ours.depmod("-A", "-b", root.toString(), V).exit());
         assertTrue(Files.readString(dir.resolve("modules.alias")).startsWith("# Aliases extracted"));
     }
 }

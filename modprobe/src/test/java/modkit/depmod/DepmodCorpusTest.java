@@ -14,16 +14,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import modkit.elf.ModuleNames;
+import modkit.moddir.IndexFile;
 
 /**
  * Our depmod on the real-module corpus against kmod 30's output committed with it (expected-kmod/): the five text
  * files must be byte-identical, kmod's own modprobe must read our binary indexes, and our reader must read kmod's.
  */
 class DepmodCorpusTest {
-    static final List<String> TEXT = List.of("modules.dep", "modules.alias", "modules.symbols", "modules.softdep",
-            "modules.devname");
-    static final List<String> BIN = List.of("modules.dep.bin", "modules.alias.bin", "modules.symbols.bin",
-            "modules.builtin.bin", "modules.builtin.alias.bin");
+    /** The files of depmod's table that kmod 30 writes, text and binary. */
+    static final List<String> TEXT = Trees.KMOD30_FILES.stream().filter(f -> !DepmodOutput.file(f).binary()).toList();
+    static final List<String> BIN = Trees.KMOD30_FILES.stream().filter(f -> DepmodOutput.file(f).binary()).toList();
 
     @TempDir
     Path tmp;
@@ -34,10 +34,27 @@ class DepmodCorpusTest {
 
     private Path runOurs() throws IOException {
         Path root = Trees.corpusRoot(tmp);
-        Kmod.Run r = Trees.depmod("-b", root.toString(), Trees.CORPUS_VERSION);
+        Kmod.Run r = Ours.depmod("-b", root.toString(), Trees.CORPUS_VERSION);
         assertEquals("", r.stderr());
         assertEquals(0, r.exit());
         return root.resolve("lib/modules/" + Trees.CORPUS_VERSION);
+    }
+
+    /**
+     * depmod's table names every file kmod 30 wrote into the corpus's module directory (expected-kmod/ holds all
+     * its modules.* files), and no other but kmod 34's modules.weakdep: a file left out of the table, or a row for
+     * a file kmod does not write, fails here.
+     */
+    @Test
+    void theTableListsEveryFileKmodWrites() throws IOException {
+        List<String> kmods;
+        try (Stream<Path> s = Files.list(expected())) {
+            kmods = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("modules.")).sorted().toList();
+        }
+        assertEquals(10, kmods.size(), "expected-kmod/ holds the ten files kmod 30 writes: " + kmods);
+        assertEquals(kmods, Trees.KMOD30_FILES.stream().sorted().toList());
+        assertEquals(5, TEXT.size());
+        assertEquals(5, BIN.size());
     }
 
     @Test
@@ -149,10 +166,10 @@ class DepmodCorpusTest {
     void errsymsWithSystemMapOrSymversMatchesKmodsStderr() throws IOException {
         Path root = Trees.corpusRoot(tmp);
         Path c = Trees.corpus();
-        Kmod.Run f = Trees.depmod("-b", root.toString(), "-e", "-n", "-F",
+        Kmod.Run f = Ours.depmod("-b", root.toString(), "-e", "-n", "-F",
                 c.resolve("System.map-" + Trees.CORPUS_VERSION + ".gz").toString(), Trees.CORPUS_VERSION);
         assertEquals(Files.readString(expected().resolve("depmod-e-F.stderr")), f.stderr());
-        Kmod.Run e = Trees.depmod("-b", root.toString(), "-e", "-n", "-E", c.resolve("Module.symvers.gz").toString(),
+        Kmod.Run e = Ours.depmod("-b", root.toString(), "-e", "-n", "-E", c.resolve("Module.symvers.gz").toString(),
                 Trees.CORPUS_VERSION);
         assertEquals(Files.readString(expected().resolve("depmod-e-E.stderr")), e.stderr());
         // -n prints the text files, in kmod's order, and writes nothing

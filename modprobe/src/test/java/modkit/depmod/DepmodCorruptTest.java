@@ -56,7 +56,7 @@ class DepmodCorruptTest {
         Path root = tmp.resolve("t");
         Path dir = SyntheticTree.write(root, 60, 11, true);
         Map<String, String> bad = damage(dir);
-        Kmod.Run r = Trees.depmod("-b", root.toString(), V);
+        Kmod.Run r = Ours.depmod("-b", root.toString(), V);
         assertEquals(1, r.exit());
         List<String> lines = r.stderr().lines().toList();
         assertEquals(bad.size(), lines.size(), r.stderr());

@@ -53,14 +53,14 @@ class DepmodCyclesTest {
         Path root = tmp.resolve("t");
         Path dir = write(root, graph);
         Kmod.Run k = Kmod.run("depmod", List.of("-C", Kmod.emptyConfig().toString(), "-b", root.toString(), V));
-        Kmod.Run o = Trees.depmod("-b", root.toString(), V);
+        Kmod.Run o = Ours.depmod("-b", root.toString(), V);
         assertEquals(k.stderr(), o.stderr());
         assertEquals(k.exit(), o.exit());
         assertEquals(1, o.exit());
         assertEquals(7, o.stderr().lines().count(), o.stderr());
 
         Files.delete(dir.resolve("modules.order"));
-        o = Trees.depmod("-b", root.toString(), V);
+        o = Ours.depmod("-b", root.toString(), V);
         assertEquals(1, o.exit());
         List<String> lines = o.stderr().lines().filter(l -> !l.contains("modules.order")).toList();
         assertEquals("depmod: ERROR: Found 11 modules in dependency cycles!", lines.get(lines.size() - 1));
@@ -98,7 +98,7 @@ class DepmodCyclesTest {
             }
             SyntheticTree.writeFile(dir.resolve("kernel/" + node[0] + ".ko"), m.bytes());
         }
-        Kmod.Run o = Trees.depmod("-b", root.toString(), V);
+        Kmod.Run o = Ours.depmod("-b", root.toString(), V);
         assertTrue(o.stderr().endsWith("""
                 depmod: ERROR: Cycle detected: mod_loop_d -> mod_loop_e -> mod_loop_d
                 depmod: ERROR: Cycle detected: mod_loop_i -> mod_loop_j -> mod_loop_k -> mod_loop_h -> mod_loop_i

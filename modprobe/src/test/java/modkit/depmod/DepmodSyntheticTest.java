@@ -34,7 +34,7 @@ class DepmodSyntheticTest {
         Trees.copy(kmodRoot, ourRoot);
         Kmod.Run k = Kmod.run("depmod", List.of("-C", Kmod.emptyConfig().toString(), "-b", kmodRoot.toString(), V));
         assertEquals(0, k.exit(), k.stderr());
-        Kmod.Run o = Trees.depmod("-b", ourRoot.toString(), V);
+        Kmod.Run o = Ours.depmod("-b", ourRoot.toString(), V);
         assertEquals(k.stderr(), o.stderr());
         assertEquals(0, o.exit());
         for (String f : Trees.KMOD30_FILES) {
@@ -68,7 +68,7 @@ class DepmodSyntheticTest {
             List<String> kargs = new java.util.ArrayList<>(List.of("-C", Kmod.emptyConfig().toString()));
             kargs.addAll(args);
             Kmod.Run k = Kmod.run("depmod", kargs);
-            Kmod.Run o = Trees.depmod(args.toArray(String[]::new));
+            Kmod.Run o = Ours.depmod(args.toArray(String[]::new));
             assertEquals(k.exit(), o.exit(), extra.toString());
             assertEquals(k.stderr(), o.stderr(), extra.toString());
             assertEquals(k.out(), Trees.withoutWeakdeps(o.out()), extra.toString());
@@ -83,7 +83,7 @@ class DepmodSyntheticTest {
     void cyclesAreReportedAsKmodReportsThemAndNothingIsWritten() throws IOException {
         Path root = tmp.resolve("cyc");
         Path dir = SyntheticTree.writeCycles(root);
-        Kmod.Run o = Trees.depmod("-b", root.toString(), V);
+        Kmod.Run o = Ours.depmod("-b", root.toString(), V);
         assertEquals(1, o.exit());
         assertEquals("""
                 depmod: ERROR: Cycle detected: cyc_a -> cyc_b -> cyc_c -> cyc_a
@@ -98,7 +98,7 @@ class DepmodSyntheticTest {
             // without modules.order the module order, and so where each cycle is entered, is kmod's hash order
             Files.delete(dir.resolve("modules.order"));
             k = Kmod.run("depmod", List.of("-C", Kmod.emptyConfig().toString(), "-b", root.toString(), V));
-            o = Trees.depmod("-b", root.toString(), V);
+            o = Ours.depmod("-b", root.toString(), V);
             assertEquals(k.stderr(), o.stderr());
             assertEquals(k.exit(), o.exit());
         }
@@ -125,7 +125,7 @@ class DepmodSyntheticTest {
         }
         Kmod.Run k = Kmod.run("depmod", List.of("-C", Kmod.emptyConfig().toString(), "-b", plain.toString(), V));
         assertEquals(0, k.exit(), k.stderr());
-        Kmod.Run o = Trees.depmod("-b", gz.toString(), V);
+        Kmod.Run o = Ours.depmod("-b", gz.toString(), V);
         assertEquals(0, o.exit(), o.stderr());
         String expected = Files.readString(dir.resolve("modules.dep"));
         for (int i = 0; i < modules.size(); i += 3) {
@@ -143,8 +143,8 @@ class DepmodSyntheticTest {
     void jsonListsWhatTheTextFilesSay() throws IOException {
         Path root = tmp.resolve("j");
         SyntheticTree.write(root, 100, 5, false);
-        Kmod.Run text = Trees.depmod("-n", "-b", root.toString(), V);
-        Kmod.Run json = Trees.depmod("-n", "--json", "-b", root.toString(), V);
+        Kmod.Run text = Ours.depmod("-n", "-b", root.toString(), V);
+        Kmod.Run json = Ours.depmod("-n", "--json", "-b", root.toString(), V);
         assertEquals(0, json.exit(), json.stderr());
         String j = json.out();
         String firstDep = text.out().lines().findFirst().orElseThrow();

@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import modkit.modprobe.ConfigParser;
-import modkit.modprobe.ModprobeConfig;
+import modkit.moddir.ConfigParser;
+import modkit.moddir.ModprobeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +34,7 @@ class DepmodWeakdepTest {
         SyntheticTree.writeFile(dir.resolve("kernel/none.ko"), new SyntheticModule().info("license", "GPL").bytes());
         SyntheticTree.writeFile(dir.resolve("modules.order"),
                 SyntheticTree.lines(List.of("kernel/second-one.ko", "kernel/none.ko", "kernel/first.ko")));
-        Kmod.Run o = Trees.depmod("-b", root.toString(), V);
+        Kmod.Run o = Ours.depmod("-b", root.toString(), V);
         assertEquals(0, o.exit(), o.stderr());
         String expected = """
                 # Weak dependencies extracted from modules themselves.
@@ -43,7 +43,7 @@ class DepmodWeakdepTest {
                 weakdep first helper_b
                 """;
         assertEquals(expected, Files.readString(dir.resolve("modules.weakdep")));
-        Kmod.Run n = Trees.depmod("-n", "-b", root.toString(), V);
+        Kmod.Run n = Ours.depmod("-n", "-b", root.toString(), V);
         String out = n.out();
         assertTrue(out.contains("softdep first pre: s\n" + expected + "# Aliases for symbols"), out);
 

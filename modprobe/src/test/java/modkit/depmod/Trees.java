@@ -2,11 +2,7 @@ package modkit.depmod;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -14,8 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import modkit.depmod.cli.DepmodCommand;
-import picocli.CommandLine;
 
 /** Test trees: the corpus presented as {@code BASE/lib/modules/VERSION}, copies, and running our depmod. */
 public final class Trees {
@@ -61,35 +55,6 @@ public final class Trees {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Our depmod through its command, in this process: exit code, stdout bytes, stderr text. */
-    public static Kmod.Run depmod(String... args) {
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = DepmodCommand.run(args, new PrintStream(out, true), new PrintWriter(err, true));
-        return new Kmod.Run(exit, out.toByteArray(), err.toString());
-    }
-
-    /** Our modinfo through its command, in this process. */
-    public static Kmod.Run modinfo(String... args) {
-        return run(new modkit.modinfo.cli.ModinfoCommand(), args);
-    }
-
-    public static Kmod.Run run(Object command, String... args) {
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true));
-            CommandLine cl = new CommandLine(command);
-            cl.setErr(new PrintWriter(err, true));
-            exit = cl.execute(args);
-        } finally {
-            System.setOut(saved);
-        }
-        return new Kmod.Run(exit, out.toByteArray(), err.toString());
     }
 
     /** The files kmod 30 writes too: all but kmod 34's modules.weakdep. */

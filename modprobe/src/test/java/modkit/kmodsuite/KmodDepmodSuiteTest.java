@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import modkit.depmod.Kmod;
+import modkit.depmod.Ours;
 
 /**
  * kmod v34.2 testsuite/test-depmod.c, case by case (same names). kmod runs {@code depmod} with its fake
@@ -28,8 +30,8 @@ class KmodDepmodSuiteTest {
         args[1] = root.toString();
         System.arraycopy(extra, 0, args, 2, extra.length);
         args[args.length - 1] = UNAME;
-        KmodSuite.Run r = KmodSuite.depmod(args);
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = Ours.depmod(args);
+        assertEquals(0, r.exit(), r.stderr());
         return root.resolve("lib/modules/" + UNAME);
     }
 
@@ -80,9 +82,9 @@ class KmodDepmodSuiteTest {
     void depmod_detect_loop() throws IOException {
         // expected_fail: depmod exits non-zero and its stderr is kmod's list of cycles
         Path root = KmodSuite.tree("test-depmod/detect-loop", tmp.resolve("root"));
-        KmodSuite.Run r = KmodSuite.depmod("--sysroot", root.toString(), UNAME);
-        assertEquals(1, r.exit(), r.err());
-        assertKmodOutput(root.resolve("correct.txt"), r.err());
+        Kmod.Run r = Ours.depmod("--sysroot", root.toString(), UNAME);
+        assertEquals(1, r.exit(), r.stderr());
+        assertKmodOutput(root.resolve("correct.txt"), r.stderr());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package modkit.kmodsuite;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static modkit.kmodsuite.KmodSuite.assertKmodOutput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,6 +8,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import modkit.depmod.Kmod;
+import modkit.depmod.Ours;
 
 /**
  * kmod v34.2 testsuite/test-modinfo.c, case by case (same names). kmod runs {@code modinfo -F FIELD /FILE} with
@@ -33,8 +36,8 @@ class KmodModinfoSuiteTest {
         for (int i = 0; i < files.length; i++) {
             args[i + 2] = root + files[i];
         }
-        KmodSuite.Run r = KmodSuite.modinfo(args);
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = Ours.modinfo(ISO_8859_1, args);
+        assertEquals(0, r.exit(), r.stderr());
         assertKmodOutput(root.resolve("correct-" + field + flavor + ".txt"), r.out().replace(root.toString(), ""));
     }
 
@@ -76,8 +79,8 @@ class KmodModinfoSuiteTest {
     void test_modinfo_builtin() {
         // modules.builtin.modinfo of a 6.11 kernel: intel_uncore is built in
         Path tree = root.resolve("builtin");
-        KmodSuite.Run r = KmodSuite.modinfo("-b", tree.toString(), "-k", "6.11.0", "intel_uncore");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = Ours.modinfo(ISO_8859_1, "-b", tree.toString(), "-k", "6.11.0", "intel_uncore");
+        assertEquals(0, r.exit(), r.stderr());
         assertKmodOutput(root.resolve("correct-builtin.txt"), r.out());
     }
 
@@ -104,8 +107,8 @@ class KmodModinfoSuiteTest {
     void test_modinfo_external() {
         // modules.dep names /lib/modules/external/mod-simple.ko: a path in the tree, found under --sysroot
         Path tree = root.resolve("external");
-        KmodSuite.Run r = KmodSuite.modinfo("--sysroot", tree.toString(), "-k", "4.4.4", "-F", "filename", "mod-simple");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = Ours.modinfo(ISO_8859_1, "--sysroot", tree.toString(), "-k", "4.4.4", "-F", "filename", "mod-simple");
+        assertEquals(0, r.exit(), r.stderr());
         assertKmodOutput(root.resolve("correct-external.txt"), r.out().replace(tree.toString(), ""));
     }
 }

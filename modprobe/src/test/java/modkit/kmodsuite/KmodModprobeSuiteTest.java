@@ -1,5 +1,6 @@
 package modkit.kmodsuite;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static modkit.kmodsuite.KmodSuite.assertKmodOutput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import modkit.depmod.Kmod;
+import modkit.depmod.Ours;
 
 /**
  * kmod v34.2 testsuite/test-modprobe.c case by case (same names), plus the modprobe cases of test-weakdep.c and
@@ -43,14 +46,14 @@ class KmodModprobeSuiteTest {
     }
 
     /** modprobe with the simulated kernel under tmp/state and these arguments. */
-    private KmodSuite.Run modprobe(String... args) {
+    private Kmod.Run modprobe(String... args) {
         List<String> a = new ArrayList<>(List.of("--root", state().toString()));
         a.addAll(List.of(args));
-        return KmodSuite.modprobe(a);
+        return Ours.modprobe(ISO_8859_1, a.toArray(String[]::new));
     }
 
     /** modprobe over the tree as --sysroot (/lib/modules, modprobe.d, /proc/cmdline under it), as kernel VERSION. */
-    private KmodSuite.Run modprobeIn(String version, String... args) {
+    private Kmod.Run modprobeIn(String version, String... args) {
         List<String> a = new ArrayList<>(List.of("--sysroot", root.toString(), "-S", version));
         a.addAll(List.of(args));
         return modprobe(a.toArray(String[]::new));
@@ -77,8 +80,8 @@ class KmodModprobeSuiteTest {
      */
     private void bootWithLoopSymbols() throws IOException {
         Path b = KmodSuite.FIXTURES.resolve("modules/mod-loop-b.ko");
-        KmodSuite.Run versions = modprobe("--show-modversions", b.toString());
-        assertEquals(0, versions.exit(), versions.err());
+        Kmod.Run versions = modprobe("--show-modversions", b.toString());
+        assertEquals(0, versions.exit(), versions.stderr());
         StringBuilder profile = new StringBuilder(new String(ProfileFile.toBytes(ProfileFile.embeddedDefault(), false),
                 StandardCharsets.UTF_8));
         long addr = 0xffffffff81f00000L;
@@ -95,24 +98,24 @@ class KmodModprobeSuiteTest {
     @Test
     void modprobe_show_depends() throws IOException {
         tree("test-modprobe/show-depends");
-        KmodSuite.Run r = modprobeIn("4.4.4", "--show-depends", "mod-loop-a");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "--show-depends", "mod-loop-a");
+        assertEquals(0, r.exit(), r.stderr());
         assertKmodOutput(root.resolve("correct.txt"), unrooted(r.out()));
     }
 
     @Test
     void modprobe_show_depends2() throws IOException {
         tree("test-modprobe/show-depends");
-        KmodSuite.Run r = modprobeIn("4.4.4", "--show-depends", "mod-simple");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "--show-depends", "mod-simple");
+        assertEquals(0, r.exit(), r.stderr());
         assertKmodOutput(root.resolve("correct-mod-simple.txt"), unrooted(r.out()));
     }
 
     @Test
     void modprobe_show_depends_no_load() throws IOException {
         tree("test-modprobe/show-depends");
-        KmodSuite.Run r = modprobeIn("4.4.4", "--show-depends", "mod-simple");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "--show-depends", "mod-simple");
+        assertEquals(0, r.exit(), r.stderr());
         assertEquals(List.of(), loaded());
     }
 
@@ -120,8 +123,8 @@ class KmodModprobeSuiteTest {
     void modprobe_show_alias_to_none() throws IOException {
         // modprobe.d: "alias mod-simple bogus"; with --ignore-install nothing is printed, nothing loaded, exit 0
         tree("test-modprobe/alias-to-none");
-        KmodSuite.Run r = modprobeIn("4.4.4", "--show-depends", "--ignore-install", "--quiet", "mod-simple");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "--show-depends", "--ignore-install", "--quiet", "mod-simple");
+        assertEquals(0, r.exit(), r.stderr());
         assertKmodOutput(root.resolve("correct.txt"), r.out());
         assertEquals(List.of(), loaded());
     }
@@ -129,8 +132,8 @@ class KmodModprobeSuiteTest {
     @Test
     void modprobe_show_exports() {
         tree("test-modprobe/show-exports");
-        KmodSuite.Run r = modprobe("--show-exports", "--quiet", root.resolve("mod-loop-a.ko").toString());
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobe("--show-exports", "--quiet", root.resolve("mod-loop-a.ko").toString());
+        assertEquals(0, r.exit(), r.stderr());
         // .regex: each output line matches the file's line as an extended regular expression
         String[] want = KmodSuite.read(root.resolve("correct.txt")).split("\n");
         String[] got = r.out().split("\n");
@@ -143,16 +146,16 @@ class KmodModprobeSuiteTest {
     @Test
     void modprobe_builtin() throws IOException {
         tree("test-modprobe/builtin");
-        KmodSuite.Run r = modprobeIn("4.4.4", "unix");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "unix");
+        assertEquals(0, r.exit(), r.stderr());
         assertEquals(List.of(), loaded());
     }
 
     @Test
     void modprobe_builtin_lookup_only() throws IOException {
         tree("test-modprobe/builtin");
-        KmodSuite.Run r = modprobeIn("4.4.4", "-R", "unix");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "-R", "unix");
+        assertEquals(0, r.exit(), r.stderr());
         assertKmodOutput(root.resolve("correct.txt"), r.out());
     }
 
@@ -161,16 +164,16 @@ class KmodModprobeSuiteTest {
         // modprobe.d: "softdep mod-loop-b post: mod-loop-a", and mod-loop-a depends on mod-loop-b
         tree("test-modprobe/softdep-loop");
         bootWithLoopSymbols();
-        KmodSuite.Run r = modprobeIn("4.4.4", "mod-loop-b");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "mod-loop-b");
+        assertEquals(0, r.exit(), r.stderr());
         assertEquals(List.of("mod_loop_a", "mod_loop_b"), loaded());
     }
 
     @Test
     void modprobe_force() throws IOException {
         tree("test-modprobe/force");
-        KmodSuite.Run r = modprobeIn("4.4.4", "--force", "mod-simple");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "--force", "mod-simple");
+        assertEquals(0, r.exit(), r.stderr());
         assertEquals(List.of("mod_simple"), loaded());
     }
 
@@ -178,24 +181,24 @@ class KmodModprobeSuiteTest {
     void modprobe_oldkernel() throws IOException {
         // kmod: a 3.3.3 kernel without finit_module, so init_module; ours loads through the same linker either way
         tree("test-modprobe/oldkernel");
-        KmodSuite.Run r = modprobeIn("3.3.3", "mod-simple");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("3.3.3", "mod-simple");
+        assertEquals(0, r.exit(), r.stderr());
         assertEquals(List.of("mod_simple"), loaded());
     }
 
     @Test
     void modprobe_oldkernel_force() throws IOException {
         tree("test-modprobe/oldkernel-force");
-        KmodSuite.Run r = modprobeIn("3.3.3", "--force", "mod-simple");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("3.3.3", "--force", "mod-simple");
+        assertEquals(0, r.exit(), r.stderr());
         assertEquals(List.of("mod_simple"), loaded());
     }
 
     @Test
     void modprobe_module_from_abspath() throws IOException {
         tree("test-modprobe/module-from-abspath");
-        KmodSuite.Run r = modprobeIn("4.4.4", root.resolve("home/foo/mod-simple.ko").toAbsolutePath().toString());
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", root.resolve("home/foo/mod-simple.ko").toAbsolutePath().toString());
+        assertEquals(0, r.exit(), r.stderr());
         assertEquals(List.of("mod_simple"), loaded());
     }
 
@@ -206,8 +209,8 @@ class KmodModprobeSuiteTest {
         tree("test-modprobe/module-from-relpath");
         Path cwd = Path.of("").toAbsolutePath();
         String rel = "./" + cwd.relativize(root.resolve("home/foo/mod-simple.ko").toAbsolutePath());
-        KmodSuite.Run r = modprobeIn("4.4.4", rel);
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", rel);
+        assertEquals(0, r.exit(), r.stderr());
         assertEquals(List.of("mod_simple"), loaded());
     }
 
@@ -215,8 +218,8 @@ class KmodModprobeSuiteTest {
     @Test
     void test_dependencies() throws IOException {
         tree("test-dependencies");
-        KmodSuite.Run r = modprobeIn("4.0.20-kmod", "--show-depends", "mod-foo");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.0.20-kmod", "--show-depends", "mod-foo");
+        assertEquals(0, r.exit(), r.stderr());
         List<String> deps = new ArrayList<>();
         for (String line : r.out().split("\n")) {
             String path = line.split(" ")[1];
@@ -232,9 +235,9 @@ class KmodModprobeSuiteTest {
         // modprobe.d: "weakdep mod-loop-b mod-loop-a mod-simple": weak dependencies are not loaded
         tree("test-modprobe/weakdep-loop");
         bootWithLoopSymbols();
-        KmodSuite.Run r = modprobeIn("4.4.4", "mod-loop-b");
-        assertEquals(0, r.exit(), r.err());
-        assertEquals("", r.err(), "kmod 34 knows weakdep and prints nothing");
+        Kmod.Run r = modprobeIn("4.4.4", "mod-loop-b");
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals("", r.stderr(), "kmod 34 knows weakdep and prints nothing");
         assertEquals(List.of("mod_loop_b"), loaded());
     }
 
@@ -243,8 +246,8 @@ class KmodModprobeSuiteTest {
     void modprobe_param_kcmdline_show_deps() {
         // /proc/cmdline: mod-simple.foo mod_simple.bar=1 ...: the options go on the insmod line
         tree("test-modprobe/module-param-kcmdline");
-        KmodSuite.Run r = modprobeIn("4.4.4", "--show-depends", "mod-simple");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "--show-depends", "mod-simple");
+        assertEquals(0, r.exit(), r.stderr());
         assertKmodOutput(root.resolve("correct.txt"), unrooted(r.out()));
     }
 
@@ -253,8 +256,8 @@ class KmodModprobeSuiteTest {
     @ValueSource(ints = {2, 3, 4, 5, 6, 7, 8, 9})
     void modprobe_param_kcmdline(int n) {
         tree("test-modprobe/module-param-kcmdline" + n);
-        KmodSuite.Run r = modprobeIn("4.4.4", "-c");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "-c");
+        assertEquals(0, r.exit(), r.stderr());
         assertKmodOutput(root.resolve("correct.txt"), r.out());
         assertEquals(List.of(), loaded());
     }
@@ -263,8 +266,8 @@ class KmodModprobeSuiteTest {
     @Test
     void modprobe_config() {
         tree("test-weakdep");
-        KmodSuite.Run r = modprobeIn("4.4.4", "-c");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "-c");
+        assertEquals(0, r.exit(), r.stderr());
         assertKmodOutput(root.resolve("modprobe-c.txt"), r.out());
     }
 
@@ -272,8 +275,8 @@ class KmodModprobeSuiteTest {
     void modprobe_external() {
         // modules.dep: /lib/modules/external/mod-simple.ko, a path in the tree
         tree("test-modprobe/external");
-        KmodSuite.Run r = modprobeIn("4.4.4", "mod-simple");
-        assertEquals(0, r.exit(), r.err());
+        Kmod.Run r = modprobeIn("4.4.4", "mod-simple");
+        assertEquals(0, r.exit(), r.stderr());
         assertEquals(List.of("mod_simple"), loaded());
     }
 }

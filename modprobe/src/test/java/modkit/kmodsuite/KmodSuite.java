@@ -4,32 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import modkit.depmod.Trees;
-import modkit.depmod.cli.DepmodCommand;
-import modkit.modinfo.cli.ModinfoCommand;
-import modkit.modprobe.cli.ModprobeCommand;
-import picocli.CommandLine;
 
 /**
  * kmod's testsuite as our tests see it: its rootfs trees ({@code testdata/kmod-testsuite}, made by build.sh from
- * kmod v34.2), assembled as kmod's setup-rootfs.sh does, our commands run in this process, and kmod's rule for
- * comparing a command's output with a {@code correct*.txt} file.
+ * kmod v34.2), assembled as kmod's setup-rootfs.sh does, and kmod's rule for comparing a command's output with a
+ * {@code correct*.txt} file. The tests run our commands in this process through {@link modkit.depmod.Ours}, in
+ * ISO-8859-1 so that every byte compares as kmod compares it.
  */
 final class KmodSuite {
     static final Path FIXTURES = Path.of("../testdata/kmod-testsuite");
-
-    /** What one command printed. */
-    record Run(int exit, String out, String err) {}
 
     private KmodSuite() {}
 
@@ -85,43 +74,5 @@ final class KmodSuite {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static Run depmod(String... args) {
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = DepmodCommand.run(args, new PrintStream(out, true), new PrintWriter(err, true));
-        return new Run(exit, out.toString(StandardCharsets.ISO_8859_1), err.toString());
-    }
-
-    static Run modinfo(String... args) {
-        return picocli(new ModinfoCommand(), args);
-    }
-
-    static Run modprobe(String... args) {
-        return picocli(new ModprobeCommand(), args);
-    }
-
-    static Run modprobe(List<String> args) {
-        return modprobe(args.toArray(String[]::new));
-    }
-
-    private static synchronized Run picocli(Object command, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.ISO_8859_1));
-            System.setErr(new PrintStream(err, true, StandardCharsets.ISO_8859_1));
-            CommandLine cl = new CommandLine(command);
-            cl.setErr(new PrintWriter(System.err, true));
-            exit = cl.execute(args);
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        return new Run(exit, out.toString(StandardCharsets.ISO_8859_1), err.toString(StandardCharsets.ISO_8859_1));
     }
 }

@@ -1,5 +1,6 @@
 package modkit.modinfo;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import modkit.depmod.Kmod;
 import modkit.depmod.Trees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import modkit.depmod.Ours;
 
 /**
  * Our modinfo against kmod's on the corpus: every module, by name and by path, in every output mode, signed
@@ -25,7 +27,7 @@ class ModinfoCorpusTest {
     /** The corpus tree with our depmod's indexes. */
     private Path root() throws IOException {
         Path root = Trees.corpusRoot(tmp.resolve("root"));
-        assertEquals(0, Trees.depmod("-b", root.toString(), Trees.CORPUS_VERSION).exit());
+        assertEquals(0, Ours.depmod("-b", root.toString(), Trees.CORPUS_VERSION).exit());
         return root;
     }
 
@@ -58,7 +60,7 @@ class ModinfoCorpusTest {
                     args.addAll(mode);
                     args.add(target);
                     Kmod.Run k = Kmod.run("modinfo", args);
-                    Kmod.Run o = Trees.modinfo(args.toArray(String[]::new));
+                    Kmod.Run o = Ours.modinfo(UTF_8, args.toArray(String[]::new));
                     assertEquals(k.out(), o.out(), args.toString());
                     assertEquals(k.exit(), o.exit(), args.toString());
                 }
@@ -79,7 +81,7 @@ class ModinfoCorpusTest {
                 }
                 args.add(target);
                 Kmod.Run k = Kmod.run("modinfo", args);
-                Kmod.Run o = Trees.modinfo(args.toArray(String[]::new));
+                Kmod.Run o = Ours.modinfo(UTF_8, args.toArray(String[]::new));
                 assertEquals(k.out(), o.out(), args.toString());
                 assertEquals(k.stderr(), o.stderr(), args.toString());
                 assertEquals(k.exit(), o.exit(), args.toString());
@@ -99,10 +101,10 @@ class ModinfoCorpusTest {
             {"symbol:usb_register_driver", dir + "/kernel/drivers/usb/core/usbcore.ko"},
             {"snd-hda-intel", dir + "/kernel/sound/pci/hda/snd-hda-intel.ko"}, {"crypto-aes", "(builtin)"}};
         for (String[] c : cases) {
-            Kmod.Run o = Trees.modinfo("-b", root.toString(), "-k", Trees.CORPUS_VERSION, "-n", c[0]);
+            Kmod.Run o = Ours.modinfo(UTF_8, "-b", root.toString(), "-k", Trees.CORPUS_VERSION, "-n", c[0]);
             assertEquals(c[1] + "\n", o.out(), c[0] + ": " + o.stderr());
         }
-        Kmod.Run b = Trees.modinfo("-b", root.toString(), "-k", Trees.CORPUS_VERSION, "amd_uncore");
+        Kmod.Run b = Ours.modinfo(UTF_8, "-b", root.toString(), "-k", Trees.CORPUS_VERSION, "amd_uncore");
         assertEquals("""
                 name:           amd_uncore
                 filename:       (builtin)
@@ -115,7 +117,7 @@ class ModinfoCorpusTest {
     @Test
     void signedModuleShowsItsSignature() throws IOException {
         Path dummy = Trees.corpus().resolve("kernel/drivers/net/dummy.ko");
-        Kmod.Run o = Trees.modinfo(dummy.toString());
+        Kmod.Run o = Ours.modinfo(UTF_8, dummy.toString());
         assertEquals(0, o.exit());
         String out = o.out();
         assertTrue(out.contains("\nsig_id:         PKCS#7\n"), out);
@@ -130,7 +132,7 @@ class ModinfoCorpusTest {
     void damagedFileIsOneErrorLine() throws IOException {
         Path bad = tmp.resolve("bad.ko");
         Files.write(bad, java.util.Arrays.copyOf(Files.readAllBytes(Trees.corpus().resolve("kernel/drivers/net/dummy.ko")), 300));
-        Kmod.Run o = Trees.modinfo(bad.toString());
+        Kmod.Run o = Ours.modinfo(UTF_8, bad.toString());
         assertEquals(1, o.exit());
         assertEquals("", o.out());
         assertEquals(1, o.stderr().lines().count(), o.stderr());
@@ -138,7 +140,7 @@ class ModinfoCorpusTest {
         assertTrue(o.stderr().contains("past the end of the file"), o.stderr());
         Path notElf = tmp.resolve("text.ko");
         Files.writeString(notElf, "hello, world\n");
-        o = Trees.modinfo(notElf.toString());
+        o = Ours.modinfo(UTF_8, notElf.toString());
         assertEquals(1, o.exit());
         assertEquals("modinfo: ERROR: " + notElf + ": not an ELF file (bad magic in e_ident)\n", o.stderr());
     }
@@ -146,7 +148,7 @@ class ModinfoCorpusTest {
     @Test
     void jsonHasTheFieldsAndParameters() throws IOException {
         Path root = root();
-        Kmod.Run o = Trees.modinfo("-b", root.toString(), "-k", Trees.CORPUS_VERSION, "--json", "loop", "amd_uncore");
+        Kmod.Run o = Ours.modinfo(UTF_8, "-b", root.toString(), "-k", Trees.CORPUS_VERSION, "--json", "loop", "amd_uncore");
         assertEquals(0, o.exit(), o.stderr());
         String j = o.out();
         assertTrue(j.startsWith("[\n  {\n    \"name\": \"loop\""), j);
@@ -166,7 +168,7 @@ class ModinfoCorpusTest {
         Path conf = root.resolve("etc/modprobe.d/local.conf");
         Files.createDirectories(conf.getParent());
         Files.writeString(conf, "alias char-major-10-237 nf_conntrack_snmp\n");
-        Kmod.Run o = Trees.modinfo("--sysroot", root.toString(), "-k", Trees.CORPUS_VERSION, "-F", "name", "char-major-10-237");
+        Kmod.Run o = Ours.modinfo(UTF_8, "--sysroot", root.toString(), "-k", Trees.CORPUS_VERSION, "-F", "name", "char-major-10-237");
         assertEquals(0, o.exit(), o.stderr());
         assertEquals("loop\n", o.out(), "the index answers (loop's alias char-major-10-237)");
     }
@@ -179,7 +181,7 @@ class ModinfoCorpusTest {
         for (String arg : List.of("loop", "snd-pcm", "char-major-10-237", "nf_conntrack_snmp.ko", "nonesuch")) {
             List<String> args = List.of("-b", root.toString(), "-k", Trees.CORPUS_VERSION, "-m", "-F", "filename", arg);
             Kmod.Run k = Kmod.run("modinfo", args);
-            Kmod.Run o = Trees.modinfo(args.toArray(String[]::new));
+            Kmod.Run o = Ours.modinfo(UTF_8, args.toArray(String[]::new));
             assertEquals(k.out(), o.out(), arg);
             assertEquals(k.stderr(), o.stderr(), arg);
             assertEquals(k.exit(), o.exit(), arg);

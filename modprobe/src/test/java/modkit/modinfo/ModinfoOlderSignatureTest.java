@@ -1,5 +1,6 @@
 package modkit.modinfo;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import modkit.depmod.SyntheticModule;
 import modkit.depmod.Trees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import modkit.depmod.Ours;
 
 /**
  * Signatures in the format before PKCS#7 (id type PGP or X509: signer name, key id and signature bytes in front of
@@ -71,12 +73,12 @@ class ModinfoOlderSignatureTest {
             List<String> args = new ArrayList<>(mode);
             args.addAll(files);
             Kmod.Run k = Kmod.run("modinfo", args);
-            Kmod.Run o = Trees.modinfo(args.toArray(String[]::new));
+            Kmod.Run o = Ours.modinfo(UTF_8, args.toArray(String[]::new));
             assertEquals(k.out(), o.out(), mode.toString());
             assertEquals(k.exit(), o.exit(), mode.toString());
         }
-        Kmod.Run o = Trees.modinfo("-F", "sig_hashalgo", files.get(0), files.get(1), files.get(2));
+        Kmod.Run o = Ours.modinfo(UTF_8, "-F", "sig_hashalgo", files.get(0), files.get(1), files.get(2));
         assertEquals("sha1\nsha256\nsm3\n", o.out(), "module_signature.hash 2, 4, 8");
-        assertTrue(Trees.modinfo(files.get(0)).out().contains("sig_id:         X509\nsigner:         Magrathea: Glacier signing key\n"));
+        assertTrue(Ours.modinfo(UTF_8, files.get(0)).out().contains("sig_id:         X509\nsigner:         Magrathea: Glacier signing key\n"));
     }
 }

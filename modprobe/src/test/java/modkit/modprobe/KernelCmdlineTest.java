@@ -1,5 +1,6 @@
 package modkit.modprobe;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -7,8 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import modkit.depmod.Kmod;
+import modkit.moddir.ConfigParser;
+import modkit.moddir.KernelCmdline;
+import modkit.moddir.ModprobeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import modkit.depmod.Ours;
 
 /**
  * The kernel command line as libkmod reads it. kmod reads the real /proc/cmdline only, so no run of the installed
@@ -95,11 +100,11 @@ class KernelCmdlineTest {
         Files.createDirectories(root.resolve("proc"));
         Files.writeString(root.resolve("proc/cmdline"), "initrd=\\initramfs-linux.img mod_simple.foo mod_simple.bar=1 "
                 + "root=/dev/sda2 rootfstype=ext4 add_efi_memmap quiet rw\n");
-        Kmod.Run o = ModprobeRun.modprobe("--sysroot", root.toString(), "-S", "4.4.4", "--show-depends", "mod-simple");
+        Kmod.Run o = Ours.modprobe(UTF_8, "--sysroot", root.toString(), "-S", "4.4.4", "--show-depends", "mod-simple");
         assertEquals("insmod " + root + "/lib/modules/4.4.4/kernel/mod-simple.ko foo bar=1 \n", o.out(), o.stderr());
         // a quoted value keeps its quotes and space (as module-param-kcmdline5's foobar="test 1")
         Files.writeString(root.resolve("proc/cmdline"), "mod-simple.foo=\"a b\" \"mod_simple.bar=c d\"\n");
-        o = ModprobeRun.modprobe("--sysroot", root.toString(), "-S", "4.4.4", "--show-depends", "mod-simple");
+        o = Ours.modprobe(UTF_8, "--sysroot", root.toString(), "-S", "4.4.4", "--show-depends", "mod-simple");
         assertEquals("insmod " + root + "/lib/modules/4.4.4/kernel/mod-simple.ko foo=\"a b\" bar=\"c d\" \n", o.out(), o.stderr());
     }
 }

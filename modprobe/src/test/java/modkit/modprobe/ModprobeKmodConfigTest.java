@@ -1,5 +1,6 @@
 package modkit.modprobe;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.util.List;
 import modkit.depmod.Kmod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import modkit.depmod.Ours;
 
 /**
  * Configuration errors as kmod reports them: our {@code modprobe -c} and kmod 30's on the same tree and the same
@@ -64,7 +66,7 @@ class ModprobeKmodConfigTest {
         Files.writeString(conf.resolve("test.conf"), CONF);
         List<String> args = List.of("-C", conf.toString(), "-d", root.toString(), "-S", V, "-c");
         Kmod.Run k = Kmod.run("modprobe", args);
-        Kmod.Run o = ModprobeRun.modprobe(args.toArray(String[]::new));
+        Kmod.Run o = Ours.modprobe(UTF_8, args.toArray(String[]::new));
         assertEquals(k.stderr(), o.stderr());
         assertEquals(configPart(k.out()), configPart(o.out()));
         assertEquals(k.exit(), o.exit());
@@ -83,13 +85,13 @@ class ModprobeKmodConfigTest {
         Kmod.assumeInstalled();
         Path root = modkit.depmod.Trees.corpusRoot(tmp.resolve("corpus"));
         String v = modkit.depmod.Trees.CORPUS_VERSION;
-        assertEquals(0, modkit.depmod.Trees.depmod("-b", root.toString(), v).exit());
+        assertEquals(0, modkit.depmod.Ours.depmod("-b", root.toString(), v).exit());
         for (List<String> names : List.of(List.of("no_such_module"), List.of("no-such-alias:x"), List.of("-a", "nonesuch", "loop"))) {
             java.util.ArrayList<String> args = new java.util.ArrayList<>(List.of("-C", "/dev/null", "-d", root.toString(), "-S", v,
                     "--show-depends"));
             args.addAll(names);
             Kmod.Run k = Kmod.run("modprobe", args);
-            Kmod.Run o = ModprobeRun.modprobe(args.toArray(String[]::new));
+            Kmod.Run o = Ours.modprobe(UTF_8, args.toArray(String[]::new));
             assertEquals(k.stderr(), o.stderr(), names.toString());
             assertEquals(k.out(), o.out(), names.toString());
             assertEquals(k.exit(), o.exit(), names.toString());

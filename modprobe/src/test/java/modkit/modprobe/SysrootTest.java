@@ -1,5 +1,6 @@
 package modkit.modprobe;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import modkit.depmod.Kmod;
 import modkit.depmod.SyntheticModule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import modkit.depmod.Ours;
 
 /**
  * What {@code -d} and {@code --sysroot} root. kmod's {@code -d DIR} (modprobe.c: kmod_new(DIR/lib/modules/VER,
@@ -46,32 +48,32 @@ class SysrootTest {
     @Test
     void sysrootRootsConfigCmdlineAndExternalPaths() throws IOException {
         Path root = tree();
-        Kmod.Run o = ModprobeRun.modprobe("--sysroot", root.toString(), "-S", V, "--show-depends", "m");
+        Kmod.Run o = Ours.modprobe(UTF_8, "--sysroot", root.toString(), "-S", V, "--show-depends", "m");
         String dir = root + "/lib/modules/" + V;
         assertEquals("insmod " + dir + "/kernel/a.ko \ninsmod " + dir + "/kernel/b.ko \ninsmod " + dir
                 + "/kernel/m.ko from=conf from=cmdline \n", o.out(), o.stderr());
-        o = ModprobeRun.modprobe("--sysroot", root.toString(), "-S", V, "--show-depends", "ext");
+        o = Ours.modprobe(UTF_8, "--sysroot", root.toString(), "-S", V, "--show-depends", "ext");
         assertEquals("insmod " + root + "/lib/modules/external/ext.ko \n", o.out(), o.stderr());
     }
 
     @Test
     void dirnameRootsTheModuleDirectoryOnly() throws IOException {
         Path root = tree();
-        Kmod.Run o = ModprobeRun.modprobe("-C", "/dev/null", "-d", root.toString(), "-S", V, "--show-depends", "m");
+        Kmod.Run o = Ours.modprobe(UTF_8, "-C", "/dev/null", "-d", root.toString(), "-S", V, "--show-depends", "m");
         assertTrue(o.out().startsWith("insmod " + root + "/lib/modules/" + V + "/kernel/m.ko"), o.out());
         assertTrue(!o.out().contains("from="), "neither ROOT/etc/modprobe.d nor ROOT/proc/cmdline is read: " + o.out());
-        o = ModprobeRun.modprobe("-d", root.toString(), "-S", V, "--show-depends", "m");
+        o = Ours.modprobe(UTF_8, "-d", root.toString(), "-S", V, "--show-depends", "m");
         assertTrue(!o.out().contains("from="), "nor ROOT/etc/modprobe.d without -C: " + o.out());
     }
 
     @Test
     void softdepCompatKmodUsesTheFirstLine() throws IOException {
         Path root = tree();
-        Kmod.Run o = ModprobeRun.modprobe("--sysroot", root.toString(), "-S", V, "--softdep-compat=kmod", "--show-depends", "m");
+        Kmod.Run o = Ours.modprobe(UTF_8, "--sysroot", root.toString(), "-S", V, "--softdep-compat=kmod", "--show-depends", "m");
         String dir = root + "/lib/modules/" + V;
         assertEquals("insmod " + dir + "/kernel/a.ko \ninsmod " + dir + "/kernel/m.ko from=conf from=cmdline \n", o.out(),
                 o.stderr());
-        o = ModprobeRun.modprobe("--sysroot", root.toString(), "-S", V, "--softdep-compat=first", "--show-depends", "m");
+        o = Ours.modprobe(UTF_8, "--sysroot", root.toString(), "-S", V, "--softdep-compat=first", "--show-depends", "m");
         assertEquals(2, o.exit(), o.stderr());
     }
 
@@ -79,9 +81,9 @@ class SysrootTest {
     void showExportsTakesANameToo() throws IOException {
         Path root = tree();
         String file = root + "/lib/modules/" + V + "/kernel/m.ko";
-        Kmod.Run byFile = ModprobeRun.modprobe("--show-exports", file);
+        Kmod.Run byFile = Ours.modprobe(UTF_8, "--show-exports", file);
         assertEquals("0x00001234\tm_fn\n0x00000007\tm_other\n", byFile.out(), byFile.stderr());
-        Kmod.Run byName = ModprobeRun.modprobe("--sysroot", root.toString(), "-S", V, "--show-exports", "m");
+        Kmod.Run byName = Ours.modprobe(UTF_8, "--sysroot", root.toString(), "-S", V, "--show-exports", "m");
         assertEquals(byFile.out(), byName.out(), byName.stderr());
         if (Files.isExecutable(Kmod.KMOD)) {
             assertEquals(Kmod.run("modprobe", List.of("--show-exports", file)).out(), byFile.out());

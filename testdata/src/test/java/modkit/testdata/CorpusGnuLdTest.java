@@ -16,7 +16,7 @@ import modkit.insmod.LinkResult;
 import modkit.insmod.LoadMap;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.SimulatedKernel;
-import modkit.modprobe.ModulesDep;
+import modkit.moddir.ModulesDep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -28,7 +28,7 @@ import modkit.kernel.ModuleImage;
 import modkit.kernel.ProfileFile;
 import modkit.kernel.ProfileImport;
 import modkit.kernel.SimulatedKernel;
-import modkit.modprobe.ModulesDep;
+import modkit.moddir.ModulesDep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -68,7 +68,7 @@ class Ia64ObjdumpCheckTest {
                 corpus.resolve("Module.symvers.gz"), corpus.resolve("config"), "6.1.192", null, null));
         Map<String, Long> systemMap = readSystemMap(corpus.resolve("System.map.gz"));
         World w = new World(profile, systemMap::get, systemMap.get("__gp"));
-        modkit.modprobe.ModulesDep dep = modkit.modprobe.ModulesDep.read(corpus.resolve("modules.dep"), corpus);
+        modkit.moddir.ModulesDep dep = modkit.moddir.ModulesDep.read(corpus.resolve("modules.dep"), corpus);
         // A simulated kernel, as gen-ia64-objdump.py uses: init memory is freed after each load and reused.
         try (KernelBackend k = modkit.kernel.SimulatedKernel.boot(root, profile)) {
             for (String m : dep.loadOrder()) {

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import modkit.kernel.KernelProfile;
 import modkit.kernel.ProfileImport;
 import modkit.modprobe.LinkBench;
-import modkit.modprobe.ModulesDep;
+import modkit.moddir.ModulesDep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

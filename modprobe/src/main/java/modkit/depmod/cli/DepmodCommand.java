@@ -4,18 +4,15 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import modkit.command.CommandRunner;
 import modkit.command.Getopt;
 import modkit.command.Getopt.Option;
 import modkit.depmod.Depmod;
-import modkit.depmod.DepmodOutput;
 import modkit.command.Json;
 import modkit.depmod.KmodLog;
-import modkit.modprobe.RootPrefix;
+import modkit.moddir.RootPrefix;
 
 /**
  * {@code depmod [-aAen] [-b DIR] [-C CFG] [-F System.map | -E Module.symvers] [VERSION] [FILE...]}, kmod's flags,
@@ -191,60 +188,12 @@ public final class DepmodCommand {
             return r.exitCode();
         }
         if (req.json) {
-            out.print(Json.write(toJson(r.output())));
+            out.print(Json.write(r.output().json()));
             out.flush();
         } else if (req.dryRun) {
             out.writeBytes(Depmod.dryRun(r.files()));
             out.flush();
         }
         return r.exitCode();
-    }
-
-    private static Map<String, Object> toJson(DepmodOutput out) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        List<Object> dep = new ArrayList<>();
-        for (DepmodOutput.DepLine d : out.deps()) {
-            dep.add(ordered("module", d.module(), "dependencies", d.dependencies()));
-        }
-        root.put("modules.dep", dep);
-        List<Object> alias = new ArrayList<>();
-        for (String[] a : out.aliases()) {
-            alias.add(ordered("alias", a[0], "module", a[1]));
-        }
-        root.put("modules.alias", alias);
-        List<Object> soft = new ArrayList<>();
-        for (String[] s : out.softdeps()) {
-            soft.add(ordered("module", s[0], "softdep", s[1]));
-        }
-        root.put("modules.softdep", soft);
-        List<Object> weak = new ArrayList<>();
-        for (String[] w : out.weakdeps()) {
-            weak.add(ordered("module", w[0], "weakdep", w[1]));
-        }
-        root.put("modules.weakdep", weak);
-        List<Object> syms = new ArrayList<>();
-        for (Map.Entry<String, Integer> s : out.symbols()) {
-            syms.add(ordered("symbol", s.getKey(), "module", out.moduleName(s.getValue())));
-        }
-        root.put("modules.symbols", syms);
-        List<Object> dev = new ArrayList<>();
-        for (DepmodOutput.Devname d : out.devnames()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("module", d.modname());
-            m.put("devname", d.devname());
-            m.put("type", String.valueOf(d.type()));
-            m.put("major", d.major());
-            m.put("minor", d.minor());
-            dev.add(m);
-        }
-        root.put("modules.devname", dev);
-        return root;
-    }
-
-    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(k1, v1);
-        m.put(k2, v2);
-        return m;
     }
 }

@@ -16,8 +16,8 @@ import modkit.elf.ModInfo;
 import modkit.elf.ModkitException;
 import modkit.modinfo.ModinfoFormat;
 import modkit.modinfo.ModuleInfo;
-import modkit.modinfo.ModuleLookup;
-import modkit.modprobe.RootPrefix;
+import modkit.modinfo.ModinfoSearch;
+import modkit.moddir.RootPrefix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -95,7 +95,7 @@ public final class ModinfoCommand implements Callable<Integer> {
         // kmod's modinfo reads no modprobe.d (modinfo.c: kmod_new(dirname, &null_config)), so its lookups see no
         // configured aliases, and neither do ours
         RootPrefix root = RootPrefix.of(sysroot, basedir, null);
-        ModuleLookup lookup = new ModuleLookup(root.moduleDirPath(version), root.sysroot());
+        ModinfoSearch lookup = new ModinfoSearch(root.moduleDirPath(version), root.sysroot());
         PrintStream out = System.out;
         List<Object> jsonModules = new ArrayList<>();
         int exit = 0;
@@ -130,7 +130,7 @@ public final class ModinfoCommand implements Callable<Integer> {
     }
 
     /** kmod: an existing regular file with a module extension is read as a file; anything else is looked up. */
-    private static List<ModuleInfo> resolve(ModuleLookup lookup, String arg) {
+    private static List<ModuleInfo> resolve(ModinfoSearch lookup, String arg) {
         Path p = Path.of(arg);
         boolean moduleName = arg.endsWith(".ko") || arg.endsWith(".ko.gz") || arg.endsWith(".ko.xz") || arg.endsWith(".ko.zst");
         if (moduleName && Files.isRegularFile(p)) {

@@ -18,15 +18,15 @@ import modkit.insmod.LoadMap;
 import modkit.kernel.KernelBackend;
 import modkit.modprobe.Action;
 import modkit.modprobe.ActionsJson;
-import modkit.modprobe.ConfigParser;
-import modkit.modprobe.DependencyGraph;
+import modkit.moddir.ConfigParser;
+import modkit.modprobe.DotGraph;
 import modkit.modprobe.LoadedModules;
 import modkit.modprobe.Modprobe;
-import modkit.modprobe.ModprobeConfig;
-import modkit.modprobe.ModuleDirectory;
-import modkit.modprobe.ModuleLookup;
+import modkit.moddir.ModprobeConfig;
+import modkit.moddir.ModuleDirectory;
+import modkit.moddir.ModuleLookup;
 import modkit.modprobe.ModuleNotFound;
-import modkit.modprobe.RootPrefix;
+import modkit.moddir.RootPrefix;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -251,7 +251,7 @@ public final class ModprobeCommand implements Callable<Integer> {
         return RootPrefix.of(sysroot, dirname, moduledir);
     }
 
-    private ModuleLookup lookup(String release) {
+    private ModuleLookup<ModuleDirectory> lookup(String release) {
         RootPrefix root = root();
         ModuleDirectory dir = new ModuleDirectory(root.moduleDir(release), root.sysroot());
         ModprobeConfig config = ConfigParser.load(configPaths != null ? configPaths : root.configDirs(),
@@ -261,12 +261,12 @@ public final class ModprobeCommand implements Callable<Integer> {
         for (ModprobeConfig.Warning w : config.warnings()) {
             System.err.println(w);
         }
-        return new ModuleLookup(config, dir);
+        return new ModuleLookup<>(config, dir);
     }
 
     /** The read-only modes: -c, --graph, -R, --show-depends. */
     private int query(String release) {
-        ModuleLookup lookup = lookup(release);
+        ModuleLookup<ModuleDirectory> lookup = lookup(release);
         PrintStream out = System.out;
         if (showConfig) {
             out.print(lookup.config().show());
@@ -276,7 +276,7 @@ public final class ModprobeCommand implements Callable<Integer> {
             return 0;
         }
         if (graph) {
-            out.print(DependencyGraph.dot(lookup, args.get(0)));
+            out.print(DotGraph.dot(lookup, args.get(0)));
             return 0;
         }
         List<Action> actions = new ArrayList<>();
@@ -289,7 +289,7 @@ public final class ModprobeCommand implements Callable<Integer> {
         int status = 0;
         for (String name : names()) {
             if (resolveOnly) {
-                List<modkit.modprobe.ModuleLookup.Ref> refs = mp.resolve(name);
+                List<modkit.moddir.ModuleLookup.Ref> refs = mp.resolve(name);
                 if (refs.isEmpty()) {
                     status = fail(new ModkitException("Module " + name + " not found in directory " + lookup.directory().dir()));
                 }
@@ -310,7 +310,7 @@ public final class ModprobeCommand implements Callable<Integer> {
 
     /** Insert or remove, in the given kernel (the real one, or a scratch copy for -n). */
     private int change(LoadedModules kernel) {
-        ModuleLookup lookup = lookup(version != null ? version : kernel.backend().release());
+        ModuleLookup<ModuleDirectory> lookup = lookup(version != null ? version : kernel.backend().release());
         boolean print = verbose;
         Modprobe mp = new Modprobe(lookup, kernel, settings(false), a -> {
             if (print) {

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import modkit.depmod.DepmodConfig;
-import modkit.depmod.IndexFile;
+import modkit.moddir.DepmodConfig;
+import modkit.moddir.IndexFile;
 import modkit.elf.Compression;
 import modkit.elf.ModInfo;
 import modkit.elf.ModuleExport;
@@ -34,7 +34,7 @@ import modkit.kernel.SymbolMap;
 import modkit.modinfo.ModinfoFormat;
 import modkit.modinfo.ModuleInfo;
 import modkit.modinfo.SignatureInfo;
-import modkit.modprobe.ConfigParser;
+import modkit.moddir.ConfigParser;
 import modkit.testdata.TestPaths;
 
 /** The fuzz targets: each calls a library entry point the way a command does, with one hostile input. */
@@ -379,7 +379,7 @@ public final class Targets {
                 List.of("search ", "override ", "external ", "exclude ", "built-in", "external", "*", " ", "\n", "#", "/", ".."),
                 in -> {
                     Files.write(file, in);
-                    DepmodConfig c = DepmodConfig.load(List.of(file), modkit.modprobe.RootPrefix.of("/nonexistent-root"), "6.1.0-56-amd64", w -> { });
+                    DepmodConfig c = DepmodConfig.load(List.of(file), modkit.moddir.RootPrefix.of("/nonexistent-root"), "6.1.0-56-amd64", w -> { });
                     c.searches();
                     c.overrides();
                     c.externals();

@@ -7,7 +7,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import modkit.elf.ModuleNames;
-import modkit.modprobe.ModuleLookup.Ref;
+import modkit.moddir.ModuleLookup.Ref;
+import modkit.moddir.ModprobeConfig;
+import modkit.moddir.ModuleDirectory;
+import modkit.moddir.ModuleLookup;
 
 /**
  * {@code modprobe --graph NAME}: what NAME pulls in, as Graphviz DOT. Solid edges are hard dependencies, reduced
@@ -15,10 +18,10 @@ import modkit.modprobe.ModuleLookup.Ref;
  * other dependency of A needs C). Dashed edges are softdeps, labelled pre or post; dotted edges lead from an alias
  * to the modules it names. Built-in modules are boxes.
  */
-public final class DependencyGraph {
-    private DependencyGraph() {}
+public final class DotGraph {
+    private DotGraph() {}
 
-    public static String dot(ModuleLookup lookup, String given) {
+    public static String dot(ModuleLookup<ModuleDirectory> lookup, String given) {
         ModuleDirectory dir = lookup.directory();
         StringBuilder b = new StringBuilder();
         b.append("digraph ").append(quote(given)).append(" {\n");
@@ -58,7 +61,7 @@ public final class DependencyGraph {
         return b.append("}\n").toString();
     }
 
-    private static void softEdges(StringBuilder b, ModuleLookup lookup, String from, List<String> names, String label,
+    private static void softEdges(StringBuilder b, ModuleLookup<ModuleDirectory> lookup, String from, List<String> names, String label,
             Deque<String> todo) {
         for (String n : names) {
             for (Ref r : lookup.resolve(n)) {

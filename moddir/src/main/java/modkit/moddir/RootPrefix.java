@@ -1,4 +1,4 @@
-package modkit.modprobe;
+package modkit.moddir;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package modkit.modprobe;
+package modkit.moddir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package modkit.depmod;
+package modkit.moddir;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

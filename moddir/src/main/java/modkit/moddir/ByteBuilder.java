@@ -1,4 +1,4 @@
-package modkit.depmod;
+package modkit.moddir;
 
 import java.util.Arrays;
 
@@ -7,22 +7,22 @@ import java.util.Arrays;
  * in (no String per line, no encoder per piece), raw bytes, and big-endian 32-bit words for the .bin indexes.
  * Unlike ByteArrayOutputStream it takes no lock per byte.
  */
-final class ByteBuilder {
+public final class ByteBuilder {
     private byte[] bytes;
     private int size;
 
-    ByteBuilder() {
+    public ByteBuilder() {
         this(1 << 16);
     }
 
     /** A builder with room for {@code capacity} bytes before it grows. */
-    ByteBuilder(int capacity) {
+    public ByteBuilder(int capacity) {
         bytes = new byte[Math.max(capacity, 16)];
     }
 
     /** Appends {@code s}; every char is below 256 (names and aliases come from Latin-1 decoded bytes). */
     @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) is the allocation-free Latin-1 copy wanted here
-    ByteBuilder add(String s) {
+    public ByteBuilder add(String s) {
         int n = s.length();
         ensure(n);
         s.getBytes(0, n, bytes, size);
@@ -30,17 +30,17 @@ final class ByteBuilder {
         return this;
     }
 
-    ByteBuilder add(char c) {
+    public ByteBuilder add(char c) {
         ensure(1);
         bytes[size++] = (byte) c;
         return this;
     }
 
-    ByteBuilder add(long v) {
+    public ByteBuilder add(long v) {
         return add(Long.toString(v));
     }
 
-    ByteBuilder add(byte[] b, int off, int len) {
+    public ByteBuilder add(byte[] b, int off, int len) {
         ensure(len);
         System.arraycopy(b, off, bytes, size, len);
         size += len;
@@ -48,13 +48,13 @@ final class ByteBuilder {
     }
 
     /** One byte: the low 8 bits of {@code b}. */
-    ByteBuilder addByte(int b) {
+    public ByteBuilder addByte(int b) {
         ensure(1);
         bytes[size++] = (byte) b;
         return this;
     }
 
-    ByteBuilder int32(int v) {
+    public ByteBuilder int32(int v) {
         ensure(4);
         bytes[size] = (byte) (v >>> 24);
         bytes[size + 1] = (byte) (v >>> 16);
@@ -64,22 +64,22 @@ final class ByteBuilder {
         return this;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** Ends the line. */
-    ByteBuilder nl() {
+    public ByteBuilder nl() {
         return add('\n');
     }
 
     /** A whole line. */
-    ByteBuilder line(String s) {
+    public ByteBuilder line(String s) {
         return add(s).nl();
     }
 
     /** The bytes built; the array itself when it is exactly full (a builder sized up front), else a copy. */
-    byte[] toBytes() {
+    public byte[] toBytes() {
         return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
     }
 

@@ -1,4 +1,4 @@
-package modkit.modprobe;
+package modkit.moddir;
 
 /**
  * Shell wildcards as {@code fnmatch(3)} with no flags, which is how kmod matches {@code alias}, {@code softdep},

@@ -1,4 +1,4 @@
-package modkit.modprobe;
+package modkit.moddir;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +20,13 @@ import modkit.elf.ModuleNames;
  * remembers it, and a blacklist stops such a module. {@code options} written for the alias apply to it too: for
  * a configuration alias the alias is its pattern as written ({@code options myloop[0-9] ...}, not
  * {@code options myloop7}: checked against kmod 30), for an index alias the name that was looked up.
+ *
+ * <p>modprobe looks up in the text files ({@link ModuleDirectory}), modinfo in the binary indexes
+ * ({@link BinaryIndexes}) with an empty configuration (kmod's modinfo reads none); the order is the same.
+ *
+ * @param <D> the module directory's reader
  */
-public final class ModuleLookup {
+public final class ModuleLookup<D extends ModuleIndex> {
     /**
      * A module to act on.
      *
@@ -36,9 +41,9 @@ public final class ModuleLookup {
     }
 
     private final ModprobeConfig config;
-    private final ModuleDirectory dir;
+    private final D dir;
 
-    public ModuleLookup(ModprobeConfig config, ModuleDirectory dir) {
+    public ModuleLookup(ModprobeConfig config, D dir) {
         this.config = config;
         this.dir = dir;
     }
@@ -47,11 +52,17 @@ public final class ModuleLookup {
         return config;
     }
 
-    public ModuleDirectory directory() {
+    public D directory() {
         return dir;
     }
 
     public List<Ref> resolve(String given) {
+        List<Ref> out = resolveLoadable(given);
+        return out.isEmpty() ? builtin(ModuleNames.underscores(given)) : out;
+    }
+
+    /** The first five steps alone: the configuration's aliases, modules.dep, symbols, commands, modules.alias. */
+    public List<Ref> resolveLoadable(String given) {
         String name = ModuleNames.underscores(given);
         List<Ref> out = new ArrayList<>();
         for (ModprobeConfig.Alias a : config.aliases()) {
@@ -66,7 +77,7 @@ public final class ModuleLookup {
             return List.of(Ref.named(name));
         }
         if (name.startsWith("symbol:")) {
-            out.addAll(fromIndex(dir.symbols(), name));
+            out.addAll(refs(dir.symbolOwners(name), name));
             if (!out.isEmpty()) {
                 return out;
             }
@@ -74,20 +85,24 @@ public final class ModuleLookup {
         if (hasCommand(config.installCommands(), name) || hasCommand(config.removeCommands(), name)) {
             return List.of(Ref.named(name));
         }
-        out.addAll(fromIndex(dir.aliases(), name));
-        if (!out.isEmpty()) {
-            return out;
-        }
+        return refs(dir.aliasOwners(name), name);
+    }
+
+    /**
+     * The last two steps alone, for a normalised name: the built-in module of that name, else the built-in modules
+     * whose aliases match it.
+     */
+    public List<Ref> builtin(String name) {
         if (dir.inBuiltinList(name)) {
             return List.of(Ref.named(name));
         }
-        return fromIndex(dir.builtinAliases(), name);
+        return refs(dir.builtinAliasOwners(name), name);
     }
 
-    private List<Ref> fromIndex(AliasIndex index, String name) {
-        List<Ref> out = new ArrayList<>();
-        for (String m : index.lookup(name, dir::priority)) {
-            out.add(new Ref(m, name, null));
+    private static List<Ref> refs(List<String> modules, String alias) {
+        List<Ref> out = new ArrayList<>(modules.size());
+        for (String m : modules) {
+            out.add(new Ref(m, alias, null));
         }
         return out;
     }

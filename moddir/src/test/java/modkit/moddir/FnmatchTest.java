@@ -1,4 +1,4 @@
-package modkit.modprobe;
+package modkit.moddir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -33,6 +33,15 @@ class FnmatchTest {
         "usb:v*p*d*dc*dsc*dp*ic08isc06ip50in*|usb:v054Cp087Dd0100dc00dsc00dp00ic08isc06ip50in00|true",
         "usb:v*p*d*dc*dsc*dp*ic08isc06ip50in*|usb:v054Cp087Dd0100dc00dsc00dp00ic08isc06ip62in00|false",
         "pci:v00008086d*sv*sd*bc04sc03i00*|pci:v00008086d0000A348sv00001028sd00000869bc04sc03i00|true",
+        "pci:v00008086d*sv*sd*bc*sc*i*|pci:v00008086d00001C20sv0sd0bc04sc03i00|true",
+        "pci:v00008086d*sv*sd*bc*sc*i*|pci:v00008087d00001C20sv0sd0bc04sc03i00|false",
+        "acpi*:SYN_0[0-9A-F]:*|acpi:SYN_0B:x|true",
+        "acpi*:SYN_0[0-9A-F]:*|acpi:SYN_0G:x|false",
+        "char_major_4_*|char_major_4_64|true",
+        "a?c|ac|false",
+        "[!a]x|bx|true",
+        "[!a]x|ax|false",
+        "[]]x|]x|true",
     })
     void matchesLikeGlibc(String pattern, String text, boolean expected) {
         assertEquals(expected, Fnmatch.matches(pattern, text));

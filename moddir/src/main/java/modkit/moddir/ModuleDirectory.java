@@ -1,4 +1,4 @@
-package modkit.modprobe;
+package modkit.moddir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +19,10 @@ import modkit.elf.ModuleNames;
  * first needed: modules.dep (paths and dependencies), modules.alias, modules.symbols, modules.builtin (one
  * {@code kernel/.../x.ko} per built-in module), modules.builtin.modinfo ({@code name.key=value} strings, NUL
  * separated: the aliases of built-in modules) and modules.order (the build order, which ranks alias matches).
- * The binary {@code .bin} indexes are not read; the text files carry the same facts.
+ * The binary {@code .bin} indexes are not read (that is {@link BinaryIndexes}, for modinfo); the text files carry
+ * the same facts.
  */
-public final class ModuleDirectory {
+public final class ModuleDirectory implements ModuleIndex {
     private final String dir;
     private final String sysroot;
     private ModulesDep dep;
@@ -46,6 +47,7 @@ public final class ModuleDirectory {
         this.sysroot = sysroot;
     }
 
+    @Override
     public String dir() {
         return dir;
     }
@@ -61,12 +63,12 @@ public final class ModuleDirectory {
         return dep;
     }
 
-    /** True if modules.dep has a line for the module. */
+    @Override
     public boolean has(String module) {
         return modulesDep().relpath(module) != null;
     }
 
-    /** The module's file as kmod prints it, or null if modules.dep has no line for it. */
+    @Override
     public String pathOf(String module) {
         String rel = modulesDep().relpath(module);
         return rel == null ? null : absolute(rel);
@@ -74,6 +76,21 @@ public final class ModuleDirectory {
 
     private String absolute(String relpath) {
         return relpath.startsWith("/") ? sysroot + relpath : dir + "/" + relpath;
+    }
+
+    @Override
+    public List<String> symbolOwners(String key) {
+        return symbols().lookup(key, this::priority);
+    }
+
+    @Override
+    public List<String> aliasOwners(String name) {
+        return aliases().lookup(name, this::priority);
+    }
+
+    @Override
+    public List<String> builtinAliasOwners(String name) {
+        return builtinAliases().lookup(name, this::priority);
     }
 
     /** The names on the module's modules.dep line, in line order (each before what it needs). */
@@ -118,15 +135,10 @@ public final class ModuleDirectory {
         return inBuiltinList(module) || builtinAliasTargets.contains(module);
     }
 
-    /** Listed in modules.builtin: what a lookup by name finds (step 6 of {@link ModuleLookup}). */
+    @Override
     public boolean inBuiltinList(String module) {
         if (builtin == null) {
-            builtin = new HashSet<>();
-            for (String line : lines("modules.builtin")) {
-                if (!line.isBlank()) {
-                    builtin.add(ModuleNames.fromPath(line.strip()));
-                }
-            }
+            builtin = new HashSet<>(ModulesBuiltin.names(bytes("modules.builtin"), line -> { }));
         }
         return builtin.contains(module);
     }
@@ -135,14 +147,10 @@ public final class ModuleDirectory {
     public AliasIndex builtinAliases() {
         if (builtinAliases == null) {
             List<AliasIndex.Entry> out = new ArrayList<>();
-            byte[] bytes = bytes("modules.builtin.modinfo");
-            int n = 0;
-            for (String s : new String(bytes, StandardCharsets.ISO_8859_1).split("\0")) {
-                n++;
-                int dot = s.indexOf('.');
-                if (dot > 0 && s.startsWith(".alias=", dot)) {
-                    out.add(new AliasIndex.Entry(ModuleNames.underscores(s.substring(dot + ".alias=".length())),
-                            ModuleNames.underscores(s.substring(0, dot)), n));
+            for (BuiltinModinfo.Entry e : BuiltinModinfo.parse(bytes("modules.builtin.modinfo"))) {
+                if (e.key().equals("alias")) {
+                    out.add(new AliasIndex.Entry(ModuleNames.underscores(e.value()), ModuleNames.underscores(e.module()),
+                            e.position()));
                 }
             }
             builtinAliases = AliasIndex.of(out);

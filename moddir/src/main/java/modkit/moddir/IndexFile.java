@@ -1,6 +1,6 @@
-package modkit.depmod;
+package modkit.moddir;
 
-import modkit.modprobe.Fnmatch;
+import modkit.moddir.Fnmatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package modkit.depmod;
+package modkit.moddir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
-import modkit.modprobe.RootPrefix;
+import modkit.moddir.RootPrefix;
 
 /**
  * depmod.d configuration (man depmod.d): which module directories win when two hold a module of the same name,

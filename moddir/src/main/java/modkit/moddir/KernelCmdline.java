@@ -1,4 +1,4 @@
-package modkit.modprobe;
+package modkit.moddir;
 
 /**
  * The module options on the kernel command line, read as libkmod reads /proc/cmdline
@@ -13,7 +13,7 @@ package modkit.modprobe;
  * <p>This is a port of kmod's byte-wise state machine over a NUL-terminated buffer, so that every odd line splits
  * exactly as kmod splits it; only the first 4095 bytes are read (KCMD_LINE_SIZE).
  */
-final class KernelCmdline {
+public final class KernelCmdline {
     /** What one complete word gave. */
     interface Sink {
         void option(String module, String options);
@@ -25,7 +25,7 @@ final class KernelCmdline {
 
     private enum State { IGNORE, MODNAME, PARAM, VALUE, COMPLETE }
 
-    static final int KCMD_LINE_SIZE = 4096;
+    public static final int KCMD_LINE_SIZE = 4096;
 
     private KernelCmdline() {}
 

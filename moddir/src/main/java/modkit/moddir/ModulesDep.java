@@ -1,4 +1,4 @@
-package modkit.modprobe;
+package modkit.moddir;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package modkit.modprobe;
+package modkit.moddir;
 
 /**
  * kmod's {@code underscores()} (shared/util.c), which every modprobe.d command and the kernel command line run on

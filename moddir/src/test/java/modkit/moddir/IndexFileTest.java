@@ -1,18 +1,15 @@
-package modkit.depmod;
+package modkit.moddir;
 
-import modkit.modprobe.Fnmatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import modkit.elf.ModkitException;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-/** The .bin trie writer and reader on small cases, and the fnmatch used for alias patterns. */
-class DepmodIndexTest {
+/** The .bin trie writer (IndexWriter) and reader (IndexFile) on small cases. */
+class IndexFileTest {
     @Test
     void writtenKeysReadBackWithValuesInPriorityOrder() {
         IndexWriter w = new IndexWriter();
@@ -62,24 +59,5 @@ class DepmodIndexTest {
         b[count + 3] = 0x28;
         ModkitException e = assertThrows(ModkitException.class, () -> IndexFile.of("x.bin", b).entries());
         assertTrue(e.getMessage().contains(" claims 3758096424 values, more than the 0x"), e.getMessage());
-    }
-
-    @ParameterizedTest
-    @CsvSource({
-        "pci:v00008086d*sv*sd*bc*sc*i*, pci:v00008086d00001C20sv0sd0bc04sc03i00, true",
-        "pci:v00008086d*sv*sd*bc*sc*i*, pci:v00008087d00001C20sv0sd0bc04sc03i00, false",
-        "acpi*:SYN_0[0-9A-F]:*, acpi:SYN_0B:x, true",
-        "acpi*:SYN_0[0-9A-F]:*, acpi:SYN_0G:x, false",
-        "char_major_4_*, char_major_4_64, true",
-        "a?c, abc, true",
-        "a?c, ac, false",
-        "[!a]x, bx, true",
-        "[!a]x, ax, false",
-        "[]]x, ]x, true",
-        "a\\*, a*, true",
-        "a\\*, ab, false",
-    })
-    void fnmatch(String pattern, String name, boolean expected) {
-        assertEquals(expected, Fnmatch.matches(pattern, name));
     }
 }

@@ -1,4 +1,4 @@
-package modkit.modprobe;
+package modkit.moddir;
 
 import java.util.ArrayList;
 import java.util.Collections;

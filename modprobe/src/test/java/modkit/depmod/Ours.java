@@ -1,0 +1,65 @@
+package modkit.depmod;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.Charset;
+import modkit.depmod.cli.DepmodCommand;
+import modkit.modinfo.cli.ModinfoCommand;
+import modkit.modprobe.cli.ModprobeCommand;
+import picocli.CommandLine;
+
+/**
+ * Runs our depmod, modinfo and modprobe in this process and captures what they print, as {@link Kmod#run} does
+ * for kmod's: the exit code, stdout as bytes, stderr as text. modinfo and modprobe print through System.out and
+ * System.err, so those are swapped for the run, in {@code charset}: ISO-8859-1 where a test compares bytes with
+ * kmod's (every byte a char), UTF-8 where it reads messages.
+ */
+public final class Ours {
+    private Ours() {}
+
+    /** depmod takes its streams as arguments. */
+    public static Kmod.Run depmod(String... args) {
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = DepmodCommand.run(args, new PrintStream(out, true), new PrintWriter(err, true));
+        return new Kmod.Run(exit, out.toByteArray(), err.toString());
+    }
+
+    public static Kmod.Run modinfo(Charset charset, String... args) {
+        return picocli(new ModinfoCommand(), charset, args);
+    }
+
+    public static Kmod.Run modprobe(Charset charset, String... args) {
+        return picocli(new ModprobeCommand(), charset, args);
+    }
+
+    /**
+     * One picocli command. An exception that escapes the command is printed as one {@code NAME: ERROR:} line, as
+     * our launcher prints it, rather than as picocli's stack trace.
+     */
+    private static synchronized Kmod.Run picocli(Object command, Charset charset, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        int exit;
+        try {
+            System.setOut(new PrintStream(out, true, charset));
+            PrintStream e = new PrintStream(err, true, charset);
+            System.setErr(e);
+            CommandLine cl = new CommandLine(command);
+            cl.setErr(new PrintWriter(e, true));
+            cl.setExecutionExceptionHandler((ex, c, p) -> {
+                e.println(c.getCommandName() + ": ERROR: " + ex.getMessage());
+                return 1;
+            });
+            exit = cl.execute(args);
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+        return new Kmod.Run(exit, out.toByteArray(), err.toString(charset));
+    }
+}
