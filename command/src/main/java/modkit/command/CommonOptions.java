@@ -32,6 +32,11 @@ public final class CommonOptions {
         return Backends.open(backend, settings());
     }
 
+    /** The chosen backend, which reads the kernel's files under {@code sysroot} where it reads any (modprobe --sysroot). */
+    public KernelBackend openKernel(Path sysroot) {
+        return Backends.open(backend, new Backends.Settings(stateRoot(), symvers, sysroot));
+    }
+
     /** For commands of the simulated kernel alone ({@code sim ...}): refuses, in one line, any other backend. */
     public void requireSimulated(String command) {
         Backends.requireSimulated(backend, command);

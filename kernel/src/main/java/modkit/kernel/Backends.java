@@ -12,8 +12,15 @@ import modkit.kernel.linux.LinuxKernel;
  * simulated kernel. A new backend is one entry here; commands only see {@link KernelBackend}.
  */
 public final class Backends {
-    /** What backends may need to open: the simulated kernel's state directory, the Linux backend's Module.symvers. */
-    public record Settings(Path stateRoot, Path symvers) {}
+    /**
+     * What backends may need to open: the simulated kernel's state directory; the Linux backend's Module.symvers
+     * and the directory its /proc, /sys and /lib/modules are under (null: the real ones; modprobe {@code --sysroot}).
+     */
+    public record Settings(Path stateRoot, Path symvers, Path sysroot) {
+        public Settings(Path stateRoot, Path symvers) {
+            this(stateRoot, symvers, null);
+        }
+    }
 
     /** The simulated kernel's name, which is also the default. */
     public static final String SIMULATED = "sim";
@@ -23,7 +30,7 @@ public final class Backends {
 
     static {
         OPENERS.put(SIMULATED, s -> SimulatedKernel.open(s.stateRoot()));
-        OPENERS.put("linux", s -> LinuxKernel.open(s.symvers()));
+        OPENERS.put("linux", s -> LinuxKernel.open(s.symvers(), s.sysroot()));
     }
 
     private Backends() {}

@@ -57,6 +57,18 @@ class SysrootTest {
     }
 
     @Test
+    void theLinuxBackendReadsTheReleaseUnderTheSysroot() throws IOException {
+        Path root = tree();
+        Files.createDirectories(root.resolve("proc/sys/kernel"));
+        Files.writeString(root.resolve("proc/sys/kernel/osrelease"), V + "\n");
+        // No -S: the release is the kernel's, read from SYSROOT/proc, not this machine's.
+        Kmod.Run o = Ours.modprobe(UTF_8, "--backend", "linux", "--sysroot", root.toString(), "--show-depends", "m");
+        assertEquals("insmod " + root + "/lib/modules/" + V + "/kernel/a.ko \ninsmod " + root + "/lib/modules/" + V
+                + "/kernel/b.ko \ninsmod " + root + "/lib/modules/" + V + "/kernel/m.ko from=conf from=cmdline \n",
+                o.out(), o.stderr());
+    }
+
+    @Test
     void dirnameRootsTheModuleDirectoryOnly() throws IOException {
         Path root = tree();
         Kmod.Run o = Ours.modprobe(UTF_8, "-C", "/dev/null", "-d", root.toString(), "-S", V, "--show-depends", "m");

@@ -45,12 +45,19 @@ public final class LinuxKernel implements FileBackend {
     }
 
     /**
-     * The running kernel. {@code symvers}: its Module.symvers, or null to look in the usual places. (The system
-     * property {@code modkit.linux.root} puts /proc, /sys and /lib/modules under another directory, for tests.)
+     * The running kernel. {@code symvers}: its Module.symvers, or null to look in the usual places. {@code sysroot}:
+     * the directory /proc, /sys and /lib/modules are under, or null for the real ones (or, for tests, the system
+     * property {@code modkit.linux.root}).
      */
+    public static LinuxKernel open(Path symvers, Path sysroot) {
+        String property = System.getProperty("modkit.linux.root");
+        Path root = sysroot != null ? sysroot : property != null ? Path.of(property) : null;
+        return new LinuxKernel(root == null ? SystemFiles.REAL : new SystemFiles(root), null, symvers);
+    }
+
+    /** {@link #open(Path, Path)} on the real /proc and /sys. */
     public static LinuxKernel open(Path symvers) {
-        String root = System.getProperty("modkit.linux.root");
-        return new LinuxKernel(root == null ? SystemFiles.REAL : new SystemFiles(Path.of(root)), null, symvers);
+        return open(symvers, null);
     }
 
     private ModuleSyscalls calls() {

@@ -229,23 +229,8 @@ public final class ModprobeCommand implements Callable<Integer> {
 
     /** The kernel backend; under --sysroot the linux backend reads SYSROOT/proc and SYSROOT/sys. */
     private KernelBackend openKernel() {
-        if (sysroot == null) {
-            return common.openKernel();
-        }
-        String before = System.getProperty(LINUX_ROOT);
-        System.setProperty(LINUX_ROOT, root().sysroot());
-        try {
-            return common.openKernel();
-        } finally {
-            if (before == null) {
-                System.clearProperty(LINUX_ROOT);
-            } else {
-                System.setProperty(LINUX_ROOT, before);
-            }
-        }
+        return sysroot == null ? common.openKernel() : common.openKernel(Path.of(root().sysroot()));
     }
-
-    private static final String LINUX_ROOT = "modkit.linux.root";
 
     private RootPrefix root() {
         return RootPrefix.of(sysroot, dirname, moduledir);
