@@ -89,7 +89,7 @@ final class ElfChecks {
         if (v.type(names) == Section.SHT_NOBITS || strSize == 0) {
             throw new ElfFormatException(file, "ELF Spec violation: section name table (section " + names + ") is empty");
         }
-        if (v.byteAt((int) (strOff + strSize - 1)) != 0) {
+        if (v.data()[(int) (strOff + strSize - 1)] != 0) {
             throw new ElfFormatException(file, "ELF Spec violation: section name table (section " + names
                     + ") isn't null terminated");
         }

@@ -3,9 +3,7 @@ package modkit.elf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.charset.Charset;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * The lean depth of modkit's one ELF reader: an ELF file's header, its section header table and the raw
@@ -17,11 +15,18 @@ import java.util.List;
  * can still be indexed. The linker's full view, {@link ObjectFile}, is built on the same view after the kernel's
  * stricter checks ({@link ElfChecks}).
  *
- * <p>The bytes are a {@link ByteBuffer}: an array for a small or decompressed module, or the file mapped into memory
- * for a large plain one, of which only the pages of the sections read are then touched (a large module is mostly
- * code, relocations and debug info that depmod never reads; kmod mmaps them for the same reason).
+ * <p>The bytes may be filled lazily: a {@link Loader} is asked for each range (the section headers, then each
+ * section) before it is read, so a large plain module is read a section at a time.
  */
 public final class ElfView {
+    /** Fills {@code [offset, offset + length)} of the data array before the view looks at it. */
+    public interface Loader {
+        void load(int offset, int length);
+    }
+
+    /** For bytes that are all in memory already. */
+    public static final Loader IN_MEMORY = (offset, length) -> {};
+
     // Elf_Shdr fields, in file order; each section's are stored at [i * FIELDS + field].
     static final int SH_NAME = 0, SH_TYPE = 1, SH_FLAGS = 2, SH_ADDR = 3, SH_OFFSET = 4, SH_SIZE = 5, SH_LINK = 6,
             SH_INFO = 7, SH_ADDRALIGN = 8, SH_ENTSIZE = 9;
@@ -31,32 +36,37 @@ public final class ElfView {
     public static final int VERSION_ENTRY_SIZE = 64;
 
     private final String file;
+    private final byte[] data;
     private final int length;
     private final ByteBuffer buf;
+    private final Loader loader;
     private final boolean is64;
     private final int machine;
     private final int shnum;
     private final int shstrndx;
     private final long[] shdr;
+    private final boolean[] loaded;
 
-    private ElfView(String file, ByteBuffer bytes, int length) {
+    private ElfView(String file, byte[] data, int length, Loader loader) {
         this.file = file;
+        this.data = data;
         this.length = length;
-        if (length < 16 || bytes.get(0) != 0x7f || bytes.get(1) != 'E' || bytes.get(2) != 'L' || bytes.get(3) != 'F') {
+        this.loader = loader;
+        if (length < 16 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F') {
             throw new ElfFormatException(file, length < 4
                     ? "file is " + length + " bytes, too short for an ELF header (truncated?)"
                     : "not an ELF file (bad magic in e_ident)");
         }
-        int cls = bytes.get(4);
+        int cls = data[4];
         if (cls != 1 && cls != 2) {
             throw new ElfFormatException(file, "Invalid ELF class " + cls + " in e_ident[EI_CLASS] (expected 1 or 2)");
         }
-        int enc = bytes.get(5);
+        int enc = data[5];
         if (enc != 1 && enc != 2) {
             throw new ElfFormatException(file, "Invalid ELF data encoding " + enc + " in e_ident[EI_DATA] (expected 1 or 2)");
         }
         is64 = cls == 2;
-        buf = bytes.duplicate().order(enc == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        buf = ByteBuffer.wrap(data).order(enc == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
         if (length < (is64 ? 64 : 52)) {
             throw new ElfFormatException(file, "Invalid ELF header len " + length + " (file truncated?)");
         }
@@ -77,7 +87,9 @@ public final class ElfView {
         if (shstrndx >= shnum) {
             throw new ElfFormatException(file, "e_shstrndx " + shstrndx + " >= e_shnum " + shnum);
         }
+        loader.load((int) shoff, shnum * shentsize);
         shdr = new long[shnum * FIELDS];
+        loaded = new boolean[shnum];
         for (int i = 0; i < shnum; i++) {
             readSectionHeader(i, (int) (shoff + (long) i * shentsize));
             checkBounds(i);
@@ -85,14 +97,14 @@ public final class ElfView {
         checkNames();
     }
 
-    /** A view of {@code data[0, length)}; a signature trailer may follow the ELF image. */
-    public static ElfView of(String file, byte[] data, int length) {
-        return new ElfView(file, ByteBuffer.wrap(data), length);
+    /** A view of {@code data[0, length)}, whose ranges {@code loader} fills on demand. */
+    public static ElfView of(String file, byte[] data, int length, Loader loader) {
+        return new ElfView(file, data, length, loader);
     }
 
-    /** A view of {@code bytes[0, limit)} (absolute positions), such as a mapped file. */
-    public static ElfView of(String file, ByteBuffer bytes) {
-        return new ElfView(file, bytes, bytes.limit());
+    /** A view of bytes all in memory; a signature trailer may follow the ELF image. */
+    public static ElfView of(String file, byte[] data, int length) {
+        return new ElfView(file, data, length, IN_MEMORY);
     }
 
     private void readSectionHeader(int i, int at) {
@@ -134,6 +146,7 @@ public final class ElfView {
 
     /** Every section name lies in the name table and ends there; checked, not decoded. */
     private void checkNames() {
+        load(shstrndx);
         long strSize = namesSize();
         int strOff = (int) offset(shstrndx);
         for (int i = 0; i < shnum; i++) {
@@ -153,32 +166,12 @@ public final class ElfView {
         return file;
     }
 
-    /** The byte at file offset {@code at}. */
-    byte byteAt(int at) {
-        return buf.get(at);
+    /** The bytes: the file's at their file offsets (only the ranges loaded so far, with a lazy loader). */
+    byte[] data() {
+        return data;
     }
 
-    /** A copy of {@code length} bytes at file offset {@code at}. */
-    byte[] bytes(int at, int length) {
-        byte[] out = new byte[length];
-        buf.get(at, out);
-        return out;
-    }
-
-    /** Whether the bytes at {@code at} are {@code wanted}'s (all within the file). */
-    boolean bytesEqual(long at, byte[] wanted) {
-        if (at < 0 || at + wanted.length > length) {
-            return false;
-        }
-        for (int k = 0; k < wanted.length; k++) {
-            if (buf.get((int) at + k) != wanted[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** How many bytes of the buffer are the ELF image. */
+    /** How many bytes of {@link #data} are the ELF image. */
     public int length() {
         return length;
     }
@@ -270,7 +263,7 @@ public final class ElfView {
             return "";
         }
         int at = (int) (offset(shstrndx) + nameOffset(i));
-        return cString(at, length, "section name");
+        return new String(data, at, cStringEnd(at, length, "section name") - at, StandardCharsets.ISO_8859_1);
     }
 
     /** The first section (after the null one) named {@code name}, whatever its type and flags, or -1. */
@@ -280,17 +273,29 @@ public final class ElfView {
         long strEnd = strOff + namesSize();
         for (int i = 1; i < shnum; i++) {
             long at = strOff + nameOffset(i);
-            if (at + wanted.length <= strEnd && bytesEqual(at, wanted)) {
+            if (at + wanted.length <= strEnd
+                    && Arrays.equals(data, (int) at, (int) at + wanted.length, wanted, 0, wanted.length)) {
                 return i;
             }
         }
         return -1;
     }
 
+    /** Makes section {@code i}'s bytes readable (their bounds were checked when the view was made). */
+    public void load(int i) {
+        if (!loaded[i]) {
+            loaded[i] = true;
+            long off = offset(i);
+            if (type(i) != Section.SHT_NOBITS && off >= 0 && off < length) {
+                loader.load((int) off, (int) Math.min(rawSize(i), length - off));
+            }
+        }
+    }
+
     /** The offset of the NUL that ends the string at {@code at}, which must come before {@code limit}. */
     int cStringEnd(int at, int limit, String what) {
         int end = at;
-        while (end < limit && buf.get(end) != 0) {
+        while (end < limit && data[end] != 0) {
             end++;
         }
         if (end >= limit) {
@@ -303,16 +308,13 @@ public final class ElfView {
     /** The NUL-terminated string at {@code at}, which must end before {@code limit}. */
     String cString(int at, int limit, String what) {
         int end = cStringEnd(at, limit, what);
-        return new String(bytes(at, end - at), StandardCharsets.ISO_8859_1);
+        return new String(data, at, end - at, StandardCharsets.ISO_8859_1);
     }
 
-    /** The {@code .modinfo} entries of section {@code i}. */
-    List<ModInfo.Entry> modinfo(int i, Charset charset, ModInfo.KeyFilter filter) {
-        if (type(i) == Section.SHT_NOBITS) {
-            return new ArrayList<>();
-        }
-        byte[] b = bytes((int) offset(i), (int) size(i));
-        return ModInfo.entries(b, 0, b.length, charset, filter);
+    /** The {@code .modinfo} entries of section {@code i}, loaded first. */
+    java.util.List<ModInfo.Entry> modinfo(int i, java.nio.charset.Charset charset, ModInfo.KeyFilter filter) {
+        load(i);
+        return ModInfo.entries(data, (int) offset(i), (int) (offset(i) + size(i)), charset, filter);
     }
 
     // ---- Elf_Sym: one decoder for both depths. {@code at} is the entry's file offset. ----
@@ -327,7 +329,7 @@ public final class ElfView {
     }
 
     int symInfo(int at) {
-        return buf.get(at + (is64 ? 4 : 12)) & 0xff;
+        return data[at + (is64 ? 4 : 12)] & 0xff;
     }
 
     int symShndx(int at) {
@@ -343,11 +345,11 @@ public final class ElfView {
     }
 
     /**
-     * The {@code __versions} entries of section {@code i}: a CRC, then a NUL-padded name, in 64-byte slots. A size
-     * that is not a whole number of slots is the caller's to judge.
+     * The {@code __versions} entries of section {@code i} (loaded first): a CRC, then a NUL-padded name, in
+     * 64-byte slots. A size that is not a whole number of slots is the caller's to judge.
      */
     public VersionTable versions(int i) {
-        int count = (int) (size(i) / VERSION_ENTRY_SIZE);
-        return new VersionTable(bytes((int) offset(i), count * VERSION_ENTRY_SIZE), order(), is64 ? 8 : 4);
+        load(i);
+        return new VersionTable(this, (int) (size(i) / VERSION_ENTRY_SIZE), (int) offset(i));
     }
 }

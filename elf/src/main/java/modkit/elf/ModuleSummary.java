@@ -2,8 +2,6 @@ package modkit.elf;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -96,21 +94,20 @@ public final class ModuleSummary {
                 readFully(ch, data, 0, (int) size);
                 return Compression.detect(data, (int) size) != Compression.NONE
                         ? parse(file, Arrays.copyOf(data, (int) size), keys)
-                        : new Reader(file, ByteBuffer.wrap(data, 0, (int) size), keys).summarize();
+                        : new Reader(file, data, (int) size, ElfView.IN_MEMORY, keys).summarize();
             }
             byte[] head = new byte[64];
             readFully(ch, head, 0, head.length);
             if (Compression.detect(head) != Compression.NONE) {
                 return parse(file, Files.readAllBytes(path), keys);
             }
-            // A large plain module is mapped, not read: depmod wants a few of its sections, and a file-sized array
-            // (20 MB for amdgpu) would be zeroed, so touched, whole. Only the pages of the sections read are.
-            // Unmapped as soon as it is read: a MappedByteBuffer would stay mapped, its touched pages counted, until
-            // a collection found it, and a tree's worth of symbol tables is 100 MB.
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-                return new Reader(file, mapped.asByteBuffer(), keys).summarize();
-            }
+            // Of a large plain module only the sections the summary reads are read, each where it lies in the file:
+            // code, relocations and debug info are most of its bytes and depmod needs none of them. (Mapping the
+            // file instead touched fewer pages, but every byte then came through a ByteBuffer, which made the scan
+            // of a tree three times slower under C1.)
+            byte[] data = scratch((int) size);
+            System.arraycopy(head, 0, data, 0, head.length);
+            return new Reader(file, data, (int) size, (off, len) -> readFully(ch, data, off, len), keys).summarize();
         } catch (NoSuchFileException e) {
             throw new ModkitException(file + ": no such file");
         } catch (IOException | UncheckedIOException e) {
@@ -209,10 +206,10 @@ public final class ModuleSummary {
         return b;
     }
 
-    /** Files up to this size are read whole, larger ones mapped. */
+    /** Files up to this size are read whole, larger ones a section at a time. */
     private static final int WHOLE_FILE = 64 << 10;
 
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[WHOLE_FILE]);
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1 << 20]);
 
     /** Reads the file's bytes {@code [offset, offset + length)} into the same place of {@code into}. */
     private static void readFully(FileChannel ch, byte[] into, int offset, int length) {
@@ -233,35 +230,24 @@ public final class ModuleSummary {
     }
 
     private static ModuleSummary parse(String file, byte[] raw, List<byte[]> modinfoKeys) {
-        Compression c = Compression.detect(raw);
-        if (c == Compression.XZ) {
-            // Decoded into native memory, freed as soon as it is read: a large module never lands on the heap.
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment plain = XzSingleBlock.decodeNative(raw, arena);
-                if (plain != null) {
-                    return new Reader(file, plain.asByteBuffer(), modinfoKeys).summarize();
-                }
-            }
-        }
-        byte[] data = c.decompress(file, raw);
-        return new Reader(file, ByteBuffer.wrap(data), modinfoKeys).summarize();
+        byte[] data = Compression.detect(raw).decompress(file, raw);
+        return new Reader(file, data, data.length, ElfView.IN_MEMORY, modinfoKeys).summarize();
     }
 
     /** Like {@link #parse} for bytes already decompressed (a signature trailer may follow the ELF image). */
     public static ModuleSummary ofElf(String file, byte[] elf) {
-        return new Reader(file, ByteBuffer.wrap(elf), null).summarize();
+        return new Reader(file, elf, elf.length, ElfView.IN_MEMORY, null).summarize();
     }
 
     /** One pass over one file's {@link ElfView}. */
     private static final class Reader {
         private final ElfView elf;
-        private final ByteBuffer data; // absolute positions: the file's offsets
+        private final byte[] data; // at the file's offsets: only the ranges loaded, with a partial loader
         private final List<byte[]> modinfoKeys; // null: every .modinfo entry
 
-        /** @param bytes the module's bytes, {@code [0, limit)} */
-        Reader(String file, ByteBuffer bytes, List<byte[]> modinfoKeys) {
-            this.elf = ElfView.of(file, bytes);
-            this.data = bytes;
+        Reader(String file, byte[] data, int length, ElfView.Loader loader, List<byte[]> modinfoKeys) {
+            this.elf = ElfView.of(file, data, length, loader);
+            this.data = data;
             this.modinfoKeys = modinfoKeys;
         }
 
@@ -273,6 +259,8 @@ public final class ModuleSummary {
                 // kmod: no symbols to export or import; the module still has its .modinfo.
                 return new ModuleSummary(info, kstrtabExports(), Symbols.NONE);
             }
+            elf.load(symtab);
+            elf.load(strtab);
             Symbols exports = crcExports(symtab, strtab);
             if (exports.isEmpty()) {
                 exports = kstrtabExports();
@@ -304,11 +292,12 @@ public final class ModuleSummary {
             if (s < 0 || elf.type(s) == 8 /* SHT_NOBITS */) {
                 return Symbols.NONE;
             }
+            elf.load(s);
             int i = (int) elf.offset(s);
             int end = (int) (elf.offset(s) + elf.size(s));
             while (i < end) {
                 int stop = i;
-                while (stop < end && data.get(stop) != 0) {
+                while (stop < end && data[stop] != 0) {
                     stop++;
                 }
                 if (stop > i) {
@@ -342,7 +331,7 @@ public final class ModuleSummary {
             if (nameOff >= elf.size(strtab) || start + prefix.length > elf.offset(strtab) + elf.size(strtab)) {
                 return false;
             }
-            return elf.bytesEqual(start, prefix);
+            return Arrays.equals(data, (int) start, (int) start + prefix.length, prefix, 0, prefix.length);
         }
 
         private static final byte[] CRC_PREFIX = "__crc_".getBytes(StandardCharsets.ISO_8859_1);
@@ -376,6 +365,7 @@ public final class ModuleSummary {
                     || Long.compareUnsigned(value, elf.size(shndx) - 4) > 0) {
                 return -1L;
             }
+            elf.load(shndx);
             return Integer.toUnsignedLong(elf.buffer().getInt((int) (elf.offset(shndx) + value)));
         }
 
@@ -396,7 +386,7 @@ public final class ModuleSummary {
                     continue;
                 }
                 int start = symbolNameStart(strtab, at, i);
-                if (data.get(start) == 0) {
+                if (data[start] == 0) {
                     continue; // no name
                 }
                 String name = symbolName(strtab, at, i, 0);

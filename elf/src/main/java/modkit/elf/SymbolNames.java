@@ -1,6 +1,5 @@
 package modkit.elf;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -26,11 +25,11 @@ final class SymbolNames {
         }
     }
 
-    /** The name in {@code data[from, from + length)} (absolute positions; Latin-1, one char per byte). */
-    String intern(ByteBuffer data, int from, int length) {
+    /** The name in {@code data[from, from + length)} (Latin-1, one char per byte). */
+    String intern(byte[] data, int from, int length) {
         int h = 0;
         for (int i = from; i < from + length; i++) {
-            h = 31 * h + (data.get(i) & 0xff); // String.hashCode of the Latin-1 name
+            h = 31 * h + (data[i] & 0xff); // String.hashCode of the Latin-1 name
         }
         Stripe s = stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
         synchronized (s) {
@@ -44,14 +43,12 @@ final class SymbolNames {
         private int[] hashes = new int[64];
         private int size;
 
-        String intern(ByteBuffer data, int from, int length, int h) {
+        String intern(byte[] data, int from, int length, int h) {
             int mask = names.length - 1;
             for (int slot = h & mask; ; slot = (slot + 1) & mask) {
                 String n = names[slot];
                 if (n == null) {
-                    byte[] b = new byte[length];
-                    data.get(from, b);
-                    String made = new String(b, StandardCharsets.ISO_8859_1);
+                    String made = new String(data, from, length, StandardCharsets.ISO_8859_1);
                     if (size * STRIPES >= LIMIT) {
                         clear();
                         return made;
@@ -69,12 +66,12 @@ final class SymbolNames {
             }
         }
 
-        private static boolean sameBytes(String n, ByteBuffer data, int from, int length) {
+        private static boolean sameBytes(String n, byte[] data, int from, int length) {
             if (n.length() != length) {
                 return false;
             }
             for (int k = 0; k < length; k++) {
-                if (n.charAt(k) != (data.get(from + k) & 0xff)) {
+                if (n.charAt(k) != (data[from + k] & 0xff)) {
                     return false;
                 }
             }

@@ -1,7 +1,5 @@
 package modkit.elf;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,18 +13,18 @@ import java.util.List;
  */
 public final class VersionTable {
     private final byte[] data;
-    private final ByteBuffer buf;
+    private final ElfView view;
+    private final int base;
     private final int crcSize;
     private final int[] nameLength;
     private final int[] hash;
     private final int[] slots; // open addressing on the name's String hash: entry index + 1, 0 = empty
 
-    /** The entries in {@code data} (whole 64-byte slots), CRCs of {@code crcSize} bytes in {@code order}. */
-    VersionTable(byte[] data, ByteOrder order, int crcSize) {
-        this.data = data;
-        this.buf = ByteBuffer.wrap(data).order(order);
-        this.crcSize = crcSize;
-        int count = data.length / ElfView.VERSION_ENTRY_SIZE;
+    VersionTable(ElfView view, int count, int base) {
+        this.view = view;
+        this.data = view.data();
+        this.base = base;
+        this.crcSize = view.is64() ? 8 : 4;
         nameLength = new int[count];
         hash = new int[count];
         slots = new int[Integer.highestOneBit(Math.max(1, count * 2)) * 2];
@@ -34,7 +32,7 @@ public final class VersionTable {
             int start = nameStart(v);
             int end = start;
             int h = 0;
-            while (end < v * ElfView.VERSION_ENTRY_SIZE + ElfView.VERSION_ENTRY_SIZE && data[end] != 0) {
+            while (end < base + v * ElfView.VERSION_ENTRY_SIZE + ElfView.VERSION_ENTRY_SIZE && data[end] != 0) {
                 h = 31 * h + (data[end] & 0xff); // String.hashCode of the Latin-1 name
                 end++;
             }
@@ -73,8 +71,8 @@ public final class VersionTable {
     }
 
     public long crc(int v) {
-        int at = v * ElfView.VERSION_ENTRY_SIZE;
-        return crcSize == 8 ? buf.getLong(at) : Integer.toUnsignedLong(buf.getInt(at));
+        int at = base + v * ElfView.VERSION_ENTRY_SIZE;
+        return crcSize == 8 ? view.buffer().getLong(at) : Integer.toUnsignedLong(view.buffer().getInt(at));
     }
 
     public String name(int v) {
@@ -91,7 +89,7 @@ public final class VersionTable {
     }
 
     private int nameStart(int v) {
-        return v * ElfView.VERSION_ENTRY_SIZE + crcSize;
+        return base + v * ElfView.VERSION_ENTRY_SIZE + crcSize;
     }
 
     private boolean nameEquals(int v, String name) {

@@ -2,7 +2,6 @@ package modkit.elf;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -52,28 +51,6 @@ final class XzSingleBlock {
         } catch (RuntimeException | IOException e) { // an index past the end, a damaged block: let the reader say
             return null;
         }
-    }
-
-    /**
-     * The decoded bytes of {@code data} in native memory of {@code arena}, by liblzma; null where liblzma is not
-     * there or the data is not one well-formed single-block stream (the caller then decodes on the heap, which also
-     * words the error).
-     */
-    static MemorySegment decodeNative(byte[] data, Arena arena) {
-        if (!LibLzma.available()) {
-            return null;
-        }
-        long size;
-        try {
-            size = new XzSingleBlock(data).outputSize();
-        } catch (RuntimeException e) {
-            return null;
-        }
-        if (size < 0) {
-            return null;
-        }
-        MemorySegment out = arena.allocate(Math.max(size, 1)).asSlice(0, size);
-        return LibLzma.decode(MemorySegment.ofArray(data), out) ? out : null;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -113,19 +114,40 @@ class ElfViewTest {
     }
 
     @Test
-    void aMappedModuleReadsAsTheSameBytesInMemory() throws IOException {
+    void aLargeModuleReadASectionAtATimeReadsAsInMemory() throws IOException {
         List<Path> large;
         try (Stream<Path> s = Files.walk(CORPUS.resolve("amd64-6.1/kernel"))) {
             large = s.filter(p -> p.toString().endsWith(".ko") && p.toFile().length() > (256 << 10)).limit(3).toList();
         }
         assertEquals(3, large.size(), "large plain modules in the corpus");
         for (Path m : large) {
-            ModuleSummary mapped = ModuleSummary.read(m);
+            ModuleSummary partial = ModuleSummary.read(m);
             ModuleSummary inMemory = ModuleSummary.parse(m.toString(), Files.readAllBytes(m));
-            assertEquals(List.copyOf(inMemory.exports()), List.copyOf(mapped.exports()), m + " exports");
-            assertEquals(List.copyOf(inMemory.needs()), List.copyOf(mapped.needs()), m + " needs");
-            assertEquals(inMemory.modinfo(), mapped.modinfo(), m + " modinfo");
-            assertTrue(mapped.needs().size() > 10, m + " needs");
+            assertEquals(List.copyOf(inMemory.exports()), List.copyOf(partial.exports()), m + " exports");
+            assertEquals(List.copyOf(inMemory.needs()), List.copyOf(partial.needs()), m + " needs");
+            assertEquals(inMemory.modinfo(), partial.modinfo(), m + " modinfo");
+            assertTrue(partial.needs().size() > 10, m + " needs");
         }
+    }
+
+    @Test
+    void onlyTheRangesAskedForAreLoaded() throws IOException {
+        Path obj = OBJECTS.resolve("x86_64/mk_params.ko");
+        byte[] file = Files.readAllBytes(obj);
+        byte[] lazy = new byte[file.length];
+        System.arraycopy(file, 0, lazy, 0, 64);
+        List<int[]> asked = new ArrayList<>();
+        ElfView v = ElfView.of("lazy", lazy, file.length, (off, len) -> {
+            asked.add(new int[] {off, len});
+            System.arraycopy(file, off, lazy, off, len);
+        });
+        int names = asked.size(); // the section headers and the name table
+        int modinfo = v.find(".modinfo");
+        assertTrue(modinfo > 0);
+        v.load(modinfo);
+        v.load(modinfo);
+        assertEquals(names + 1, asked.size(), "a section is loaded once");
+        assertEquals(v.offset(modinfo), asked.get(asked.size() - 1)[0]);
+        assertEquals(v.size(modinfo), asked.get(asked.size() - 1)[1]);
     }
 }
