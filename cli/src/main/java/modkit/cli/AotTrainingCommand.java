@@ -1,8 +1,8 @@
 package modkit.cli;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import modkit.command.Captured;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -35,9 +36,7 @@ public final class AotTrainingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path work = Files.createTempDirectory("modkit-aot-training");
-        PrintStream out = System.out;
         PrintStream err = System.err;
-        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
         try {
             Path root = work.resolve("root");
             Path state = work.resolve("state").toAbsolutePath();
@@ -50,8 +49,6 @@ public final class AotTrainingCommand implements Callable<Integer> {
             for (Path p : samples) {
                 Files.copy(p, tree.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
-            System.setOut(nowhere);
-            System.setErr(nowhere);
             String r = root.toString();
             String st = state.toString();
             String params = objects.resolve("mk_params.ko").toString();
@@ -74,15 +71,13 @@ public final class AotTrainingCommand implements Callable<Integer> {
                 {"rmmod", "--root", st, "mk_params"},
             };
             for (String[] c : commands) {
-                int exit = Modkit.run(c);
+                int exit = Captured.of(StandardCharsets.UTF_8, true, () -> Modkit.run(c)).exit();
                 if (exit != 0) {
                     // Still trained on what it loaded, but a broken workload trains less: say so in the build's log.
                     err.println("aot-training: exit " + exit + " from: modkit " + String.join(" ", c));
                 }
             }
         } finally {
-            System.setOut(out);
-            System.setErr(err);
             try (Stream<Path> s = Files.walk(work)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

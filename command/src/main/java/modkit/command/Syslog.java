@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -79,21 +78,12 @@ public final class Syslog {
      * {@link CommandRunner}, sent to the log line by line; returns its exit code.
      */
     public int run(Callable<Integer> body) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream sink = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        System.setOut(sink);
-        System.setErr(sink);
-        int exit;
+        PrintStream err = System.err; // where a line goes when there is no syslog to take it
         java.io.StringWriter report = new java.io.StringWriter();
-        try {
-            exit = CommandRunner.runPlain(ident, false, new java.io.PrintWriter(report, true), body);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        String text = captured.toString(StandardCharsets.UTF_8) + report;
+        Captured captured = Captured.of(StandardCharsets.UTF_8, true,
+                () -> CommandRunner.runPlain(ident, false, new java.io.PrintWriter(report, true), body));
+        int exit = captured.exit();
+        String text = captured.outText(StandardCharsets.UTF_8) + report;
         for (String l : text.lines().toList()) {
             // CommandRunner prefixes its lines with the tool's name; the log line already has it.
             String m = l.startsWith(ident + ": ") ? l.substring(ident.length() + 2) : l.strip();

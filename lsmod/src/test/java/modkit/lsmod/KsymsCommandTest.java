@@ -1,12 +1,11 @@
 package modkit.lsmod;
 
+import modkit.command.Captured;
 import static modkit.lsmod.LsmodFormatTest.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,19 +45,13 @@ class KsymsCommandTest {
     }
 
     static String run(Object command, String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            List<String> all = new ArrayList<>(List.of(args));
-            all.addAll(List.of("--root", root.toString()));
-            exit = new CommandLine(command).execute(all.toArray(String[]::new));
-        } finally {
-            System.setOut(saved);
-        }
-        assertEquals(0, exit, buf.toString(StandardCharsets.UTF_8));
-        return buf.toString(StandardCharsets.UTF_8);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--root", root.toString()));
+        Captured c = Captured.of(StandardCharsets.UTF_8, false,
+                () -> new CommandLine(command).execute(all.toArray(String[]::new)));
+        String out = c.outText(StandardCharsets.UTF_8);
+        assertEquals(0, c.exit(), out);
+        return out;
     }
 
     private static String line(long address, String crc, String rest) {

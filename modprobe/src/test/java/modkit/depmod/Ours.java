@@ -1,5 +1,6 @@
 package modkit.depmod;
 
+import modkit.command.Captured;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -39,27 +40,16 @@ public final class Ours {
      * One picocli command. An exception that escapes the command is printed as one {@code NAME: ERROR:} line, as
      * our launcher prints it, rather than as picocli's stack trace.
      */
-    private static synchronized Kmod.Run picocli(Object command, Charset charset, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, charset));
-            PrintStream e = new PrintStream(err, true, charset);
-            System.setErr(e);
+    private static Kmod.Run picocli(Object command, Charset charset, String... args) {
+        Captured r = Captured.of(charset, false, () -> {
             CommandLine cl = new CommandLine(command);
-            cl.setErr(new PrintWriter(e, true));
+            cl.setErr(new PrintWriter(System.err, true));
             cl.setExecutionExceptionHandler((ex, c, p) -> {
-                e.println(c.getCommandName() + ": ERROR: " + ex.getMessage());
+                System.err.println(c.getCommandName() + ": ERROR: " + ex.getMessage());
                 return 1;
             });
-            exit = cl.execute(args);
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        return new Kmod.Run(exit, out.toByteArray(), err.toString(charset));
+            return cl.execute(args);
+        });
+        return new Kmod.Run(r.exit(), r.out(), r.errText(charset));
     }
 }

@@ -1,10 +1,9 @@
 package modkit.rmmod;
 
+import modkit.command.Captured;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,22 +42,11 @@ class RmmodCommandTest {
     private record Run(int exit, String out, String err) {}
 
     private Run rmmod(String... args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            List<String> all = new ArrayList<>(List.of("--root", root.toString()));
-            all.addAll(List.of(args));
-            exit = CommandRunner.run("rmmod", new RmmodCommand(), all.toArray(String[]::new));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        List<String> all = new ArrayList<>(List.of("--root", root.toString()));
+        all.addAll(List.of(args));
+        Captured c = Captured.of(StandardCharsets.UTF_8, false,
+                () -> CommandRunner.run("rmmod", new RmmodCommand(), all.toArray(String[]::new)));
+        return new Run(c.exit(), c.outText(StandardCharsets.UTF_8), c.errText(StandardCharsets.UTF_8));
     }
 
     private List<String> loaded() {

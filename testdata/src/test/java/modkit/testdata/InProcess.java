@@ -1,7 +1,6 @@
 package modkit.testdata;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import modkit.command.Captured;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import modkit.cli.Modkit;
@@ -24,19 +23,7 @@ public final class InProcess {
     }
 
     private static Result call(String[] args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream both = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(both);
-        System.setErr(both);
-        int exit;
-        try {
-            exit = Modkit.run(args);
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        return new Result(buf.toString(StandardCharsets.UTF_8), exit);
+        Captured c = Captured.of(StandardCharsets.UTF_8, true, () -> Modkit.run(args));
+        return new Result(c.outText(StandardCharsets.UTF_8), c.exit());
     }
 }

@@ -1,9 +1,8 @@
 package modkit.testdata;
 
+import modkit.command.Captured;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import modkit.cli.Modkit;
@@ -18,22 +17,12 @@ class LifecycleCommandTest {
     record Run(int exit, String out, String err) {}
 
     Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            String[] full = new String[args.length + 1];
-            full[0] = args[0];
-            full[1] = "--root=" + root;
-            System.arraycopy(args, 1, full, 2, args.length - 1);
-            return new Run(Modkit.run(full), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        String[] full = new String[args.length + 1];
+        full[0] = args[0];
+        full[1] = "--root=" + root;
+        System.arraycopy(args, 1, full, 2, args.length - 1);
+        Captured c = Captured.of(StandardCharsets.UTF_8, false, () -> Modkit.run(full));
+        return new Run(c.exit(), c.outText(StandardCharsets.UTF_8), c.errText(StandardCharsets.UTF_8));
     }
 
     @Test

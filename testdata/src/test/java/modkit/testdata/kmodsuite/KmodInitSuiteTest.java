@@ -1,9 +1,8 @@
 package modkit.testdata.kmodsuite;
 
+import modkit.command.Captured;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import modkit.cli.Modkit;
@@ -24,25 +23,15 @@ class KmodInitSuiteTest {
     record Run(int exit, String out, String err) {}
 
     private Run run(String command, String... args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            // modkit COMMAND --root=STATE ARGS..., or modkit sim SUBCOMMAND --root=STATE
-            int at = command.equals("sim") ? 2 : 1;
-            String[] full = new String[args.length + 2];
-            full[0] = command;
-            System.arraycopy(args, 0, full, 1, at - 1);
-            full[at] = "--root=" + tmp.resolve("state");
-            System.arraycopy(args, at - 1, full, at + 1, args.length - (at - 1));
-            return new Run(Modkit.run(full), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
+        // modkit COMMAND --root=STATE ARGS..., or modkit sim SUBCOMMAND --root=STATE
+        int at = command.equals("sim") ? 2 : 1;
+        String[] full = new String[args.length + 2];
+        full[0] = command;
+        System.arraycopy(args, 0, full, 1, at - 1);
+        full[at] = "--root=" + tmp.resolve("state");
+        System.arraycopy(args, at - 1, full, at + 1, args.length - (at - 1));
+        Captured c = Captured.of(StandardCharsets.UTF_8, false, () -> Modkit.run(full));
+        return new Run(c.exit(), c.outText(StandardCharsets.UTF_8), c.errText(StandardCharsets.UTF_8));
     }
 
     private static final String EMPTY_LSMOD = "Module                  Size  Used by\n";
