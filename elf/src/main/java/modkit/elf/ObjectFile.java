@@ -25,8 +25,6 @@ public final class ObjectFile {
     private final ElfView view;
     private final byte[] data;
     private final ByteBuffer buf;
-    private final boolean is64;
-    private final int machine;
     private final Section[] sections;
     private final SymbolTable symbols;
     private final Compression compression;
@@ -46,8 +44,6 @@ public final class ObjectFile {
         this.view = view;
         this.data = data;
         this.buf = buf;
-        this.is64 = view.is64();
-        this.machine = view.machine();
         this.sections = sections;
         this.compression = compression;
         this.signature = signature;
@@ -67,8 +63,6 @@ public final class ObjectFile {
         this.view = o.view;
         this.data = o.data;
         this.buf = o.buf;
-        this.is64 = o.is64;
-        this.machine = o.machine;
         this.sections = sections;
         this.compression = o.compression;
         this.signature = o.signature;
@@ -132,7 +126,7 @@ public final class ObjectFile {
     }
 
     public boolean is64() {
-        return is64;
+        return view.is64();
     }
 
     public ByteOrder order() {
@@ -140,7 +134,7 @@ public final class ObjectFile {
     }
 
     public int machine() {
-        return machine;
+        return view.machine();
     }
 
     public Compression compression() {
@@ -224,7 +218,7 @@ public final class ObjectFile {
     /** Decodes one REL/RELA section after checking its links and every entry's symbol and offset. */
     public RelocTable relocations(Section relSection) {
         ElfChecks.checkRelocationSection(file, this, relSection);
-        return new RelocTable(file, relSection, sections[relSection.info()], buf, is64, symbols.count());
+        return new RelocTable(file, relSection, sections[relSection.info()], buf, view.is64(), symbols.count());
     }
 
     public ModInfo modinfo() {
