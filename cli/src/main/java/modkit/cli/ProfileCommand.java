@@ -41,7 +41,8 @@ public final class ProfileCommand implements Runnable {
         @Option(names = "--release", paramLabel = "R", description = "uname -r of the kernel (default: from System.map-R)")
         String release;
 
-        @Option(names = "--arch", paramLabel = "ARCH", description = "x86_64, i386, m68k or ia64 (default: from the config)")
+        @Option(names = "--arch", paramLabel = "ARCH", completionCandidates = ArchNames.class,
+                description = "One of ${COMPLETION-CANDIDATES} (default: from the config)")
         String arch;
 
         @Option(names = "--vermagic", paramLabel = "STRING", description = "Override the vermagic built from the config")
@@ -90,6 +91,14 @@ public final class ProfileCommand implements Runnable {
                     + (p.certificates() == null ? "" : ", " + p.certificates().size() + " trusted certificate"
                             + (p.certificates().size() == 1 ? "" : "s")));
             return 0;
+        }
+    }
+
+    /** The architectures modkit links, as {@code --arch} takes them: the list comes from {@code arch/}. */
+    static final class ArchNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return modkit.arch.Arches.all().stream().map(modkit.arch.Arch::name).iterator();
         }
     }
 }

@@ -34,8 +34,6 @@ public record Section(
     public static final long SHF_INFO_LINK = 0x40;
     /** Linux-internal flag set by the loader on {@code .data..ro_after_init} and {@code __jump_table}. */
     public static final long SHF_RO_AFTER_INIT = 0x00200000;
-    /** ia64 {@code SHF_IA_64_SHORT}: small data addressed through gp ({@code ARCH_SHF_SMALL}). */
-    public static final long SHF_IA_64_SHORT = 0x10000000;
 
     public boolean isAlloc() {
         return (flags & SHF_ALLOC) != 0;

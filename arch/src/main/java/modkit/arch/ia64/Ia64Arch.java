@@ -15,7 +15,6 @@ import modkit.arch.FieldOverflow;
 import modkit.arch.Fields;
 import modkit.arch.RelocKind;
 import modkit.elf.ObjectFile;
-import modkit.elf.Section;
 
 /**
  * ia64 (Itanium) modules: ELF64, little-endian, RELA. What makes them unlike every other arch:
@@ -177,7 +176,7 @@ public final class Ia64Arch implements Arch {
 
     @Override
     public long smallDataFlag() {
-        return Section.SHF_IA_64_SHORT;
+        return Ia64Sections.SHF_IA_64_SHORT;
     }
 
     @Override

@@ -25,7 +25,8 @@ import modkit.elf.Section;
  */
 final class Ia64Sections implements ArchSections {
     static final long MAX_LTOFF = 1L << 22;
-    private static final long SHF_IA_64_SHORT = Section.SHF_IA_64_SHORT;
+    /** {@code SHF_IA_64_SHORT}: small data addressed through gp ({@code ARCH_SHF_SMALL}). */
+    static final long SHF_IA_64_SHORT = 0x10000000;
 
     /** brl stub: [MLX] nop.m 0; movl gp=TARGET_GP ;; [MLX] nop.m 0; brl.many TARGET_IP ;; */
     private static final byte[] BRL_STUB = hexBytes("04000000010000000000002000000060" + "050000000100000000000000080000c0");
