@@ -46,8 +46,13 @@ final class XzSingleBlock {
 
     /** The decoded bytes of {@code data} (starting with the xz magic), or null to use the general reader. */
     static byte[] decode(byte[] data) {
+        return decode(data, LibLzma.available());
+    }
+
+    /** Like {@link #decode(byte[])}, by liblzma or by the Java decoder as {@code useLiblzma} says. */
+    static byte[] decode(byte[] data, boolean useLiblzma) {
         try {
-            return new XzSingleBlock(data).decode();
+            return new XzSingleBlock(data).decode(useLiblzma);
         } catch (RuntimeException | IOException e) { // an index past the end, a damaged block: let the reader say
             return null;
         }
@@ -93,12 +98,12 @@ final class XzSingleBlock {
     private int index;
     private long unpadded;
 
-    private byte[] decode() throws IOException {
+    private byte[] decode(boolean useLiblzma) throws IOException {
         long outSize = outputSize();
         if (outSize < 0) {
             return null;
         }
-        if (LibLzma.available()) { // the same bytes, twice as fast; liblzma checks the block's CRC itself
+        if (useLiblzma) { // the same bytes, twice as fast; liblzma checks the block's CRC itself
             byte[] out = new byte[(int) outSize];
             return LibLzma.decode(MemorySegment.ofArray(d), MemorySegment.ofArray(out)) ? out : null;
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -44,15 +45,34 @@ class XzSingleBlockTest {
         byte[] plain = module();
         LZMA2Options kernel = new LZMA2Options(6);
         kernel.setDictSize(1 << 20); // scripts/Makefile.modinst: xz --check=crc32 --lzma2=dict=1MiB
-        for (int check : new int[] {XZ.CHECK_CRC32, XZ.CHECK_CRC64, XZ.CHECK_NONE}) {
-            byte[] xz = xz(plain, kernel, check);
-            byte[] out = XzSingleBlock.decode(xz);
-            assertNotNull(out, "check " + check);
-            assertArrayEquals(general(xz), out);
-            assertArrayEquals(plain, out);
+        for (boolean liblzma : decoders()) {
+            for (int check : new int[] {XZ.CHECK_CRC32, XZ.CHECK_CRC64, XZ.CHECK_NONE}) {
+                byte[] xz = xz(plain, kernel, check);
+                byte[] out = XzSingleBlock.decode(xz, liblzma);
+                assertNotNull(out, "check " + check + ", liblzma " + liblzma);
+                assertArrayEquals(general(xz), out);
+                assertArrayEquals(plain, out);
+            }
+            byte[] empty = xz(new byte[0], new LZMA2Options(0), XZ.CHECK_CRC64);
+            assertArrayEquals(new byte[0], XzSingleBlock.decode(empty, liblzma));
         }
-        byte[] empty = xz(new byte[0], new LZMA2Options(0), XZ.CHECK_CRC64);
-        assertArrayEquals(new byte[0], XzSingleBlock.decode(empty));
+    }
+
+    /** Both decoders: the Java one, and liblzma, which .ci/run installs (Debian's kmod and xz need it anyway). */
+    private static boolean[] decoders() {
+        assertTrue(LibLzma.available(), "liblzma.so.5 is not loadable: install liblzma5");
+        return new boolean[] {false, true};
+    }
+
+    @Test
+    void aDamagedBlockIsLeftToTheGeneralReaderByBothDecoders() throws IOException {
+        byte[] xz = xz(module(), new LZMA2Options(6), XZ.CHECK_CRC32);
+        byte[] bad = xz.clone();
+        bad[xz.length / 2] ^= 0x10; // inside the compressed data: the container's own checks still hold
+        for (boolean liblzma : decoders()) {
+            assertNotNull(XzSingleBlock.decode(xz, liblzma), "liblzma " + liblzma);
+            assertNull(XzSingleBlock.decode(bad, liblzma), "liblzma " + liblzma);
+        }
     }
 
     @Test
