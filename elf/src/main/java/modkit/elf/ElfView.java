@@ -193,10 +193,6 @@ public final class ElfView {
         return machine;
     }
 
-    public int elfType() {
-        return Short.toUnsignedInt(buf.getShort(0x10));
-    }
-
     public int sectionCount() {
         return shnum;
     }

@@ -39,9 +39,6 @@ public final class ModuleSummary {
     /** A symbol name with its CRC; {@code weak} only for needed symbols bound {@code STB_WEAK}. */
     public record Symbol(String name, long crc, boolean weak) {}
 
-    private static final int SHN_UNDEF = 0;
-    private static final int SHN_ABS = 0xfff1;
-    private static final int STB_WEAK = 2;
 
     private final List<ModInfo.Entry> modinfo;
     private final Symbols exports;
@@ -289,7 +286,7 @@ public final class ModuleSummary {
         private Symbols kstrtabExports() {
             int s = elf.find("__ksymtab_strings");
             Symbols out = new Symbols(0);
-            if (s < 0 || elf.type(s) == 8 /* SHT_NOBITS */) {
+            if (s < 0 || elf.type(s) == Section.SHT_NOBITS) {
                 return Symbols.NONE;
             }
             elf.load(s);
@@ -358,10 +355,10 @@ public final class ModuleSummary {
 
         /** kmod_elf_resolve_crc: the CRC is the 32-bit word at st_value in the symbol's section; -1 if out of range. */
         private long resolveCrc(long value, int shndx) {
-            if (shndx == SHN_ABS || shndx == SHN_UNDEF) {
+            if (shndx == SymbolTable.SHN_ABS || shndx == SymbolTable.SHN_UNDEF) {
                 return value;
             }
-            if (shndx >= elf.sectionCount() || elf.type(shndx) == 8 /* SHT_NOBITS */ || elf.size(shndx) < 4
+            if (shndx >= elf.sectionCount() || elf.type(shndx) == Section.SHT_NOBITS || elf.size(shndx) < 4
                     || Long.compareUnsigned(value, elf.size(shndx) - 4) > 0) {
                 return -1L;
             }
@@ -370,11 +367,7 @@ public final class ModuleSummary {
         }
 
         private Symbols needs(int symtab, int strtab) {
-            int versions = elf.find("__versions");
-            VersionTable table = versions >= 0 && elf.type(versions) != 8 /* SHT_NOBITS */
-                            && elf.size(versions) % ElfView.VERSION_ENTRY_SIZE == 0
-                    ? elf.versions(versions)
-                    : null;
+            VersionTable table = versionTable(elf);
             int verCount = table == null ? 0 : table.count();
             boolean[] visited = new boolean[verCount];
             Symbols out = new Symbols(64);
@@ -382,7 +375,7 @@ public final class ModuleSummary {
             int base = (int) elf.offset(symtab);
             for (int i = 1; i < count; i++) {
                 int at = base + i * elf.symbolSize();
-                if (elf.symShndx(at) != SHN_UNDEF) {
+                if (elf.symShndx(at) != SymbolTable.SHN_UNDEF) {
                     continue;
                 }
                 int start = symbolNameStart(strtab, at, i);
@@ -396,7 +389,7 @@ public final class ModuleSummary {
                     crc = table.crc(v);
                     visited[v] = true;
                 }
-                out.add(name, crc, (elf.symInfo(at) >> 4) == STB_WEAK);
+                out.add(name, crc, (elf.symInfo(at) >> 4) == SymbolTable.STB_WEAK);
             }
             for (int v = 0; v < verCount; v++) {
                 if (!visited[v]) {
@@ -423,11 +416,19 @@ public final class ModuleSummary {
             throw new ModkitException(file + ": cannot read: " + e.getMessage());
         }
         byte[] data = Compression.detect(raw).decompress(file, raw);
-        ElfView elf = ElfView.of(file, data, data.length);
+        VersionTable table = versionTable(ElfView.of(file, data, data.length));
+        return table == null ? List.of() : table.entries();
+    }
+
+    /**
+     * The first section named {@code __versions}, whatever its flags, as kmod finds it; null if there is none or
+     * its size is not a whole number of entries (kmod then reads no versions).
+     */
+    private static VersionTable versionTable(ElfView elf) {
         int s = elf.find("__versions");
-        if (s < 0 || elf.type(s) == 8 /* SHT_NOBITS */ || elf.size(s) % ElfView.VERSION_ENTRY_SIZE != 0) {
-            return List.of();
+        if (s < 0 || elf.type(s) == Section.SHT_NOBITS || elf.size(s) % ElfView.VERSION_ENTRY_SIZE != 0) {
+            return null;
         }
-        return elf.versions(s).entries();
+        return elf.versions(s);
     }
 }
