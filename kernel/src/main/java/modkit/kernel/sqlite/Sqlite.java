@@ -21,32 +21,20 @@ final class Sqlite {
     private Sqlite() {
     }
 
-    /** A native call; the handles are exact, so nothing but an Error can come out of invokeExact. */
-    interface Call<T> {
-        T call() throws Throwable;
-    }
-
-    static <T> T call(Call<T> c) {
-        try {
-            return c.call();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError("native call failed", t);
-        }
-    }
-
     /** The exception for result code {@code rc}, with the connection's message when it has one. */
     static SqliteException failure(SqliteLibrary lib, MemorySegment db, int rc) {
         String message = null;
         if (!db.equals(MemorySegment.NULL)) {
-            MemorySegment m = call(() -> (MemorySegment) lib.errmsg.h().invokeExact(db));
-            message = m.reinterpret(Integer.MAX_VALUE).getString(0);
+            message = string(lib.call(lib.errmsg, db.address()));
         }
         if (message == null || message.isEmpty() || message.equals("not an error")) {
-            MemorySegment m = call(() -> (MemorySegment) lib.errstr.h().invokeExact(rc));
-            message = m.reinterpret(Integer.MAX_VALUE).getString(0);
+            message = string(lib.call(lib.errstr, rc));
         }
         return new SqliteException(message + " (" + NAMES.getOrDefault(rc & 0xff, "SQLite error " + rc) + ")", rc);
+    }
+
+    /** A C string SQLite owns, as Java text. */
+    private static String string(long address) {
+        return address == 0 ? null : MemorySegment.ofAddress(address).reinterpret(Integer.MAX_VALUE).getString(0);
     }
 }

@@ -28,28 +28,24 @@ public final class SqliteConnection implements AutoCloseable {
         SqliteLibrary lib = SqliteLibrary.get();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            int rc = (int) lib.openV2.h().invokeExact(arena.allocateFrom(path.toString()), out,
-                    OPEN_READWRITE | OPEN_CREATE | OPEN_FULLMUTEX, MemorySegment.NULL);
+            int rc = lib.callInt(lib.openV2, arena.allocateFrom(path.toString()).address(), out.address(),
+                    OPEN_READWRITE | OPEN_CREATE | OPEN_FULLMUTEX, 0);
             MemorySegment db = out.get(ValueLayout.ADDRESS, 0);
             if (rc != Sqlite.OK) {
                 // SQLite hands back a handle even when opening fails, to carry the message; it must still be closed.
                 SqliteException e = Sqlite.failure(lib, db, rc);
                 if (!db.equals(MemorySegment.NULL)) {
-                    int ignored = (int) lib.closeV2.h().invokeExact(db);
+                    lib.callInt(lib.closeV2, db.address());
                 }
                 throw e;
             }
             return new SqliteConnection(lib, db);
-        } catch (SqliteException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
     /** How long a statement waits for another process's lock before it fails with SQLITE_BUSY. */
     public void busyTimeout(int millis) throws SqliteException {
-        check(Sqlite.call(() -> (int) lib.busyTimeout.h().invokeExact(db, millis)));
+        check(lib.callInt(lib.busyTimeout, db.address(), millis));
     }
 
     /** Runs one statement that returns no rows (DDL, BEGIN, COMMIT, a pragma that sets). */
@@ -64,8 +60,7 @@ public final class SqliteConnection implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             MemorySegment text = arena.allocateFrom(sql);
-            int rc = Sqlite.call(() -> (int) lib.prepareV2.h().invokeExact(db, text, -1, out, MemorySegment.NULL));
-            check(rc);
+            check(lib.callInt(lib.prepareV2, db.address(), text.address(), -1, out.address(), 0));
             MemorySegment stmt = out.get(ValueLayout.ADDRESS, 0);
             if (stmt.equals(MemorySegment.NULL)) {
                 throw new SqliteException("no SQL statement in: " + sql, Sqlite.MISUSE);
@@ -76,7 +71,7 @@ public final class SqliteConnection implements AutoCloseable {
 
     /** Rows changed by the last INSERT, UPDATE or DELETE. */
     public int changes() {
-        return Sqlite.call(() -> (int) lib.changes.h().invokeExact(db));
+        return lib.callInt(lib.changes, db.address());
     }
 
     void check(int rc) throws SqliteException {
@@ -90,7 +85,7 @@ public final class SqliteConnection implements AutoCloseable {
         if (!closed) {
             closed = true;
             // close_v2 defers the close until any statement still open is finalized, so it never fails with BUSY.
-            int ignored = Sqlite.call(() -> (int) lib.closeV2.h().invokeExact(db));
+            lib.callInt(lib.closeV2, db.address());
         }
     }
 }

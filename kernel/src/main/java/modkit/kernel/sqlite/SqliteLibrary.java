@@ -1,7 +1,6 @@
 package modkit.kernel.sqlite;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -11,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
+import java.util.Set;
 import modkit.elf.ModkitException;
 
 /**
@@ -18,66 +18,115 @@ import modkit.elf.ModkitException;
  * the state database needs. The JDBC driver this replaces unpacked its own copy of SQLite into /tmp and checked
  * it on every start, and loaded java.sql with it: a third of each short command's run time. The C API is the one
  * SQLite keeps stable across versions, and the file format is the same, so states written before still open.
+ *
+ * <p>Every function is called through one downcall handle, {@code int64 f(int64 x 5)}, with pointers and ints
+ * passed as 64-bit words and the result narrowed by the caller. The JDK spins a native stub and a dozen method
+ * handle classes for each distinct C signature it links, 10-12 ms each at start-up; lsmod needed five of them
+ * (half of its time in the simulated kernel) and insmod seven. One handle is one stub. This is sound where C
+ * passes the first five integer and pointer arguments in 64-bit registers, the callee reads an int argument
+ * from the low half and ignores registers it has no parameter for, and an int result's upper half is simply
+ * dropped: the LP64 ABIs the JDK runs on (x86-64 System V, AArch64, RISC-V, POWER, z/Architecture). Elsewhere
+ * {@link #get} refuses with a clear message instead of calling wrongly.
  */
 final class SqliteLibrary {
     /** Where Debian and most distributions keep it; the first that loads wins. */
     private static final List<String> NAMES = List.of("libsqlite3.so.0", "libsqlite3.so");
 
+    /** The platforms whose C calling convention makes the one-signature call above exact (os.arch names). */
+    private static final Set<String> WORD_ABIS = Set.of("amd64", "x86_64", "aarch64", "riscv64", "ppc64le", "ppc64", "s390x");
+
+    /** The one C signature: the result and five arguments, each a 64-bit integer register. */
+    private static final FunctionDescriptor WORDS =
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+
     private static volatile SqliteLibrary instance;
 
-    // The C signatures, few on purpose: the JDK makes one native stub per distinct signature (about 5 ms each at
-    // start-up, the first 30-50 ms), and shares it between the functions that have it. So pointers that come back as
-    // values to read (column text and blobs) are taken as 64-bit integers, like column_int64.
-    private static final FunctionDescriptor P_I = FunctionDescriptor.of(JAVA_INT, ADDRESS);
-    private static final FunctionDescriptor PI_I = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
-    private static final FunctionDescriptor PI_L = FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT);
-
-    final Function openV2 = new Function("sqlite3_open_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
-    final Function closeV2 = new Function("sqlite3_close_v2", P_I);
-    final Function errmsg = new Function("sqlite3_errmsg", FunctionDescriptor.of(ADDRESS, ADDRESS));
-    final Function errstr = new Function("sqlite3_errstr", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    final Function busyTimeout = new Function("sqlite3_busy_timeout", PI_I);
-    final Function prepareV2 = new Function("sqlite3_prepare_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
-    final Function step = new Function("sqlite3_step", P_I);
-    final Function finalizeStmt = new Function("sqlite3_finalize", P_I);
-    final Function changes = new Function("sqlite3_changes", P_I);
-    final Function bindInt64 = new Function("sqlite3_bind_int64", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    final Function openV2 = new Function("sqlite3_open_v2");
+    final Function closeV2 = new Function("sqlite3_close_v2");
+    final Function errmsg = new Function("sqlite3_errmsg");
+    final Function errstr = new Function("sqlite3_errstr");
+    final Function busyTimeout = new Function("sqlite3_busy_timeout");
+    final Function prepareV2 = new Function("sqlite3_prepare_v2");
+    final Function step = new Function("sqlite3_step");
+    final Function finalizeStmt = new Function("sqlite3_finalize");
+    final Function changes = new Function("sqlite3_changes");
+    final Function bindInt64 = new Function("sqlite3_bind_int64");
     // The last argument is the destructor: SQLITE_TRANSIENT (-1) makes SQLite copy the bytes before returning.
-    final Function bindText = new Function("sqlite3_bind_text", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    final Function bindBlob = new Function("sqlite3_bind_blob", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    final Function bindNull = new Function("sqlite3_bind_null", PI_I);
-    final Function columnType = new Function("sqlite3_column_type", PI_I);
-    final Function columnBytes = new Function("sqlite3_column_bytes", PI_I);
-    final Function columnInt64 = new Function("sqlite3_column_int64", PI_L);
-    final Function columnText = new Function("sqlite3_column_text", PI_L);
-    final Function columnBlob = new Function("sqlite3_column_blob", PI_L);
+    final Function bindText = new Function("sqlite3_bind_text");
+    final Function bindBlob = new Function("sqlite3_bind_blob");
+    final Function bindNull = new Function("sqlite3_bind_null");
+    final Function columnType = new Function("sqlite3_column_type");
+    final Function columnBytes = new Function("sqlite3_column_bytes");
+    final Function columnInt64 = new Function("sqlite3_column_int64");
+    final Function columnText = new Function("sqlite3_column_text");
+    final Function columnBlob = new Function("sqlite3_column_blob");
 
     private final SymbolLookup lib;
+    private final MethodHandle words;
 
     private SqliteLibrary(SymbolLookup lib) {
         this.lib = lib;
+        // No target address: the function to call is the handle's first argument.
+        this.words = Linker.nativeLinker().downcallHandle(WORDS);
     }
 
-    /** One C function, bound on first call: a short command uses about half of them. */
+    /** One C function, looked up on first call: a short command uses about half of them. */
     final class Function {
         private final String name;
-        private final FunctionDescriptor descriptor;
-        private volatile MethodHandle handle;
+        private volatile MemorySegment address;
 
-        Function(String name, FunctionDescriptor descriptor) {
+        Function(String name) {
             this.name = name;
-            this.descriptor = descriptor;
         }
 
-        MethodHandle h() {
-            MethodHandle h = handle;
-            if (h == null) {
-                MemorySegment fn = lib.find(name).orElseThrow(() -> new ModkitException(
+        MemorySegment address() {
+            MemorySegment a = address;
+            if (a == null) {
+                a = address = lib.find(name).orElseThrow(() -> new ModkitException(
                         "the system's SQLite library has no " + name, "install a current libsqlite3 (Debian: libsqlite3-0)"));
-                h = handle = Linker.nativeLinker().downcallHandle(fn, descriptor);
             }
-            return h;
+            return a;
         }
+    }
+
+    /** Calls {@code f} with up to five arguments (pointers as their addresses, ints widened); unused ones are 0. */
+    long call(Function f, long a, long b, long c, long d, long e) {
+        try {
+            return (long) words.invokeExact(f.address(), a, b, c, d, e);
+        } catch (RuntimeException | Error x) {
+            throw x;
+        } catch (Throwable t) {
+            throw new AssertionError("native call failed: " + f.name, t);
+        }
+    }
+
+    long call(Function f, long a) {
+        return call(f, a, 0, 0, 0, 0);
+    }
+
+    long call(Function f, long a, long b) {
+        return call(f, a, b, 0, 0, 0);
+    }
+
+    /** A call whose C result is an {@code int}: the low half of the result register. */
+    int callInt(Function f, long a) {
+        return (int) call(f, a, 0, 0, 0, 0);
+    }
+
+    int callInt(Function f, long a, long b) {
+        return (int) call(f, a, b, 0, 0, 0);
+    }
+
+    int callInt(Function f, long a, long b, long c) {
+        return (int) call(f, a, b, c, 0, 0);
+    }
+
+    int callInt(Function f, long a, long b, long c, long d) {
+        return (int) call(f, a, b, c, d, 0);
+    }
+
+    int callInt(Function f, long a, long b, long c, long d, long e) {
+        return (int) call(f, a, b, c, d, e);
     }
 
     static SqliteLibrary get() {
@@ -94,6 +143,12 @@ final class SqliteLibrary {
     }
 
     private static SymbolLookup load() {
+        String arch = System.getProperty("os.arch");
+        if (ADDRESS.byteSize() != 8 || !WORD_ABIS.contains(arch)) {
+            throw new ModkitException("the simulated kernel's state (SQLite) is not supported on this platform (" + arch
+                    + "): modkit calls SQLite the way the 64-bit ABIs of x86-64, AArch64, RISC-V, POWER and s390x pass arguments",
+                    "run modkit on one of those, or use --backend linux");
+        }
         IllegalArgumentException last = null;
         for (String name : NAMES) {
             try {

@@ -12,17 +12,17 @@ import java.nio.charset.StandardCharsets;
 public final class SqliteStatement implements AutoCloseable {
     private static final int NULL = 5;
     /** SQLITE_TRANSIENT: SQLite copies bound text and blobs before the call returns. */
-    private static final MemorySegment TRANSIENT = MemorySegment.ofAddress(-1L);
+    private static final long TRANSIENT = -1L;
 
     private final SqliteConnection connection;
     private final SqliteLibrary lib;
-    private final MemorySegment stmt;
+    private final long stmt;
     private boolean closed;
 
     SqliteStatement(SqliteConnection connection, MemorySegment stmt) {
         this.connection = connection;
         this.lib = connection.lib;
-        this.stmt = stmt;
+        this.stmt = stmt.address();
     }
 
     /**
@@ -31,7 +31,7 @@ public final class SqliteStatement implements AutoCloseable {
      */
     public void bind(int index, Object value) throws SqliteException {
         int rc = switch (value) {
-            case null -> Sqlite.call(() -> (int) lib.bindNull.h().invokeExact(stmt, index));
+            case null -> lib.callInt(lib.bindNull, stmt, index);
             case Long l -> bindLong(index, l);
             case Integer i -> bindLong(index, i);
             case Short s -> bindLong(index, s);
@@ -45,7 +45,7 @@ public final class SqliteStatement implements AutoCloseable {
     }
 
     private int bindLong(int index, long v) {
-        return Sqlite.call(() -> (int) lib.bindInt64.h().invokeExact(stmt, index, v));
+        return lib.callInt(lib.bindInt64, stmt, index, v);
     }
 
     private int bindBytes(SqliteLibrary.Function bind, int index, byte[] bytes) {
@@ -53,13 +53,13 @@ public final class SqliteStatement implements AutoCloseable {
             // An empty value is still a value (not NULL): SQLite needs a non-null pointer for it.
             MemorySegment data = arena.allocate(Math.max(1, bytes.length));
             MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            return Sqlite.call(() -> (int) bind.h().invokeExact(stmt, index, data, bytes.length, TRANSIENT));
+            return lib.callInt(bind, stmt, index, data.address(), bytes.length, TRANSIENT);
         }
     }
 
     /** Steps to the next row; false when there are no more. */
     public boolean next() throws SqliteException {
-        int rc = Sqlite.call(() -> (int) lib.step.h().invokeExact(stmt));
+        int rc = lib.callInt(lib.step, stmt);
         if (rc == Sqlite.ROW) {
             return true;
         }
@@ -84,7 +84,7 @@ public final class SqliteStatement implements AutoCloseable {
     }
 
     public long getLong(int column) {
-        return Sqlite.call(() -> (long) lib.columnInt64.h().invokeExact(stmt, column - 1));
+        return lib.call(lib.columnInt64, stmt, column - 1);
     }
 
     public int getInt(int column) {
@@ -96,7 +96,7 @@ public final class SqliteStatement implements AutoCloseable {
         if (isNull(column)) {
             return null;
         }
-        long p = Sqlite.call(() -> (long) lib.columnText.h().invokeExact(stmt, column - 1));
+        long p = lib.call(lib.columnText, stmt, column - 1);
         return new String(copy(p, column), StandardCharsets.UTF_8);
     }
 
@@ -105,17 +105,17 @@ public final class SqliteStatement implements AutoCloseable {
         if (isNull(column)) {
             return null;
         }
-        long p = Sqlite.call(() -> (long) lib.columnBlob.h().invokeExact(stmt, column - 1));
+        long p = lib.call(lib.columnBlob, stmt, column - 1);
         return copy(p, column);
     }
 
     private int type(int column) {
-        return Sqlite.call(() -> (int) lib.columnType.h().invokeExact(stmt, column - 1));
+        return lib.callInt(lib.columnType, stmt, column - 1);
     }
 
     /** Copies a column's bytes; the length must be asked after the pointer (SQLite may convert on the way). */
     private byte[] copy(long p, int column) {
-        int n = Sqlite.call(() -> (int) lib.columnBytes.h().invokeExact(stmt, column - 1));
+        int n = lib.callInt(lib.columnBytes, stmt, column - 1);
         if (n == 0 || p == 0) {
             return new byte[0];
         }
@@ -126,7 +126,7 @@ public final class SqliteStatement implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            int ignored = Sqlite.call(() -> (int) lib.finalizeStmt.h().invokeExact(stmt));
+            lib.callInt(lib.finalizeStmt, stmt);
         }
     }
 }
