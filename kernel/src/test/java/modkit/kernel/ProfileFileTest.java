@@ -44,6 +44,32 @@ class ProfileFileTest {
         assertEquals(p.symbols().get("foo"), again.symbols().get("foo"));
     }
 
+    /**
+     * Only the header of a compressed profile is decompressed at open; its symbols come from the whole text later.
+     * The header here is longer than the 8 KB read at a time, so the symbols line is found across reads.
+     */
+    @Test
+    void aCompressedProfileWithALongHeaderReadsTheSameAsPlainText() throws Exception {
+        StringBuilder cfg = new StringBuilder("config=");
+        for (int i = 0; i < 900; i++) {
+            cfg.append("CONFIG_OPTION_").append(i).append("=y ");
+        }
+        String text = HEADER + cfg + "\nsymbols\nffffffff81000010 1a2b3c4d EXPORT_SYMBOL printk\n"
+                + "ffffffff81000030 - EXPORT_SYMBOL bar\n";
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        KernelProfile plain = ProfileFile.parse("p.profile", text.getBytes(StandardCharsets.UTF_8));
+        KernelProfile packed = ProfileFile.parse("p.profile.gz", gz.toByteArray());
+        assertEquals(902, packed.config().size()); // the header's two and these 900
+        assertEquals(plain.config(), packed.config());
+        assertEquals(plain.vermagic(), packed.vermagic());
+        assertEquals(2, packed.symbols().size());
+        assertEquals(0x1a2b3c4dL, packed.symbols().get("printk").crc());
+        assertEquals(0xffffffff81000030L, packed.symbols().get("bar").address());
+    }
+
     @Test
     void aBadSymbolLineIsReportedWithItsLineWhenSymbolsAreFirstUsed() {
         KernelProfile p = ProfileFile.parse("t.profile", (HEADER + "symbols\nffffffff81000010 1a2b3c4d EXPORT_SYMBOL\n")

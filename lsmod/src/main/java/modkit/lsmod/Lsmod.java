@@ -17,7 +17,10 @@ public final class Lsmod {
         boolean is64 = SysfsOrder.is64(arch);
         StringBuilder b = new StringBuilder("Module                  Size  Used by\n");
         for (LoadedModule m : modules) {
-            b.append(String.format("%-19s %8d  %d", m.name(), m.coreSize(), m.refcnt()));
+            // kmod's "%-19s %8lu  %d", padded by hand: java.util.Formatter's first use costs 8 ms of a 0.2 s lsmod
+            b.append(m.name()).repeat(' ', Math.max(0, 19 - m.name().length())).append(' ');
+            String size = Long.toString(m.coreSize());
+            b.repeat(' ', Math.max(0, 8 - size.length())).append(size).append("  ").append(m.refcnt());
             if (!m.holders().isEmpty()) {
                 b.append(' ').append(String.join(",", SysfsOrder.sort(m.holders(), is64)));
             }
