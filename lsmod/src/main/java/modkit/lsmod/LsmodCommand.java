@@ -1,33 +1,36 @@
 package modkit.lsmod;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import modkit.command.CommonOptions;
-import modkit.kernel.LoadedModule;
+import modkit.command.Getopt;
+import modkit.command.OptionTable;
+import modkit.command.OptionTable.Opt;
 import modkit.kernel.KernelBackend;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import modkit.kernel.LoadedModule;
 
 /** {@code lsmod}: the module list in kmod's format ({@code %-19s %8ld  %d} and the holders). */
-@Command(name = "lsmod", mixinStandardHelpOptions = true, version = "modkit lsmod 0.1",
-        description = "Show the modules loaded in the kernel (simulated, or with --backend linux the running one).")
-public final class LsmodCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
+public final class LsmodCommand {
+    private static final Opt JSON = Opt.flag("Print JSON", "--json");
 
-    @Option(names = "--json", description = "Print JSON")
-    boolean json;
+    public static final OptionTable OPTIONS = new OptionTable("lsmod", "modkit lsmod 0.1",
+            "Show the modules loaded in the kernel (simulated, or with --backend linux the running one).",
+            CommonOptions.with(JSON), List.of());
 
-    @Override
-    public Integer call() {
-        List<LoadedModule> modules;
-        String arch;
-        try (KernelBackend kernel = common.openKernel()) {
-            modules = kernel.modules();
-            arch = kernel.arch();
-        }
-        System.out.print(json ? Lsmod.json(modules) : Lsmod.text(modules, arch));
-        return 0;
+    private LsmodCommand() {}
+
+    public static int run(String... args) {
+        return OPTIONS.run(args, a -> {
+            if (!a.operands().isEmpty()) {
+                throw new Getopt.UsageException("unexpected argument '" + a.operands().getFirst() + "'");
+            }
+            List<LoadedModule> modules;
+            String arch;
+            try (KernelBackend kernel = CommonOptions.of(a).openKernel()) {
+                modules = kernel.modules();
+                arch = kernel.arch();
+            }
+            System.out.print(a.has(JSON) ? Lsmod.json(modules) : Lsmod.text(modules, arch));
+            return 0;
+        });
     }
 }

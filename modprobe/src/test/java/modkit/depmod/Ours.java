@@ -29,7 +29,8 @@ public final class Ours {
     }
 
     public static Kmod.Run modinfo(Charset charset, String... args) {
-        return picocli(new ModinfoCommand(), charset, args);
+        Captured r = Captured.of(charset, false, () -> ModinfoCommand.run(args));
+        return new Kmod.Run(r.exit(), r.out(), r.errText(charset));
     }
 
     public static Kmod.Run modprobe(Charset charset, String... args) {

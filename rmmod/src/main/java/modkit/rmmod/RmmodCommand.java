@@ -1,51 +1,51 @@
 package modkit.rmmod;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import modkit.command.CommonOptions;
+import modkit.command.OptionTable;
+import modkit.command.OptionTable.Opt;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
 import modkit.kernel.KernelException;
 import modkit.kernel.KernelBackend;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code rmmod NAME...}: removes modules in the order given. As in kmod, a failed removal is reported and the
  * next name is still tried; the exit code says whether any failed.
  */
-@Command(name = "rmmod", mixinStandardHelpOptions = true, version = "modkit rmmod 0.1",
-        description = "Remove modules from the kernel (simulated, or with --backend linux the running one).")
-public final class RmmodCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
+public final class RmmodCommand {
+    private static final Opt ALL = Opt.flag("modutils: with no NAME, remove every unused module marked autoclean (insmod -k)", "-a", "--all");
+    private static final Opt SYSLOG = Opt.flag("Send messages to syslog (/dev/log; $MODKIT_SYSLOG) instead of the terminal", "-s", "--syslog");
+    private static final Opt FORCE = Opt.flag("Remove even if referenced or permanent (needs CONFIG_MODULE_FORCE_UNLOAD; taints R)", "-f", "--force");
+    private static final Opt WAIT = Opt.flag("Wait until the module's references are dropped, then remove it", "-w", "--wait");
+    private static final Opt VERBOSE = Opt.flag("Say what was done", "-v", "--verbose");
 
-    @Parameters(arity = "0..*", paramLabel = "NAME", description = "Module names (or paths: the file name is used)")
-    List<String> names = new java.util.ArrayList<>();
+    public static final OptionTable OPTIONS = new OptionTable("rmmod", "modkit rmmod 0.1",
+            "Remove modules from the kernel (simulated, or with --backend linux the running one).",
+            CommonOptions.with(ALL, SYSLOG, FORCE, WAIT, VERBOSE),
+            List.of(new OptionTable.Operands("NAME", "0..*", "Module names (or paths: the file name is used)")));
 
-    @Option(names = {"-a", "--all"}, description = "modutils: with no NAME, remove every unused module marked autoclean (insmod -k)")
-    boolean all;
+    private final CommonOptions common;
+    private final List<String> names;
+    private final boolean all;
+    private final boolean force;
+    private final boolean waitForUsers;
+    private final boolean verbose;
 
-    @Option(names = {"-s", "--syslog"}, description = "Send messages to syslog (/dev/log; $MODKIT_SYSLOG) instead of the terminal")
-    boolean syslog;
+    private RmmodCommand(OptionTable.Args a) {
+        common = CommonOptions.of(a);
+        names = a.operands();
+        all = a.has(ALL);
+        force = a.has(FORCE);
+        waitForUsers = a.has(WAIT);
+        verbose = a.has(VERBOSE);
+    }
 
-    @Option(names = {"-f", "--force"}, description = "Remove even if referenced or permanent (needs CONFIG_MODULE_FORCE_UNLOAD; taints R)")
-    boolean force;
-
-    @Option(names = {"-w", "--wait"}, description = "Wait until the module's references are dropped, then remove it")
-    boolean waitForUsers;
-
-    @Option(names = {"-v", "--verbose"}, description = "Say what was done")
-    boolean verbose;
-
-    @Override
-    public Integer call() {
-        if (syslog) {
-            return modkit.command.Syslog.open("rmmod").run(this::remove);
-        }
-        return remove();
+    public static int run(String... args) {
+        return OPTIONS.run(args, a -> {
+            RmmodCommand c = new RmmodCommand(a);
+            return a.has(SYSLOG) ? modkit.command.Syslog.open("rmmod").run(c::remove) : c.remove();
+        });
     }
 
     private Integer remove() {

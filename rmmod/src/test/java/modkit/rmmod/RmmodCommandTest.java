@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import modkit.command.CommandRunner;
 import modkit.insmod.Insmod;
 import modkit.insmod.LinkOptions;
 import modkit.kernel.KernelProfile;
@@ -45,7 +44,7 @@ class RmmodCommandTest {
         List<String> all = new ArrayList<>(List.of("--root", root.toString()));
         all.addAll(List.of(args));
         Captured c = Captured.of(StandardCharsets.UTF_8, false,
-                () -> CommandRunner.run("rmmod", new RmmodCommand(), all.toArray(String[]::new)));
+                () -> RmmodCommand.run(all.toArray(String[]::new)));
         return new Run(c.exit(), c.outText(StandardCharsets.UTF_8), c.errText(StandardCharsets.UTF_8));
     }
 

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import modkit.command.Getopt;
 import modkit.command.Json;
+import modkit.command.OptionTable;
+import modkit.command.OptionTable.Opt;
 import modkit.depmod.KmodLog;
 import modkit.elf.ModInfo;
 import modkit.elf.ModkitException;
@@ -18,88 +20,65 @@ import modkit.modinfo.ModinfoFormat;
 import modkit.modinfo.ModuleInfo;
 import modkit.modinfo.ModinfoSearch;
 import modkit.moddir.RootPrefix;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code modinfo [-F FIELD | -a -d -l -p -n] [-0m] [-k KVER] [-b DIR | --sysroot DIR] MODULE...}, kmod's flags and output. */
-@Command(name = "modinfo", mixinStandardHelpOptions = true, version = "modkit modinfo 0.1",
-        description = "Show information about kernel modules: a file, or a name or alias looked up in /lib/modules.")
-public final class ModinfoCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+public final class ModinfoCommand {
+    private static final Opt FIELD = Opt.value("FIELD", "Print only this field's values", "-F", "--field");
+    private static final Opt AUTHOR = Opt.flag("Print only 'author'", "-a", "--author");
+    private static final Opt DESCRIPTION = Opt.flag("Print only 'description'", "-d", "--description");
+    private static final Opt LICENSE = Opt.flag("Print only 'license'", "-l", "--license");
+    private static final Opt PARAMETERS = Opt.flag("Print only 'parm'", "-p", "--parameters");
+    private static final Opt FILENAME = Opt.flag("Print only 'filename'", "-n", "--filename");
+    private static final Opt NUL = Opt.flag("Use \\0 instead of \\n to end each value", "-0", "--null");
+    private static final Opt SET_VERSION = Opt.value("KVER", "Kernel version whose modules to search (default: the running kernel's)", "-k", "--set-version");
+    private static final Opt BASEDIR = Opt.value("DIR", "Search DIR/lib/modules/KVER", "-b", "--basedir");
+    private static final Opt SYSROOT = Opt.value("DIR", "Root everything under DIR (modules: DIR/lib/modules/KVER)", "--sysroot");
+    private static final Opt MODNAME = Opt.flag("Take the arguments as module names, not aliases or files", "-m", "--modname");
+    private static final Opt JSON = Opt.flag("Print the modules' information as JSON", "--json");
+    private static final Opt DEBUG = Opt.flag("Print stack traces of errors", "--debug");
 
-    private String field; // the last of -F, -a, -d, -l, -p, -n wins, as in kmod
+    public static final OptionTable OPTIONS = new OptionTable("modinfo", "modkit modinfo 0.1",
+            "Show information about kernel modules: a file, or a name or alias looked up in /lib/modules.",
+            List.of(FIELD, AUTHOR, DESCRIPTION, LICENSE, PARAMETERS, FILENAME, NUL, SET_VERSION, BASEDIR, SYSROOT,
+                    MODNAME, JSON, DEBUG),
+            List.of(new OptionTable.Operands("MODULE", "1..*", "Module file, name or alias")));
 
-    @Option(names = {"-F", "--field"}, paramLabel = "FIELD", description = "Print only this field's values")
-    void field(String f) {
-        field = f;
+    /** The fields the one-field options print; the last of -F, -a, -d, -l, -p, -n wins, as in kmod. */
+    private static final Map<Opt, String> FIELD_OPTIONS = Map.of(AUTHOR, "author", DESCRIPTION, "description",
+            LICENSE, "license", PARAMETERS, "parm", FILENAME, "filename");
+
+    private ModinfoCommand() {}
+
+    public static int run(String... args) {
+        return OPTIONS.run(args, ModinfoCommand::modinfo);
     }
 
-    @Option(names = {"-a", "--author"}, description = "Print only 'author'")
-    void author(boolean b) {
-        field = "author";
-    }
-
-    @Option(names = {"-d", "--description"}, description = "Print only 'description'")
-    void description(boolean b) {
-        field = "description";
-    }
-
-    @Option(names = {"-l", "--license"}, description = "Print only 'license'")
-    void license(boolean b) {
-        field = "license";
-    }
-
-    @Option(names = {"-p", "--parameters"}, description = "Print only 'parm'")
-    void parameters(boolean b) {
-        field = "parm";
-    }
-
-    @Option(names = {"-n", "--filename"}, description = "Print only 'filename'")
-    void filename(boolean b) {
-        field = "filename";
-    }
-
-    @Option(names = {"-0", "--null"}, description = "Use \\0 instead of \\n to end each value")
-    boolean nul;
-
-    @Option(names = {"-k", "--set-version"}, paramLabel = "KVER", description = "Kernel version whose modules to search (default: the running kernel's)")
-    String kversion;
-
-    @Option(names = {"-b", "--basedir"}, paramLabel = "DIR", description = "Search DIR/lib/modules/KVER")
-    String basedir;
-
-    @Option(names = "--sysroot", paramLabel = "DIR", description = "Root everything under DIR (modules: DIR/lib/modules/KVER)")
-    String sysroot;
-
-    @Option(names = {"-m", "--modname"}, description = "Take the arguments as module names, not aliases or files")
-    boolean modname;
-
-    @Option(names = "--json", description = "Print the modules' information as JSON")
-    boolean json;
-
-    @Option(names = "--debug", description = "Print stack traces of errors")
-    boolean debug;
-
-    @Parameters(arity = "1..*", paramLabel = "MODULE", description = "Module file, name or alias")
-    List<String> modules;
-
-    @Override
-    public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
+    private static int modinfo(OptionTable.Args a) {
+        if (a.operands().isEmpty()) {
+            throw new Getopt.UsageException("missing module file, name or alias");
+        }
+        String field = null;
+        for (OptionTable.Given g : a.options()) {
+            if (g.option() == FIELD) {
+                field = g.value();
+            } else if (FIELD_OPTIONS.containsKey(g.option())) {
+                field = FIELD_OPTIONS.get(g.option());
+            }
+        }
+        boolean modname = a.has(MODNAME);
+        boolean json = a.has(JSON);
+        PrintWriter err = new PrintWriter(System.err, true);
         KmodLog log = new KmodLog("modinfo", err);
+        String kversion = a.value(SET_VERSION);
         String version = kversion != null ? kversion : System.getProperty("os.version");
         // kmod's modinfo reads no modprobe.d (modinfo.c: kmod_new(dirname, &null_config)), so its lookups see no
         // configured aliases, and neither do ours
-        RootPrefix root = RootPrefix.of(sysroot, basedir, null);
+        RootPrefix root = RootPrefix.of(a.value(SYSROOT), a.value(BASEDIR), null);
         ModinfoSearch lookup = new ModinfoSearch(root.moduleDirPath(version), root.sysroot());
         PrintStream out = System.out;
         List<Object> jsonModules = new ArrayList<>();
         int exit = 0;
-        for (String arg : modules) {
+        for (String arg : a.operands()) {
             List<ModuleInfo> found;
             try {
                 found = modname ? lookup.findByName(arg) : resolve(lookup, arg);
@@ -115,10 +94,10 @@ public final class ModinfoCommand implements Callable<Integer> {
             }
             for (ModuleInfo m : found) {
                 if (json) {
-                    jsonModules.add(toJson(m));
+                    jsonModules.add(toJson(m, field));
                 } else {
                     // module strings are raw bytes (decoded as ISO-8859-1), so they go out unchanged
-                    out.writeBytes(ModinfoFormat.render(m, field, nul ? '\0' : '\n').getBytes(StandardCharsets.ISO_8859_1));
+                    out.writeBytes(ModinfoFormat.render(m, field, a.has(NUL) ? '\0' : '\n').getBytes(StandardCharsets.ISO_8859_1));
                 }
             }
         }
@@ -143,7 +122,7 @@ public final class ModinfoCommand implements Callable<Integer> {
         return found;
     }
 
-    private Map<String, Object> toJson(ModuleInfo m) {
+    private static Map<String, Object> toJson(ModuleInfo m, String field) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("name", m.name());
         o.put("filename", m.builtin() ? "(builtin)" : m.filename());
