@@ -9,7 +9,6 @@ import java.nio.charset.Charset;
 import modkit.depmod.cli.DepmodCommand;
 import modkit.modinfo.cli.ModinfoCommand;
 import modkit.modprobe.cli.ModprobeCommand;
-import picocli.CommandLine;
 
 /**
  * Runs our depmod, modinfo and modprobe in this process and captures what they print, as {@link Kmod#run} does
@@ -34,23 +33,7 @@ public final class Ours {
     }
 
     public static Kmod.Run modprobe(Charset charset, String... args) {
-        return picocli(new ModprobeCommand(), charset, args);
-    }
-
-    /**
-     * One picocli command. An exception that escapes the command is printed as one {@code NAME: ERROR:} line, as
-     * our launcher prints it, rather than as picocli's stack trace.
-     */
-    private static Kmod.Run picocli(Object command, Charset charset, String... args) {
-        Captured r = Captured.of(charset, false, () -> {
-            CommandLine cl = new CommandLine(command);
-            cl.setErr(new PrintWriter(System.err, true));
-            cl.setExecutionExceptionHandler((ex, c, p) -> {
-                System.err.println(c.getCommandName() + ": ERROR: " + ex.getMessage());
-                return 1;
-            });
-            return cl.execute(args);
-        });
+        Captured r = Captured.of(charset, false, () -> ModprobeCommand.run(args));
         return new Kmod.Run(r.exit(), r.out(), r.errText(charset));
     }
 }

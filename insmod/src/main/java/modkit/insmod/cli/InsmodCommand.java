@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import modkit.command.CommonOptions;
+import modkit.command.Getopt;
+import modkit.command.OptionTable;
+import modkit.command.OptionTable.Opt;
 import modkit.elf.ModkitException;
 import modkit.elf.ObjectFile;
 import modkit.insmod.ImageWriter;
@@ -21,105 +23,129 @@ import modkit.kernel.Backends;
 import modkit.kernel.FileBackend;
 import modkit.kernel.KernelBackend;
 import modkit.kernel.ProfileFile;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code insmod FILE [param=value ...]}: links a module and loads it into the kernel (kmod's flags, plus a map). */
-@Command(name = "insmod", mixinStandardHelpOptions = true, version = "modkit insmod 0.1",
-        description = "Link a kernel module and insert it into the kernel (simulated, or with --backend linux the running one, after modkit's checks).")
-public final class InsmodCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
+public final class InsmodCommand {
+    private static final Opt DRY_RUN = Opt.flag("Link and check, but do not load", "-n", "--dry-run");
+    private static final Opt MAP = Opt.flag("Print the load map", "-m", "--map");
+    private static final Opt MAP_JSON = Opt.value("FILE", "Write the load map as JSON ('-' for stdout)", "--map-json");
+    private static final Opt OUTPUT = Opt.file("FILE", "Write the linked image as an ELF file", "-O", "--output");
+    private static final Opt FORCE = Opt.flag(
+            "Ignore vermagic and symbol versions (taints the kernel)", "-f", "--force");
+    private static final Opt FORCE_VERMAGIC = Opt.flag("Ignore the module's version magic", "--force-vermagic");
+    private static final Opt FORCE_MODVERSION = Opt.flag("Ignore the module's symbol versions", "--force-modversion");
+    private static final Opt KERNEL_PROFILE = Opt.file(
+            "PROFILE", "Link against a fresh kernel of this profile instead of the simulated kernel (dry run only)", "--kernel");
+    private static final Opt AT = Opt.value(
+            "REGION=ADDR,...", "With -n: link at the addresses a kernel chose, e.g. core=0xffffffffc0230000,init=0xffffffffc0236000,percpu=0x3d6c0", "--at");
+    private static final Opt AT_SECTIONS = Opt.file(
+            "DIR|FILE", "With -n: link at a kernel's section addresses, from /sys/module/NAME/sections or a file of 'SECTION ADDRESS' lines", "--at-sections");
+    private static final Opt VERBOSE = Opt.flag("Say what was done", "-v", "--verbose");
+    private static final Opt SYSLOG = Opt.flag(
+            "Send messages to syslog (/dev/log; $MODKIT_SYSLOG) instead of the terminal", "-s", "--syslog");
+    private static final Opt PROBE_ONLY = Opt.flag(
+            "modutils: check that the module could be loaded (as -n), print nothing, exit 0 if so, else 1", "-p", "--probe");
+    private static final Opt AS_NAME = Opt.value(
+            "NAME", "modutils: load the module under NAME (rewrites struct module's name)", "-o", "--name");
+    private static final Opt NO_EXPORT = Opt.flag(
+            "modutils: do not make the module's exported symbols visible to other modules", "-x", "--noexport");
+    private static final Opt EXPORT = Opt.flag("modutils: export the module's symbols (the default)", "-X", "--export");
+    private static final Opt LOCK = Opt.flag(
+            "modutils: lock the module file (flock) for the load, so concurrent insmods serialise", "-L", "--lock");
+    private static final Opt AUTOCLEAN = Opt.flag(
+            "modutils: mark the module autoclean, for rmmod -a (simulated kernel only)", "-k", "--autoclean");
+    private static final Opt QUIET = Opt.flag(
+            "modutils: do not list unresolved symbols (the error line stays)", "-q", "--quiet");
+    private static final Opt NUMERIC_ONLY = Opt.flag(
+            "modutils: compare only the numeric kernel version (6.1.0) of vermagic's release", "-N", "--numeric-only");
+    private static final Opt KALLSYMS = Opt.flag(
+            "modutils: record all the module's symbols, local ones too, in the kernel's symbol listing", "-S", "--kallsyms");
+    private static final Opt KSYMOOPS = Opt.flag(
+            "modutils: add ksymoops' __insmod_NAME_* symbols to the module's exports", "-Y", "--ksymoops");
+    private static final Opt PREFIX = Opt.value(
+            "PREFIX", "modutils: prefix of versioned symbol names (NAME_R<PREFIX><crc>, e.g. smp_); accepted, nothing to apply since 2.6", "-P", "--prefix");
+    private static final Opt BASEDIR = Opt.value(
+            "DIR", "For a bare module NAME: look it up in DIR/lib/modules/RELEASE/modules.dep (default: /)", "--basedir");
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "Module file (.ko, .o, .ko.gz/.xz/.zst), or (modutils) a bare module name found through modules.dep")
-    Path file;
+    public static final OptionTable OPTIONS = new OptionTable("insmod", "modkit insmod 0.1",
+            "Link a kernel module and insert it into the kernel (simulated, or with --backend linux the running one, after modkit's checks).",
+            CommonOptions.with(DRY_RUN, MAP, MAP_JSON, OUTPUT, FORCE, FORCE_VERMAGIC, FORCE_MODVERSION,
+                    KERNEL_PROFILE, AT, AT_SECTIONS, VERBOSE, SYSLOG, PROBE_ONLY, AS_NAME, NO_EXPORT, EXPORT, LOCK,
+                    AUTOCLEAN, QUIET, NUMERIC_ONLY, KALLSYMS, KSYMOOPS, PREFIX, BASEDIR),
+            List.of(new OptionTable.Operands("FILE", "1",
+                            "Module file (.ko, .o, .ko.gz/.xz/.zst), or (modutils) a bare module name found through modules.dep"),
+                    new OptionTable.Operands("PARAM", "0..*", "Module parameters, name=value")));
 
-    @Parameters(index = "1..*", paramLabel = "PARAM", description = "Module parameters, name=value")
-    List<String> params = new ArrayList<>();
+    private final CommonOptions common;
+    private Path file;
+    private final List<String> params;
+    private boolean dryRun;
+    private boolean map;
+    private final String mapJson;
+    private final Path output;
+    private boolean force;
+    private boolean forceVermagic;
+    private boolean forceModversion;
+    private final Path kernelProfile;
+    private final String at;
+    private final Path atSections;
+    private boolean verbose;
+    private boolean syslog;
+    private boolean probe;
+    private final String name;
+    private boolean noExport;
+    private boolean export;
+    private boolean lock;
+    private boolean autoclean;
+    private boolean quiet;
+    private boolean numericOnly;
+    private boolean kallsyms;
+    private boolean ksymoops;
+    private final String prefix;
+    private final String basedir;
 
-    @Option(names = {"-n", "--dry-run"}, description = "Link and check, but do not load")
-    boolean dryRun;
-
-    @Option(names = {"-m", "--map"}, description = "Print the load map")
-    boolean map;
-
-    @Option(names = "--map-json", paramLabel = "FILE", description = "Write the load map as JSON ('-' for stdout)")
-    String mapJson;
-
-    @Option(names = {"-O", "--output"}, paramLabel = "FILE", description = "Write the linked image as an ELF file")
-    Path output;
-
-    @Option(names = {"-f", "--force"}, description = "Ignore vermagic and symbol versions (taints the kernel)")
-    boolean force;
-
-    @Option(names = "--force-vermagic", description = "Ignore the module's version magic")
-    boolean forceVermagic;
-
-    @Option(names = "--force-modversion", description = "Ignore the module's symbol versions")
-    boolean forceModversion;
-
-    @Option(names = "--kernel", paramLabel = "PROFILE", description = "Link against a fresh kernel of this profile instead of the simulated kernel (dry run only)")
-    Path kernelProfile;
-
-    @Option(names = "--at", paramLabel = "REGION=ADDR,...",
-            description = "With -n: link at the addresses a kernel chose, e.g. core=0xffffffffc0230000,init=0xffffffffc0236000,percpu=0x3d6c0")
-    String at;
-
-    @Option(names = "--at-sections", paramLabel = "DIR|FILE",
-            description = "With -n: link at a kernel's section addresses, from /sys/module/NAME/sections or a file of 'SECTION ADDRESS' lines")
-    Path atSections;
-
-    @Option(names = {"-v", "--verbose"}, description = "Say what was done")
-    boolean verbose;
-
-    @Option(names = {"-s", "--syslog"}, description = "Send messages to syslog (/dev/log; $MODKIT_SYSLOG) instead of the terminal")
-    boolean syslog;
-
-    @Option(names = {"-p", "--probe"}, description = "modutils: check that the module could be loaded (as -n), print nothing, exit 0 if so, else 1")
-    boolean probe;
-
-    @Option(names = {"-o", "--name"}, paramLabel = "NAME", description = "modutils: load the module under NAME (rewrites struct module's name)")
-    String name;
-
-    @Option(names = {"-x", "--noexport"}, description = "modutils: do not make the module's exported symbols visible to other modules")
-    boolean noExport;
-
-    @Option(names = {"-X", "--export"}, description = "modutils: export the module's symbols (the default)")
-    boolean export;
-
-    @Option(names = {"-L", "--lock"}, description = "modutils: lock the module file (flock) for the load, so concurrent insmods serialise")
-    boolean lock;
-
-    @Option(names = {"-k", "--autoclean"}, description = "modutils: mark the module autoclean, for rmmod -a (simulated kernel only)")
-    boolean autoclean;
-
-    @Option(names = {"-q", "--quiet"}, description = "modutils: do not list unresolved symbols (the error line stays)")
-    boolean quiet;
-
-    @Option(names = {"-N", "--numeric-only"}, description = "modutils: compare only the numeric kernel version (6.1.0) of vermagic's release")
-    boolean numericOnly;
-
-    @Option(names = {"-S", "--kallsyms"}, description = "modutils: record all the module's symbols, local ones too, in the kernel's symbol listing")
-    boolean kallsyms;
-
-    @Option(names = {"-Y", "--ksymoops"}, description = "modutils: add ksymoops' __insmod_NAME_* symbols to the module's exports")
-    boolean ksymoops;
-
-    @Option(names = {"-P", "--prefix"}, paramLabel = "PREFIX",
-            description = "modutils: prefix of versioned symbol names (NAME_R<PREFIX><crc>, e.g. smp_); accepted, nothing to apply since 2.6")
-    String prefix;
-
-    @Option(names = "--basedir", paramLabel = "DIR", description = "For a bare module NAME: look it up in DIR/lib/modules/RELEASE/modules.dep (default: /)")
-    String basedir = "/";
-
-    @Override
-    public Integer call() throws IOException {
-        if (syslog) {
-            return modkit.command.Syslog.open("insmod").run(this::callLocked);
+    private InsmodCommand(OptionTable.Args a) {
+        if (a.operands().isEmpty()) {
+            throw new Getopt.UsageException("missing module file");
         }
-        return callLocked();
+        common = CommonOptions.of(a);
+        file = Path.of(a.operands().getFirst());
+        params = a.operands().subList(1, a.operands().size());
+        dryRun = a.has(DRY_RUN);
+        map = a.has(MAP);
+        mapJson = a.value(MAP_JSON);
+        output = path(a.value(OUTPUT));
+        force = a.has(FORCE);
+        forceVermagic = a.has(FORCE_VERMAGIC);
+        forceModversion = a.has(FORCE_MODVERSION);
+        kernelProfile = path(a.value(KERNEL_PROFILE));
+        at = a.value(AT);
+        atSections = path(a.value(AT_SECTIONS));
+        verbose = a.has(VERBOSE);
+        syslog = a.has(SYSLOG);
+        probe = a.has(PROBE_ONLY);
+        name = a.value(AS_NAME);
+        noExport = a.has(NO_EXPORT);
+        export = a.has(EXPORT);
+        lock = a.has(LOCK);
+        autoclean = a.has(AUTOCLEAN);
+        quiet = a.has(QUIET);
+        numericOnly = a.has(NUMERIC_ONLY);
+        kallsyms = a.has(KALLSYMS);
+        ksymoops = a.has(KSYMOOPS);
+        prefix = a.value(PREFIX);
+        basedir = a.has(BASEDIR) ? a.value(BASEDIR) : "/";
+    }
+
+    public static int run(String... args) {
+        return OPTIONS.run(args, a -> {
+            InsmodCommand c = new InsmodCommand(a);
+            return c.syslog ? modkit.command.Syslog.open("insmod").run(c::callLocked) : c.callLocked();
+        });
+    }
+
+    private static Path path(String value) {
+        return value == null ? null : Path.of(value);
     }
 
     /** -L: modutils' flock on the module file, held for the whole load. */

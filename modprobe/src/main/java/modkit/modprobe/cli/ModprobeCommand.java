@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import modkit.command.CommandRunner;
 import modkit.command.CommonOptions;
+import modkit.command.Getopt;
+import modkit.command.OptionTable;
+import modkit.command.OptionTable.Opt;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
 import modkit.elf.ModuleSummary;
@@ -27,142 +29,172 @@ import modkit.moddir.ModuleDirectory;
 import modkit.moddir.ModuleLookup;
 import modkit.modprobe.ModuleNotFound;
 import modkit.moddir.RootPrefix;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code modprobe [options] NAME [param=value ...]}: kmod's modprobe over the simulated kernel. Lookup,
  * configuration and dependency order live in {@link Modprobe} and its helpers; this class parses options, picks
  * the mode and prints.
  */
-@Command(name = "modprobe", mixinStandardHelpOptions = true, version = "modkit modprobe 0.1",
-        description = "Add modules, with their dependencies, to the (simulated) kernel, or remove them.")
-public final class ModprobeCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
+public final class ModprobeCommand {
+    private static final Opt ALL = Opt.flag("Every argument is a module to insert (or remove, with -r)", "-a", "--all");
+    private static final Opt REMOVE = Opt.flag(
+            "Remove the modules, then their dependencies nothing else uses", "-r", "--remove");
+    private static final Opt REMOVE_HOLDERS = Opt.flag(
+            "Also remove the modules that use it", "--remove-holders", "--remove-dependencies");
+    private static final Opt RESOLVE_ONLY = Opt.flag(
+            "Print the module names the name stands for", "-R", "--resolve-alias", "--show-alias");
+    private static final Opt FIRST_TIME = Opt.flag(
+            "Fail if the module is already inserted (or, with -r, not loaded)", "--first-time");
+    private static final Opt IGNORE_COMMANDS = Opt.flag(
+            "Ignore install/remove commands and softdeps of the named module", "-i", "--ignore-install", "--ignore-remove");
+    private static final Opt USE_BLACKLIST = Opt.flag(
+            "Apply the blacklist to the names given too", "-b", "--use-blacklist");
+    private static final Opt FORCE = Opt.flag(
+            "Ignore vermagic and symbol versions; with -r, remove even if in use", "-f", "--force");
+    private static final Opt FORCE_VERMAGIC = Opt.flag("Ignore the modules' version magic", "--force-vermagic");
+    private static final Opt FORCE_MODVERSION = Opt.flag("Ignore the modules' symbol versions", "--force-modversion");
+    private static final Opt SHOW_DEPENDS = Opt.flag(
+            "Print what would be inserted, loaded or not, and stop", "-D", "--show-depends");
+    private static final Opt JSON = Opt.flag("With --show-depends: print the actions as JSON", "--json");
+    private static final Opt GRAPH = Opt.flag(
+            "Print the module's dependency graph as Graphviz DOT (softdeps dashed)", "--graph");
+    private static final Opt SHOW_CONFIG = Opt.flag(
+            "Print the parsed configuration and the alias indexes", "-c", "--show-config", "--showconfig");
+    private static final Opt DRY_RUN = Opt.flag(
+            "Link and load into a scratch copy of the kernel; change nothing", "-n", "--dry-run", "--show");
+    private static final Opt MAP = Opt.flag("Print the load map of every module linked", "-m", "--map");
+    private static final Opt CONFIG_PATHS = Opt.values(
+            "PATH", "Read configuration from PATH (file or directory) instead of the modprobe.d directories; repeatable", "-C", "--config");
+    private static final Opt DIRNAME = Opt.value(
+            "DIR", "Use DIR/lib/modules (configuration and /proc/cmdline still from the host, as in kmod)", "-d", "--dirname");
+    private static final Opt SYSROOT = Opt.value(
+            "DIR", "Root everything under DIR: /lib/modules, modprobe.d, /proc/cmdline, and /proc and /sys for the linux backend", "--sysroot");
+    private static final Opt MODULEDIR = Opt.value(
+            "DIR", "The modules directory under the root, instead of /lib/modules", "--moduledir");
+    private static final Opt SOFTDEP_COMPAT = Opt.value(
+            "merge|kmod", "How several softdep lines for one module combine: merge (all count, the default) or kmod (only the first matching line, as kmod does)", "--softdep-compat");
+    private static final Opt SET_VERSION = Opt.value(
+            "VERSION", "Use /lib/modules/VERSION (default: the simulated kernel's release)", "-S", "--set-version");
+    private static final Opt QUIET = Opt.flag("Print no error messages (the exit code still tells)", "-q", "--quiet");
+    private static final Opt VERBOSE = Opt.flag("Print every action", "-v", "--verbose");
+    private static final Opt SYSLOG = Opt.flag(
+            "Send messages to syslog (/dev/log; $MODKIT_SYSLOG) instead of the terminal", "-s", "--syslog");
+    private static final Opt WAIT_MILLIS = Opt.value(
+            "MSEC", "With -r: wait up to MSEC for the module's references to be dropped, then remove it", "-w", "--wait");
+    private static final Opt SHOW_MODVERSIONS = Opt.flag(
+            "Print the symbol versions (__versions) the module FILE needs, and stop", "--show-modversions", "--dump-modversions");
+    private static final Opt SHOW_EXPORTS = Opt.flag(
+            "Print the symbols the module (FILE or name) exports, with their versions, and stop", "--show-exports");
 
-    @Spec
-    CommandSpec spec;
+    public static final OptionTable OPTIONS = new OptionTable("modprobe", "modkit modprobe 0.1",
+            "Add modules, with their dependencies, to the (simulated) kernel, or remove them.",
+            CommonOptions.with(ALL, REMOVE, REMOVE_HOLDERS, RESOLVE_ONLY, FIRST_TIME, IGNORE_COMMANDS, USE_BLACKLIST, FORCE,
+                    FORCE_VERMAGIC, FORCE_MODVERSION, SHOW_DEPENDS, JSON, GRAPH, SHOW_CONFIG, DRY_RUN, MAP, CONFIG_PATHS,
+                    DIRNAME, SYSROOT, MODULEDIR, SOFTDEP_COMPAT, SET_VERSION, QUIET, VERBOSE, SYSLOG, WAIT_MILLIS,
+                    SHOW_MODVERSIONS, SHOW_EXPORTS),
+            List.of(new OptionTable.Operands("NAME", "0..*",
+                    "Module name, alias or file, then parameters (or names, with -a or -r)")));
 
-    @Parameters(paramLabel = "NAME", description = "Module name, alias or file, then parameters (or names, with -a or -r)")
-    List<String> args = new ArrayList<>();
+    private final CommonOptions common;
+    private final List<String> args;
+    private final boolean all;
+    private final boolean remove;
+    private final boolean removeHolders;
+    private final boolean resolveOnly;
+    private final boolean firstTime;
+    private final boolean ignoreCommands;
+    private final boolean useBlacklist;
+    private final boolean force;
+    private final boolean forceVermagic;
+    private final boolean forceModversion;
+    private final boolean showDepends;
+    private final boolean json;
+    private final boolean graph;
+    private final boolean showConfig;
+    private final boolean dryRun;
+    private final boolean map;
+    private final List<String> configPaths;
+    private final String dirname;
+    private final String sysroot;
+    private final String moduledir;
+    private final String softdepCompat;
+    private final String version;
+    private final boolean quiet;
+    private final boolean verbose;
+    private final boolean syslog;
+    private final long waitMillis;
+    private final boolean showModversions;
+    private final boolean showExports;
 
-    @Option(names = {"-a", "--all"}, description = "Every argument is a module to insert (or remove, with -r)")
-    boolean all;
+    private ModprobeCommand(OptionTable.Args a) {
+        common = CommonOptions.of(a);
+        args = a.operands();
+        all = a.has(ALL);
+        remove = a.has(REMOVE);
+        removeHolders = a.has(REMOVE_HOLDERS);
+        resolveOnly = a.has(RESOLVE_ONLY);
+        firstTime = a.has(FIRST_TIME);
+        ignoreCommands = a.has(IGNORE_COMMANDS);
+        useBlacklist = a.has(USE_BLACKLIST);
+        force = a.has(FORCE);
+        forceVermagic = a.has(FORCE_VERMAGIC);
+        forceModversion = a.has(FORCE_MODVERSION);
+        showDepends = a.has(SHOW_DEPENDS);
+        json = a.has(JSON);
+        graph = a.has(GRAPH);
+        showConfig = a.has(SHOW_CONFIG);
+        dryRun = a.has(DRY_RUN);
+        map = a.has(MAP);
+        configPaths = a.has(CONFIG_PATHS) ? a.values(CONFIG_PATHS) : null;
+        dirname = a.value(DIRNAME);
+        sysroot = a.value(SYSROOT);
+        moduledir = a.value(MODULEDIR);
+        softdepCompat = a.has(SOFTDEP_COMPAT) ? a.value(SOFTDEP_COMPAT) : "merge";
+        version = a.value(SET_VERSION);
+        quiet = a.has(QUIET);
+        verbose = a.has(VERBOSE);
+        syslog = a.has(SYSLOG);
+        waitMillis = number(a, WAIT_MILLIS);
+        showModversions = a.has(SHOW_MODVERSIONS);
+        showExports = a.has(SHOW_EXPORTS);
+    }
 
-    @Option(names = {"-r", "--remove"}, description = "Remove the modules, then their dependencies nothing else uses")
-    boolean remove;
+    public static int run(String... args) {
+        return OPTIONS.run(args, a -> {
+            ModprobeCommand c = new ModprobeCommand(a);
+            return c.syslog ? modkit.command.Syslog.open("modprobe").run(c::probe) : c.probe();
+        });
+    }
 
-    @Option(names = {"--remove-holders", "--remove-dependencies"}, description = "Also remove the modules that use it")
-    boolean removeHolders;
-
-    @Option(names = {"-R", "--resolve-alias", "--show-alias"}, description = "Print the module names the name stands for")
-    boolean resolveOnly;
-
-    @Option(names = "--first-time", description = "Fail if the module is already inserted (or, with -r, not loaded)")
-    boolean firstTime;
-
-    @Option(names = {"-i", "--ignore-install", "--ignore-remove"}, description = "Ignore install/remove commands and softdeps of the named module")
-    boolean ignoreCommands;
-
-    @Option(names = {"-b", "--use-blacklist"}, description = "Apply the blacklist to the names given too")
-    boolean useBlacklist;
-
-    @Option(names = {"-f", "--force"}, description = "Ignore vermagic and symbol versions; with -r, remove even if in use")
-    boolean force;
-
-    @Option(names = "--force-vermagic", description = "Ignore the modules' version magic")
-    boolean forceVermagic;
-
-    @Option(names = "--force-modversion", description = "Ignore the modules' symbol versions")
-    boolean forceModversion;
-
-    @Option(names = {"-D", "--show-depends"}, description = "Print what would be inserted, loaded or not, and stop")
-    boolean showDepends;
-
-    @Option(names = "--json", description = "With --show-depends: print the actions as JSON")
-    boolean json;
-
-    @Option(names = "--graph", description = "Print the module's dependency graph as Graphviz DOT (softdeps dashed)")
-    boolean graph;
-
-    @Option(names = {"-c", "--show-config", "--showconfig"}, description = "Print the parsed configuration and the alias indexes")
-    boolean showConfig;
-
-    @Option(names = {"-n", "--dry-run", "--show"}, description = "Link and load into a scratch copy of the kernel; change nothing")
-    boolean dryRun;
-
-    @Option(names = {"-m", "--map"}, description = "Print the load map of every module linked")
-    boolean map;
-
-    @Option(names = {"-C", "--config"}, paramLabel = "PATH", description = "Read configuration from PATH (file or directory) instead of the modprobe.d directories; repeatable")
-    List<String> configPaths;
-
-    @Option(names = {"-d", "--dirname"}, paramLabel = "DIR", description = "Use DIR/lib/modules (configuration and /proc/cmdline still from the host, as in kmod)")
-    String dirname;
-
-    @Option(names = "--sysroot", paramLabel = "DIR", description = "Root everything under DIR: /lib/modules, modprobe.d, /proc/cmdline, and /proc and /sys for the linux backend")
-    String sysroot;
-
-    @Option(names = "--moduledir", paramLabel = "DIR", description = "The modules directory under the root, instead of /lib/modules")
-    String moduledir;
-
-    @Option(names = "--softdep-compat", paramLabel = "merge|kmod",
-            description = "How several softdep lines for one module combine: merge (all count, the default) or kmod (only the first matching line, as kmod does)")
-    String softdepCompat = "merge";
-
-    @Option(names = {"-S", "--set-version"}, paramLabel = "VERSION", description = "Use /lib/modules/VERSION (default: the simulated kernel's release)")
-    String version;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print no error messages (the exit code still tells)")
-    boolean quiet;
-
-    @Option(names = {"-v", "--verbose"}, description = "Print every action")
-    boolean verbose;
-
-    @Option(names = {"-s", "--syslog"}, description = "Send messages to syslog (/dev/log; $MODKIT_SYSLOG) instead of the terminal")
-    boolean syslog;
-
-    @Option(names = {"-w", "--wait"}, paramLabel = "MSEC",
-            description = "With -r: wait up to MSEC for the module's references to be dropped, then remove it")
-    long waitMillis;
-
-    @Option(names = {"--show-modversions", "--dump-modversions"},
-            description = "Print the symbol versions (__versions) the module FILE needs, and stop")
-    boolean showModversions;
-
-    @Option(names = "--show-exports", description = "Print the symbols the module (FILE or name) exports, with their versions, and stop")
-    boolean showExports;
-
-    @Override
-    public Integer call() {
-        if (syslog) {
-            return modkit.command.Syslog.open("modprobe").run(this::probe);
+    /** A number of milliseconds, as -w takes it. */
+    private static long number(OptionTable.Args a, Opt o) {
+        String v = a.value(o);
+        if (v == null) {
+            return 0;
         }
-        return probe();
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new Getopt.UsageException("invalid value for option '" + o.names().getLast() + "': '" + v + "' is not a number");
+        }
     }
 
     private Integer probe() {
         if (args.isEmpty() && !showConfig) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "missing module name");
+            throw new Getopt.UsageException("missing module name");
         }
         if (json && !showDepends) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--json goes with --show-depends");
+            throw new Getopt.UsageException("--json goes with --show-depends");
         }
         if (!softdepCompat.equals("merge") && !softdepCompat.equals("kmod")) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
+            throw new Getopt.UsageException(
                     "--softdep-compat takes 'merge' or 'kmod', not '" + softdepCompat + "'");
         }
         try {
             if (showModversions || showExports) {
                 return printVersions(args.get(0));
             }
-            return run();
+            return perform();
         } catch (NotFoundExit e) {
             return CommandRunner.INPUT;
         } catch (ModkitException e) {
@@ -173,7 +205,7 @@ public final class ModprobeCommand implements Callable<Integer> {
         }
     }
 
-    private int run() {
+    private int perform() {
         boolean needsKernel = !(showDepends || showConfig || graph || resolveOnly);
         if (!needsKernel) {
             return query(version != null ? version : releaseOfKernel());
@@ -352,7 +384,7 @@ public final class ModprobeCommand implements Callable<Integer> {
         return CommandRunner.INPUT;
     }
 
-    /** Unwinds to {@link #call} after a name was not found: exit 1, kmod's message already printed. */
+    /** Unwinds to {@link #probe} after a name was not found: exit 1, kmod's message already printed. */
     private static final class NotFoundExit extends RuntimeException {
         NotFoundExit() {
             super(null, null, false, false);
