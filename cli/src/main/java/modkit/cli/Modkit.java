@@ -39,12 +39,12 @@ public final class Modkit implements Callable<Integer> {
         // picocli's object factory looks for Groovy's Closure class when first used; the lookup misses, and a miss
         // opens every jar on the class path before it gives up (40 ms of a 280 ms lsmod). Commands here are Java.
         System.setProperty("picocli.disable.closures", "true");
-        COMMANDS.put("insmod", InsmodCommand.OPTIONS::spec);
-        COMMANDS.put("rmmod", RmmodCommand.OPTIONS::spec);
-        COMMANDS.put("lsmod", LsmodCommand.OPTIONS::spec);
-        COMMANDS.put("modprobe", ModprobeCommand.OPTIONS::spec);
+        COMMANDS.put("insmod", () -> InsmodCommand.OPTIONS.spec());
+        COMMANDS.put("rmmod", () -> RmmodCommand.OPTIONS.spec());
+        COMMANDS.put("lsmod", () -> LsmodCommand.OPTIONS.spec());
+        COMMANDS.put("modprobe", () -> ModprobeCommand.OPTIONS.spec());
         COMMANDS.put("depmod", () -> listed(DepmodCommand.DESCRIPTION)); // runs without picocli
-        COMMANDS.put("modinfo", ModinfoCommand.OPTIONS::spec);
+        COMMANDS.put("modinfo", () -> ModinfoCommand.OPTIONS.spec());
         COMMANDS.put("profile", ProfileCommand::new);
         COMMANDS.put("sign", SignCommand::new);
         COMMANDS.put("verify", VerifyCommand::new);
