@@ -28,9 +28,9 @@ public final class SqliteConnection implements AutoCloseable {
         SqliteLibrary lib = SqliteLibrary.get();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            int rc = lib.callInt(lib.openV2, arena.allocateFrom(path.toString()).address(), out.address(),
+            int rc = lib.callInt(lib.openV2, cString(arena, path.toString()).address(), out.address(),
                     OPEN_READWRITE | OPEN_CREATE | OPEN_FULLMUTEX, 0);
-            MemorySegment db = out.get(ValueLayout.ADDRESS, 0);
+            MemorySegment db = pointerAt(out);
             if (rc != Sqlite.OK) {
                 // SQLite hands back a handle even when opening fails, to carry the message; it must still be closed.
                 SqliteException e = Sqlite.failure(lib, db, rc);
@@ -59,14 +59,32 @@ public final class SqliteConnection implements AutoCloseable {
     public SqliteStatement prepare(String sql) throws SqliteException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            MemorySegment text = arena.allocateFrom(sql);
+            MemorySegment text = cString(arena, sql);
             check(lib.callInt(lib.prepareV2, db.address(), text.address(), -1, out.address(), 0));
-            MemorySegment stmt = out.get(ValueLayout.ADDRESS, 0);
+            MemorySegment stmt = pointerAt(out);
             if (stmt.equals(MemorySegment.NULL)) {
                 throw new SqliteException("no SQL statement in: " + sql, Sqlite.MISUSE);
             }
             return new SqliteStatement(this, stmt);
         }
+    }
+
+    // Strings in and pointers out by bulk copies: a segment's get/set and allocateFrom go through VarHandles,
+    // whose first use spins a dozen method handle classes (15 ms of an lsmod).
+
+    /** {@code s} as a NUL-terminated UTF-8 string in {@code arena}. */
+    static MemorySegment cString(Arena arena, String s) {
+        byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        MemorySegment m = arena.allocate(utf8.length + 1L); // zeroed: the terminator is there
+        MemorySegment.copy(utf8, 0, m, ValueLayout.JAVA_BYTE, 0, utf8.length);
+        return m;
+    }
+
+    /** The pointer SQLite stored in {@code out} (a {@code T**} out-parameter). */
+    static MemorySegment pointerAt(MemorySegment out) {
+        long[] p = new long[1];
+        MemorySegment.copy(out, ValueLayout.JAVA_LONG, 0, p, 0, 1);
+        return MemorySegment.ofAddress(p[0]);
     }
 
     /** Rows changed by the last INSERT, UPDATE or DELETE. */
