@@ -107,6 +107,21 @@ public final class Modkit implements Callable<Integer> {
         Runtime.getRuntime().halt(rc);
     }
 
+    /**
+     * Adds a {@link CommandGroup}'s subcommands to {@code group}'s command line: only the one {@code named} if it is
+     * one of them, else all (for its usage, or a name it does not know).
+     */
+    public static void addSubcommands(CommandLine group, String named) {
+        if (group.getCommand() instanceof CommandGroup g) {
+            Map<String, Supplier<Object>> subs = g.subcommands();
+            if (named != null && subs.containsKey(named)) {
+                group.addSubcommand(named, subs.get(named).get());
+            } else {
+                subs.forEach((name, make) -> group.addSubcommand(name, make.get()));
+            }
+        }
+    }
+
     /** Runs one command line in this process and returns its exit code (tests call this). */
     public static int run(String... args) {
         return runWithModprobeOptions(System.getenv("MODPROBE_OPTIONS"), args);
@@ -137,11 +152,13 @@ public final class Modkit implements Callable<Integer> {
             // subcommands) took 50 ms of every command's start.
             cl = new CommandLine(CommandSpec.create().name("modkit"));
             cl.addSubcommand(args[0], COMMANDS.get(args[0]).get());
+            addSubcommands(cl.getSubcommands().get(args[0]), args.length > 1 ? args[1] : null);
         } else {
             // "modkit --help", a typo, or no command at all: the usage with every command.
             cl = new CommandLine(new Modkit());
             for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
                 cl.addSubcommand(c.getKey(), c.getValue().get());
+                addSubcommands(cl.getSubcommands().get(c.getKey()), null);
             }
         }
         CommandRunner.configure(known ? args[0] : "modkit", cl);

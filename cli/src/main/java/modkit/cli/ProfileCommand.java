@@ -14,16 +14,28 @@ import modkit.kernel.ProfileImport;
 import modkit.kernel.signature.KernelCertificates;
 import modkit.kernel.signature.Keyring;
 import org.bouncycastle.cert.X509CertificateHolder;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code modkit profile import}: makes a kernel profile from a real kernel's files. */
-@Command(name = "profile", mixinStandardHelpOptions = true, description = "Kernel profiles.",
-        subcommands = {ProfileCommand.Import.class})
-public final class ProfileCommand implements Runnable {
+@Command(name = "profile", mixinStandardHelpOptions = true, description = "Kernel profiles.")
+public final class ProfileCommand implements Runnable, CommandGroup {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> subs = new LinkedHashMap<>();
+        subs.put("import", Import::new);
+        return subs;
+    }
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.err);
+        spec.commandLine().usage(System.err);
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,

@@ -20,20 +20,42 @@ import modkit.kernel.SimulatedKernel;
 import modkit.kernel.Taint;
 import modkit.lsmod.ParamsCommand;
 import modkit.lsmod.ProcModules;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modkit sim ...}: the simulated kernel itself: boot, init hooks, references, and its views. */
-@Command(name = "sim", mixinStandardHelpOptions = true, description = "The simulated kernel.",
-        subcommands = {SimCommand.Boot.class, SimCommand.FailInit.class, SimCommand.InitDelay.class, SimCommand.ExitDelay.class, SimCommand.Clear.class,
-            SimCommand.Get.class, SimCommand.Put.class, SimCommand.Events.class, SimCommand.Params.class,
-            SimCommand.Proc.class, SimCommand.Tainted.class})
-public final class SimCommand implements Runnable {
+@Command(name = "sim", mixinStandardHelpOptions = true, description = "The simulated kernel.")
+public final class SimCommand implements Runnable, CommandGroup {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> subs = new LinkedHashMap<>();
+        subs.put("boot", Boot::new);
+        subs.put("fail-init", FailInit::new);
+        subs.put("init-delay", InitDelay::new);
+        subs.put("exit-delay", ExitDelay::new);
+        subs.put("clear", Clear::new);
+        subs.put("get", Get::new);
+        subs.put("put", Put::new);
+        subs.put("events", Events::new);
+        subs.put("params", Params::new);
+        subs.put("proc-modules", Proc::new);
+        subs.put("tainted", Tainted::new);
+        return subs;
+    }
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.err);
+        spec.commandLine().usage(System.err);
     }
 
     @Command(name = "boot", mixinStandardHelpOptions = true, description = "Start a fresh simulated kernel (no modules loaded).")

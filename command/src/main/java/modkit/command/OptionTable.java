@@ -61,9 +61,19 @@ public final class OptionTable {
 
     /**
      * Operands, in order: a label, picocli's arity ({@code "1"} exactly one, {@code "0..*"} any number,
-     * {@code "1..*"} at least one), and a description. The command checks the counts it needs, with its own messages.
+     * {@code "1..*"} at least one), a description, and whether they name files (for completion). The command checks
+     * the counts it needs, with its own messages.
      */
-    public record Operands(String label, String arity, String description) {}
+    public record Operands(String label, String arity, String description, boolean files) {
+        public Operands(String label, String arity, String description) {
+            this(label, arity, description, false);
+        }
+
+        /** Operands that name files: the shell completes them as file names. */
+        public static Operands files(String label, String arity, String description) {
+            return new Operands(label, arity, description, true);
+        }
+    }
 
     /** -h and -V, as picocli's standard help options: every command has them. */
     public static final Opt HELP = Opt.flag("Show this help message and exit.", "-h", "--help");
@@ -211,7 +221,7 @@ public final class OptionTable {
             if (many) {
                 b.type(List.class).auxiliaryTypes(String.class);
             } else {
-                b.type(String.class);
+                b.type(p.files() ? java.nio.file.Path.class : String.class);
             }
             spec.addPositional(b.build());
             index++;

@@ -79,7 +79,9 @@ public final class DocsGenerator {
             return new CommandLine(DepmodSpec.spec());
         }
         Object c = Modkit.commands().get(name).get();
-        return c instanceof CommandSpec s ? new CommandLine(s) : new CommandLine(c);
+        CommandLine cl = c instanceof CommandSpec s ? new CommandLine(s) : new CommandLine(c);
+        Modkit.addSubcommands(cl, null);
+        return cl;
     }
 
     /** Page name → roff, for every visible command. */

@@ -72,7 +72,7 @@ public final class InsmodCommand {
             CommonOptions.with(DRY_RUN, MAP, MAP_JSON, OUTPUT, FORCE, FORCE_VERMAGIC, FORCE_MODVERSION,
                     KERNEL_PROFILE, AT, AT_SECTIONS, VERBOSE, SYSLOG, PROBE_ONLY, AS_NAME, NO_EXPORT, EXPORT, LOCK,
                     AUTOCLEAN, QUIET, NUMERIC_ONLY, KALLSYMS, KSYMOOPS, PREFIX, BASEDIR),
-            List.of(new OptionTable.Operands("FILE", "1",
+            List.of(OptionTable.Operands.files("FILE", "1",
                             "Module file (.ko, .o, .ko.gz/.xz/.zst), or (modutils) a bare module name found through modules.dep"),
                     new OptionTable.Operands("PARAM", "0..*", "Module parameters, name=value")));
 
