@@ -96,8 +96,9 @@ public final class SimCommand implements Runnable, CommandGroup {
                 }
             }
             if (!dropped.isEmpty()) {
-                System.err.println("sim: the " + dropped.size() + " module" + (dropped.size() == 1 ? "" : "s")
-                        + " loaded in the previous kernel are gone: " + String.join(" ", dropped));
+                boolean one = dropped.size() == 1;
+                System.err.println("sim: the " + dropped.size() + (one ? " module" : " modules") + " loaded in the previous kernel "
+                        + (one ? "is" : "are") + " gone: " + String.join(" ", dropped));
             }
             try (SimulatedKernel k = SimulatedKernel.boot(common.stateRoot(), p)) {
                 System.out.println("booted " + p.arch() + " " + p.release() + " (" + p.symbols().size()

@@ -44,7 +44,7 @@ class HelpAndHintsTest {
         assertEquals("", InProcess.run(List.of("insmod", "--root", root,
                 TestPaths.testdata().resolve("objects/x86_64/mk_params.ko").toString())));
         String out = InProcess.run(List.of("sim", "boot", "--root", root));
-        assertTrue(out.startsWith("sim: the 1 module loaded in the previous kernel are gone: mk_params\nbooted "), out);
+        assertTrue(out.startsWith("sim: the 1 module loaded in the previous kernel is gone: mk_params\nbooted "), out);
     }
 
     /** The hint of a refused rmmod, followed, removes the module. */
