@@ -36,3 +36,6 @@ if [ -f "$out" ] && [ -f "$generator/modkit/depmod/SyntheticTree.class" ]; then
   } >>"$log" 2>&1 || echo "aot-cache: no depmod cache; depmod will start with modkit.aot (see $log)" >&2
   rm -rf "$tree"
 fi
+
+# The kmod tools' own caches, each smaller than modkit.aot (scripts/aot-tools.sh).
+[ -f "$out" ] && sh "$here/scripts/aot-tools.sh"
