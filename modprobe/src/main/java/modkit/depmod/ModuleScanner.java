@@ -39,7 +39,12 @@ public final class ModuleScanner {
 
         void runIfUnclaimed() {
             if (claimed.compareAndSet(false, true)) {
-                result.complete(scanOne(file));
+                try {
+                    result.complete(scanOne(file));
+                } catch (Throwable t) { // out of memory, say: whoever waits for this file must not wait forever
+                    result.completeExceptionally(t);
+                    throw t;
+                }
             }
         }
     }
