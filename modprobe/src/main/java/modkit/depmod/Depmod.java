@@ -130,18 +130,17 @@ public final class Depmod {
         DepmodOutput out = new DepmodOutput(modules, readOptional(dir, "modules.builtin", deferred),
                 readOptional(dir, "modules.builtin.modinfo", deferred), log::warning);
         out.startGraphFree(sink);
-        Map<String, Long> kernel = null;
-        boolean printUnknown = o.errsyms();
-        if (o.symvers() != null) {
-            kernel = KernelSymbols.fromSymvers(o.symvers(), o.symbolPrefix(), log::error);
-        } else if (o.systemMap() != null) {
-            kernel = KernelSymbols.fromSystemMap(o.systemMap(), o.symbolPrefix(), log::error);
-        } else if (printUnknown) {
-            log.warning("-e needs -E or -F");
-            printUnknown = false;
+        DependencyGraph graph;
+        try {
+            graph = resolve(o, modules, log);
+        } catch (RuntimeException e) { // (a -E or -F file that cannot be read, say): nothing is left behind
+            try {
+                out.discardEarly();
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
-        DependencyGraph graph = DependencyGraph.build(modules,
-                kernel, new DependencyGraph.Checks(printUnknown, o.symvers() != null, o.symbolPrefix()), log::warning);
         time.mark("resolve");
         if (!graph.cycles().isEmpty()) {
             for (String c : graph.cycles()) {
@@ -155,6 +154,22 @@ public final class Depmod {
         out.renderAll(graph, sink);
         time.mark("render");
         return new Result(Map.of(), out, scan.bad(), List.of(), scan.bad().isEmpty() ? 0 : 1);
+    }
+
+    /** The dependency graph, with the kernel's exports from -E or -F when given. */
+    private static DependencyGraph resolve(Options o, List<Scanned> modules, Log log) {
+        Map<String, Long> kernel = null;
+        boolean printUnknown = o.errsyms();
+        if (o.symvers() != null) {
+            kernel = KernelSymbols.fromSymvers(o.symvers(), o.symbolPrefix(), log::error);
+        } else if (o.systemMap() != null) {
+            kernel = KernelSymbols.fromSystemMap(o.systemMap(), o.symbolPrefix(), log::error);
+        } else if (printUnknown) {
+            log.warning("-e needs -E or -F");
+            printUnknown = false;
+        }
+        return DependencyGraph.build(modules,
+                kernel, new DependencyGraph.Checks(printUnknown, o.symvers() != null, o.symbolPrefix()), log::warning);
     }
 
     /** A sink that writes each file into {@code dir} as it is rendered (see {@link #write}). */
