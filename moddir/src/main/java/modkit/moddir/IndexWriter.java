@@ -1,11 +1,7 @@
 package modkit.moddir;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
 import modkit.elf.ModkitException;
 
 /**
@@ -25,30 +21,52 @@ public final class IndexWriter {
     static final int NODE_VALUES = 0x40000000;
     static final int NODE_CHILDS = 0x20000000;
 
-    private record Value(int priority, byte[] value) {}
+    /** One {@link #add}: the key's bytes, the value's (shared by the adds that give the same value), the priority. */
+    private record Entry(byte[] key, byte[] value, int priority) {}
 
-    // Gathered in a hash map and sorted once in toBytes (a tree map compared tens of thousands of long, alike keys
-    // on every insertion). Keys as ISO-8859-1 strings sort like unsigned bytes, i.e. like strcmp on 7-bit ASCII.
-    private final HashMap<String, List<Value>> keys = new HashMap<>();
+    // The adds in order, sorted when the index is written (stably: a key's values stay in insertion order). One
+    // small object per add: a map from key to a list of values, with the sorted copies of the keys made for writing,
+    // was 5 MB for the 26,000 aliases of Debian's 6.1 tree, most of depmod's heap while it rendered
+    // modules.alias.bin.
+    private Entry[] entries = new Entry[64];
+    private int size;
+    // The last value added and its bytes: a module's aliases come one after another, with its name as the value.
+    private String lastValue;
+    private byte[] lastValueBytes;
 
     /** Adds {@code value} under {@code key}; a repeated (key, value) pair is kept twice, as kmod does. */
     public void add(String key, String value, int priority) {
-        add(key, value.getBytes(StandardCharsets.ISO_8859_1), priority);
+        if (value != lastValue) {
+            lastValueBytes = checkedValue(value.getBytes(StandardCharsets.ISO_8859_1));
+            lastValue = value;
+        }
+        addEntry(key, lastValueBytes, priority);
     }
 
     /** Like {@link #add(String, String, int)} with the value already in bytes (which the index then owns). */
     public void add(String key, byte[] value, int priority) {
+        addEntry(key, checkedValue(value), priority);
+    }
+
+    private void addEntry(String key, byte[] value, int priority) {
         checkAscii(key);
+        if (size == entries.length) {
+            entries = Arrays.copyOf(entries, size * 2);
+        }
+        entries[size++] = new Entry(key.getBytes(StandardCharsets.ISO_8859_1), value, priority);
+    }
+
+    private static byte[] checkedValue(byte[] value) {
         for (byte b : value) {
             if (b < 0) { // the bytes of a Latin-1 string: negative is 128 or above
                 throw notAscii(b & 0xff, new String(value, StandardCharsets.ISO_8859_1));
             }
         }
-        keys.computeIfAbsent(key, k -> new ArrayList<>(1)).add(new Value(priority, value));
+        return value;
     }
 
     public boolean isEmpty() {
-        return keys.isEmpty();
+        return size == 0;
     }
 
     private static void checkAscii(String s) {
@@ -65,104 +83,96 @@ public final class IndexWriter {
     }
 
     public byte[] toBytes() {
-        String[] order = keys.keySet().toArray(new String[0]);
-        Arrays.sort(order);
-        List<byte[]> sorted = new ArrayList<>(order.length);
-        List<List<Value>> values = new ArrayList<>(order.length);
-        for (String k : order) {
-            addSorted(k, sorted, values); // (a method: the JIT compiles it while this loop runs once)
-        }
         ByteBuilder out = new ByteBuilder();
+        writeTo(out);
+        return out.toBytes();
+    }
+
+    /** Writes the index to {@code out}, which must be empty (the header's root offset is written last). */
+    public void writeTo(ByteBuilder out) {
+        if (out.size() != 0) {
+            throw new IllegalArgumentException("an index starts its file");
+        }
+        // Keys compare as unsigned bytes, like strcmp; the sort is stable, so equal keys keep their insertion order.
+        Arrays.sort(entries, 0, size, (a, b) -> Arrays.compareUnsigned(a.key, b.key));
         out.int32(MAGIC);
         out.int32(VERSION);
         out.int32(0);
         // An empty root has no prefix, children or values: kmod writes no bytes for it, only its offset.
-        int root = sorted.isEmpty() ? out.size() : writeNode(out, sorted, values, 0, sorted.size(), 0, true);
-        byte[] bytes = out.toBytes();
-        putInt(bytes, 8, root);
-        return bytes;
-    }
-
-    private void addSorted(String key, List<byte[]> sorted, List<List<Value>> values) {
-        sorted.add(key.getBytes(StandardCharsets.ISO_8859_1));
-        values.add(keys.get(key));
+        int root = size == 0 ? out.size() : writeNode(out, entries, 0, size, 0, true);
+        out.putInt(8, root);
     }
 
     /**
      * Writes the node for keys[lo, hi), which all agree on their first {@code depth} bytes, and returns its offset
      * with flags.
      */
-    private int writeNode(ByteBuilder out, List<byte[]> k, List<List<Value>> v, int lo, int hi, int depth, boolean root) {
+    private int writeNode(ByteBuilder out, Entry[] k, int lo, int hi, int depth, boolean root) {
         int end = depth;
+        byte[] first = k[lo].key;
         if (!root) {
-            byte[] first = k.get(lo);
-            byte[] last = k.get(hi - 1); // sorted: the common prefix of all is that of the first and the last
+            byte[] last = k[hi - 1].key; // sorted: the common prefix of all is that of the first and the last
             while (end < first.length && end < last.length && first[end] == last[end]) {
                 end++;
             }
         }
         int at = lo;
-        List<Value> here = null;
-        if (k.get(lo).length == end) {
-            here = v.get(lo);
+        int valuesAt = lo;
+        while (at < hi && k[at].key.length == end) { // the key that ends here, once per value
             at++;
         }
-        int firstChar = -1;
-        int lastChar = -1;
-        List<int[]> children = new ArrayList<>();
+        int valuesEnd = at;
+        int[] table = null;
+        int firstChar = 0;
+        if (at < hi) {
+            // sorted: the children's first bytes run from that of the first key left to that of the last
+            firstChar = k[at].key[end] & 0xff;
+            table = new int[(k[hi - 1].key[end] & 0xff) - firstChar + 1];
+        }
         while (at < hi) {
-            int ch = k.get(at)[end] & 0xff;
+            int ch = k[at].key[end] & 0xff;
             int stop = at + 1;
-            while (stop < hi && (k.get(stop)[end] & 0xff) == ch) {
+            while (stop < hi && (k[stop].key[end] & 0xff) == ch) {
                 stop++;
             }
-            children.add(new int[] {ch, writeNode(out, k, v, at, stop, end + 1, false)});
-            if (firstChar < 0) {
-                firstChar = ch;
-            }
-            lastChar = ch;
+            table[ch - firstChar] = writeNode(out, k, at, stop, end + 1, false);
             at = stop;
         }
         int offset = out.size();
         if (end > depth) {
-            out.add(k.get(lo), depth, end - depth);
+            out.add(first, depth, end - depth);
             out.addByte(0);
             offset |= NODE_PREFIX;
         }
-        if (!children.isEmpty()) {
+        if (table != null) {
             out.addByte(firstChar);
-            out.addByte(lastChar);
-            int[] table = new int[lastChar - firstChar + 1];
-            for (int[] c : children) {
-                table[c[0] - firstChar] = c[1];
-            }
+            out.addByte(firstChar + table.length - 1);
             for (int t : table) {
                 out.int32(t);
             }
             offset |= NODE_CHILDS;
         }
-        if (here != null) {
-            List<Value> ordered = here;
-            if (here.size() > 1) {
-                ordered = new ArrayList<>(here);
-                Collections.reverse(ordered);
-                ordered.sort((a, b) -> Integer.compareUnsigned(a.priority, b.priority));
-            }
-            out.int32(ordered.size());
-            for (Value val : ordered) {
-                out.int32(val.priority);
-                out.add(val.value, 0, val.value.length);
-                out.addByte(0);
-            }
+        if (valuesEnd > valuesAt) {
+            writeValues(out, k, valuesAt, valuesEnd);
             offset |= NODE_VALUES;
         }
         return offset;
     }
 
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
+    /** A key's values by priority; kmod puts equal priorities in reverse insertion order. */
+    private static void writeValues(ByteBuilder out, Entry[] k, int lo, int hi) {
+        Entry[] ordered = new Entry[hi - lo];
+        for (int i = 0; i < ordered.length; i++) {
+            ordered[i] = k[hi - 1 - i];
+        }
+        if (ordered.length > 1) {
+            Arrays.sort(ordered, (a, b) -> Integer.compareUnsigned(a.priority, b.priority));
+        }
+        out.int32(ordered.length);
+        for (Entry e : ordered) {
+            out.int32(e.priority);
+            out.add(e.value, 0, e.value.length);
+            out.addByte(0);
+        }
     }
 }

@@ -1,24 +1,27 @@
 package modkit.depmod;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import modkit.depmod.ModuleScanner.Scanned;
 import modkit.depmod.ModuleTree.ModuleFile;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
+import modkit.moddir.ByteBuilder;
 import modkit.moddir.RootPrefix;
 import modkit.moddir.DepmodConfig;
 
@@ -55,8 +58,8 @@ public final class Depmod {
             boolean errsyms, Path systemMap, Path symvers, char symbolPrefix) {}
 
     /**
-     * The outcome: the rendered files (null if nothing was produced: up to date, or a cycle), the modules that
-     * could not be read, the cycles, and the exit status.
+     * The outcome: the files kept in memory (empty when they went to a directory; null if nothing was produced: up
+     * to date, or a cycle), the modules that could not be read, the cycles, and the exit status.
      */
     public record Result(Map<String, byte[]> files, DepmodOutput output, List<ModuleScanner.Bad> bad,
             List<String> cycles, int exitCode) {}
@@ -81,17 +84,19 @@ public final class Depmod {
         return o.root().moduleDirPath(o.version());
     }
 
-    /** Computes everything; writes nothing. */
+    /** Computes everything, keeping the files in memory; writes nothing. */
     public static Result compute(Options o, Log log) {
-        return compute(o, log, (file, bytes) -> {});
+        DepmodOutput.InMemory files = new DepmodOutput.InMemory();
+        Result r = compute(o, log, files);
+        return r.files() == null ? r : new Result(files.files(), r.output(), r.bad(), r.cycles(), r.exitCode());
     }
 
     /**
-     * Computes everything and hands each rendered file to {@code done} as soon as it is complete, on the thread
-     * that rendered it (files are rendered in parallel); nothing is handed over when there is nothing to write
-     * (up to date, or a dependency cycle).
+     * Computes everything and renders each file into {@code sink} (files are rendered in parallel; see
+     * {@link #toDirectory}); nothing is rendered when there is nothing to write (up to date, or a dependency
+     * cycle).
      */
-    public static Result compute(Options o, Log log, BiConsumer<String, byte[]> done) {
+    public static Result compute(Options o, Log log, DepmodOutput.Sink sink) {
         Timing time = new Timing();
         Path dir = moduleDir(o);
         if (o.quick() && isUpToDate(dir)) {
@@ -124,7 +129,35 @@ public final class Depmod {
         };
         DepmodOutput out = new DepmodOutput(modules, readOptional(dir, "modules.builtin", deferred),
                 readOptional(dir, "modules.builtin.modinfo", deferred), log::warning);
-        out.startGraphFree();
+        out.startGraphFree(sink);
+        DependencyGraph graph;
+        try {
+            graph = resolve(o, modules, log);
+        } catch (RuntimeException e) { // (a -E or -F file that cannot be read, say): nothing is left behind
+            try {
+                out.discardEarly();
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+        time.mark("resolve");
+        if (!graph.cycles().isEmpty()) {
+            for (String c : graph.cycles()) {
+                log.error("Cycle detected: " + c);
+            }
+            log.error("Found " + graph.modulesInCycles() + " modules in dependency cycles!");
+            out.discardEarly();
+            return new Result(null, null, scan.bad(), graph.cycles(), 1);
+        }
+        readWarnings.forEach(log::warning);
+        out.renderAll(graph, sink);
+        time.mark("render");
+        return new Result(Map.of(), out, scan.bad(), List.of(), scan.bad().isEmpty() ? 0 : 1);
+    }
+
+    /** The dependency graph, with the kernel's exports from -E or -F when given. */
+    private static DependencyGraph resolve(Options o, List<Scanned> modules, Log log) {
         Map<String, Long> kernel = null;
         boolean printUnknown = o.errsyms();
         if (o.symvers() != null) {
@@ -135,49 +168,65 @@ public final class Depmod {
             log.warning("-e needs -E or -F");
             printUnknown = false;
         }
-        DependencyGraph graph = DependencyGraph.build(modules,
+        return DependencyGraph.build(modules,
                 kernel, new DependencyGraph.Checks(printUnknown, o.symvers() != null, o.symbolPrefix()), log::warning);
-        time.mark("resolve");
-        if (!graph.cycles().isEmpty()) {
-            for (String c : graph.cycles()) {
-                log.error("Cycle detected: " + c);
-            }
-            log.error("Found " + graph.modulesInCycles() + " modules in dependency cycles!");
-            return new Result(null, null, scan.bad(), graph.cycles(), 1);
-        }
-        readWarnings.forEach(log::warning);
-        Map<String, byte[]> rendered = out.renderAll(graph, done);
-        time.mark("render");
-        return new Result(rendered, out, scan.bad(), List.of(), scan.bad().isEmpty() ? 0 : 1);
     }
 
-    /** Writes each file as NAME.tmp and renames it into place, so a reader never sees half a file. */
-    public static void write(Path dir, Map<String, byte[]> files) {
-        for (Map.Entry<String, byte[]> e : files.entrySet()) {
-            write(dir, e.getKey(), e.getValue());
-        }
+    /** A sink that writes each file into {@code dir} as it is rendered (see {@link #write}). */
+    public static DepmodOutput.Sink toDirectory(Path dir) {
+        return (name, render) -> write(dir, name, render);
     }
 
     /**
-     * Writes one file as NAME.tmp and renames it into place; the directory is made if missing (kmod 34 makes its
-     * {@code --outdir} so).
+     * Writes one file as NAME.tmp while {@code render} fills it; publishing renames it into place, so a reader
+     * never sees half a file. The directory is made if missing (kmod 34 makes its {@code --outdir} so). The bytes
+     * go to the file as they are made: none of the files is ever whole in memory.
      */
-    public static void write(Path dir, String name, byte[] bytes) {
+    public static DepmodOutput.Made write(Path dir, String name, Consumer<ByteBuilder> render) {
         Path tmp = dir.resolve(name + ".tmp");
         Path dst = dir.resolve(name);
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
             }
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException x) {
-                Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuilder b = ByteBuilder.to(ch);
+                render.accept(b);
+                b.flush();
+            } catch (UncheckedIOException x) {
+                throw x.getCause();
             }
         } catch (IOException x) {
-            throw new ModkitException("could not write index '" + name + "' in " + dir + ": " + x.getMessage());
+            throw cannotWrite(name, dir, x);
         }
+        return new DepmodOutput.Made() {
+            @Override
+            public void publish() {
+                try {
+                    try {
+                        Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException x) {
+                        Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } catch (IOException x) {
+                    throw cannotWrite(name, dir, x);
+                }
+            }
+
+            @Override
+            public void discard() {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException x) {
+                    throw cannotWrite(name, dir, x);
+                }
+            }
+        };
+    }
+
+    private static ModkitException cannotWrite(String name, Path dir, IOException x) {
+        return new ModkitException("could not write index '" + name + "' in " + dir + ": " + x.getMessage());
     }
 
     /** The text files concatenated, as {@code depmod -n} prints them. */

@@ -33,7 +33,7 @@ public final class DepmodOutput {
      * without one and an index with one. {@code needsGraph}: the content depends on who needs whom; the others are
      * rendered on other threads while the graph is worked out.
      */
-    public record OutputFile(String name, boolean binary, boolean needsGraph, Function<DepmodOutput, byte[]> render,
+    public record OutputFile(String name, boolean binary, boolean needsGraph, BiConsumer<DepmodOutput, ByteBuilder> render,
             Function<DepmodOutput, List<Object>> json) {
         public OutputFile {
             if (binary != (json == null)) {
@@ -41,12 +41,12 @@ public final class DepmodOutput {
             }
         }
 
-        static OutputFile text(String name, boolean needsGraph, Function<DepmodOutput, byte[]> render,
+        static OutputFile text(String name, boolean needsGraph, BiConsumer<DepmodOutput, ByteBuilder> render,
                 Function<DepmodOutput, List<Object>> json) {
             return new OutputFile(name, false, needsGraph, render, json);
         }
 
-        static OutputFile index(String name, boolean needsGraph, Function<DepmodOutput, byte[]> render) {
+        static OutputFile index(String name, boolean needsGraph, BiConsumer<DepmodOutput, ByteBuilder> render) {
             return new OutputFile(name, true, needsGraph, render, null);
         }
     }
@@ -86,8 +86,60 @@ public final class DepmodOutput {
     private final Consumer<String> defaultWarn;
     private final Map<OutputFile, CompletableFuture<Rendered>> early = new HashMap<>();
 
-    /** One file's bytes and the warnings rendering it gave. */
-    private record Rendered(byte[] bytes, List<String> warnings) {}
+    /**
+     * Where the files go as they are rendered: each is handed a builder to fill, one in memory or one that writes a
+     * file as it fills.
+     */
+    public interface Sink {
+        /** Makes file {@code name} with {@code render}, on the calling thread, out of sight until published. */
+        Made put(String name, Consumer<ByteBuilder> render);
+    }
+
+    /**
+     * A file made: published once the dependency graph is known to have no cycle, discarded otherwise (the files
+     * that need no graph are made before that is known).
+     */
+    public interface Made {
+        void publish();
+
+        void discard();
+    }
+
+    /** One file made and the warnings rendering it gave. */
+    private record Rendered(Made made, List<String> warnings) {}
+
+    /** A sink that keeps the files in memory. */
+    public static final class InMemory implements Sink {
+        private final Map<String, byte[]> files = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Made put(String name, Consumer<ByteBuilder> render) {
+            ByteBuilder b = new ByteBuilder();
+            render.accept(b);
+            byte[] bytes = b.toBytes();
+            return new Made() {
+                @Override
+                public void publish() {
+                    files.put(name, bytes);
+                }
+
+                @Override
+                public void discard() {}
+            };
+        }
+
+        /** The files made, in table order. */
+        public Map<String, byte[]> files() {
+            Map<String, byte[]> out = new LinkedHashMap<>();
+            for (OutputFile f : TABLE) {
+                byte[] b = files.get(f.name());
+                if (b != null) {
+                    out.put(f.name(), b);
+                }
+            }
+            return out;
+        }
+    }
 
     /**
      * @param builtin the modules.builtin file, or null if absent
@@ -107,45 +159,50 @@ public final class DepmodOutput {
 
     /**
      * Starts rendering, on other threads, the files that need no dependency graph (aliases, softdeps, devnames,
-     * builtins), so they are made while the caller builds the graph.
+     * builtins) into {@code sink}, so they are made while the caller builds the graph.
      */
-    public void startGraphFree() {
+    public void startGraphFree(Sink sink) {
         for (OutputFile f : TABLE) {
             if (!f.needsGraph()) {
-                early.computeIfAbsent(f, k -> CompletableFuture.supplyAsync(() -> renderCollecting(k)));
+                early.computeIfAbsent(f, k -> CompletableFuture.supplyAsync(() -> renderCollecting(k, sink)));
             }
         }
     }
 
     /**
-     * Renders every file with {@code graph}, in parallel (they are independent), joining those started early, and
-     * hands each to {@code done} on the thread that rendered it, as soon as it is complete (depmod writes it
-     * then). Each file's warnings go to {@code warn} after all are rendered, in file order, so the output does
-     * not depend on thread timing.
+     * Renders every file with {@code graph} into {@code sink}, in parallel (they are independent), joining those
+     * started early. Each file's warnings go to {@code warn} after all are rendered, in file order, so the output
+     * does not depend on thread timing.
      */
-    public Map<String, byte[]> renderAll(DependencyGraph graph, BiConsumer<String, byte[]> done) {
+    public void renderAll(DependencyGraph graph, Sink sink) {
         this.graph = graph;
         deps(); // computed once, up front: the dependency walk is not thread-safe
-        Rendered[] parts = new Rendered[TABLE.size()];
+        List<List<String>> warnings = new ArrayList<>(java.util.Collections.nCopies(TABLE.size(), null));
         IntStream.range(0, TABLE.size()).parallel().forEach(i -> {
             OutputFile file = TABLE.get(i);
             CompletableFuture<Rendered> started = early.get(file);
-            parts[i] = started != null ? started.join() : renderCollecting(file);
-            done.accept(file.name(), parts[i].bytes());
+            Rendered r = started != null ? started.join() : renderCollecting(file, sink);
+            r.made().publish();
+            warnings.set(i, r.warnings());
         });
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        for (int i = 0; i < TABLE.size(); i++) {
-            parts[i].warnings().forEach(defaultWarn);
-            out.put(TABLE.get(i).name(), parts[i].bytes());
+        for (List<String> w : warnings) {
+            w.forEach(defaultWarn);
         }
-        return out;
     }
 
-    private Rendered renderCollecting(OutputFile file) {
+    /** Waits for the files started early and discards them: the graph has a cycle, and nothing is written. */
+    public void discardEarly() {
+        for (CompletableFuture<Rendered> f : early.values()) {
+            f.join().made().discard();
+        }
+    }
+
+    /** Renders {@code file} into {@code sink}, with the warnings it gave. */
+    private Rendered renderCollecting(OutputFile file, Sink sink) {
         List<String> warnings = new ArrayList<>();
         warn.set(warnings::add);
         try {
-            return new Rendered(file.render().apply(this), warnings);
+            return new Rendered(sink.put(file.name(), b -> file.render().accept(this, b)), warnings);
         } finally {
             warn.remove();
         }
@@ -231,26 +288,20 @@ public final class DepmodOutput {
         return new DepLine(modules.get(i).file().depPath(), d);
     }
 
-    private byte[] depText() {
+    private void depText(ByteBuilder t) {
         deps();
-        int size = 0;
-        for (byte[] l : depLines) {
-            size += l.length + 1;
-        }
-        ByteBuilder t = new ByteBuilder(size);
         for (byte[] l : depLines) {
             t.add(l, 0, l.length).nl();
         }
-        return t.toBytes();
     }
 
-    private byte[] depBin() {
+    private void depBin(ByteBuilder out) {
         deps();
         IndexWriter w = new IndexWriter();
         for (int i = 0; i < modules.size(); i++) {
             w.add(modules.get(i).file().modname(), depLines[i], i);
         }
-        return w.toBytes();
+        w.writeTo(out);
     }
 
     // The render loops below each run once per depmod, over every module or symbol: their bodies are methods of
@@ -274,25 +325,28 @@ public final class DepmodOutput {
         }
     }
 
-    private byte[] aliasText() {
-        ByteBuilder t = new ByteBuilder().line("# Aliases extracted from modules themselves.");
-        List<String[]> aliases = aliases();
-        for (int i = 0; i < aliases.size(); i++) {
-            aliasLine(t, aliases.get(i));
+    private void aliasText(ByteBuilder t) {
+        t.line("# Aliases extracted from modules themselves.");
+        for (int i = 0; i < modules.size(); i++) {
+            aliasLines(t, modules.get(i));
         }
-        return t.toBytes();
     }
 
-    private static void aliasLine(ByteBuilder t, String[] a) {
-        t.add("alias ").add(a[0]).add(' ').add(a[1]).nl();
+    /** (Straight from the modules: the list of pairs {@link #aliases} makes was 26,000 arrays on Debian's tree.) */
+    private static void aliasLines(ByteBuilder t, Scanned m) {
+        for (ModInfo.Entry e : m.summary().modinfo()) {
+            if (e.key().equals("alias")) {
+                t.add("alias ").add(e.value()).add(' ').add(m.file().modname()).nl();
+            }
+        }
     }
 
-    private byte[] aliasBin() {
+    private void aliasBin(ByteBuilder out) {
         IndexWriter w = new IndexWriter();
         for (int i = 0; i < modules.size(); i++) {
             indexAliases(w, i);
         }
-        return w.toBytes();
+        w.writeTo(out);
     }
 
     private void indexAliases(IndexWriter w, int i) {
@@ -358,20 +412,18 @@ public final class DepmodOutput {
     }
 
     /** kmod 34's output_weakdeps (depmod.c): a header line, then "weakdep MODULE VALUE" per value, module order. */
-    private byte[] weakdepText() {
-        ByteBuilder t = new ByteBuilder().line("# Weak dependencies extracted from modules themselves.");
+    private void weakdepText(ByteBuilder t) {
+        t.line("# Weak dependencies extracted from modules themselves.");
         for (String[] s : weakdeps()) {
             t.add("weakdep ").add(s[0]).add(' ').add(s[1]).nl();
         }
-        return t.toBytes();
     }
 
-    private byte[] softdepText() {
-        ByteBuilder t = new ByteBuilder().line("# Soft dependencies extracted from modules themselves.");
+    private void softdepText(ByteBuilder t) {
+        t.line("# Soft dependencies extracted from modules themselves.");
         for (String[] s : softdeps()) {
             t.add("softdep ").add(s[0]).add(' ').add(s[1]).nl();
         }
-        return t.toBytes();
     }
 
     /** (symbol, owning module index) in kmod's hash order. */
@@ -382,26 +434,25 @@ public final class DepmodOutput {
         return symbols;
     }
 
-    private byte[] symbolText() {
-        ByteBuilder t = new ByteBuilder().line("# Aliases for symbols, used by symbol_request().");
+    private void symbolText(ByteBuilder t) {
+        t.line("# Aliases for symbols, used by symbol_request().");
         List<Map.Entry<String, Integer>> symbols = symbols();
         for (int i = 0; i < symbols.size(); i++) {
             symbolLine(t, symbols.get(i));
         }
-        return t.toBytes();
     }
 
     private void symbolLine(ByteBuilder t, Map.Entry<String, Integer> s) {
         t.add("alias symbol:").add(s.getKey()).add(' ').add(modules.get(s.getValue()).file().modname()).nl();
     }
 
-    private byte[] symbolsBin() {
+    private void symbolsBin(ByteBuilder out) {
         IndexWriter w = new IndexWriter();
         List<Map.Entry<String, Integer>> symbols = symbols();
         for (int i = 0; i < symbols.size(); i++) {
             indexSymbol(w, symbols.get(i));
         }
-        return w.toBytes();
+        w.writeTo(out);
     }
 
     private void indexSymbol(IndexWriter w, Map.Entry<String, Integer> s) {
@@ -461,36 +512,36 @@ public final class DepmodOutput {
         }
     }
 
-    private byte[] devnameText() {
+    private void devnameText(ByteBuilder t) {
         List<Devname> d = devnames();
-        ByteBuilder t = new ByteBuilder();
         if (!d.isEmpty()) {
             t.line("# Device nodes to trigger on-demand module loading.");
         }
         for (Devname n : d) {
             t.add(n.modname()).add(' ').add(n.devname()).add(' ').add(n.type()).add(n.major()).add(':').add(n.minor()).nl();
         }
-        return t.toBytes();
     }
 
-    private byte[] builtinBin() {
+    /** Without modules.builtin the file is empty, as kmod leaves it. */
+    private void builtinBin(ByteBuilder out) {
         if (builtin == null) {
-            return new byte[0];
+            return;
         }
         IndexWriter w = new IndexWriter();
         for (String name : ModulesBuiltin.names(builtin, line -> warn("Invalid modules.builtin line: " + line))) {
             w.add(name, "", 0);
         }
-        return w.toBytes();
+        w.writeTo(out);
     }
 
-    private byte[] builtinAliasBin() {
+    /** Empty without modules.builtin.modinfo, or when it has no module, as kmod leaves it. */
+    private void builtinAliasBin(ByteBuilder out) {
         if (builtinModinfo == null) {
-            return new byte[0];
+            return;
         }
         Map<String, List<ModInfo.Entry>> mods = BuiltinModinfo.byModule(builtinModinfo);
         if (mods.isEmpty()) {
-            return new byte[0];
+            return;
         }
         IndexWriter w = new IndexWriter();
         for (Map.Entry<String, List<ModInfo.Entry>> m : mods.entrySet()) {
@@ -503,7 +554,7 @@ public final class DepmodOutput {
                 }
             }
         }
-        return w.toBytes();
+        w.writeTo(out);
     }
 
     // The JSON views of the text files (depmod --json): the same lines as data, in the same order.

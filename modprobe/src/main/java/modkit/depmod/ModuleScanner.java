@@ -28,7 +28,7 @@ public final class ModuleScanner {
     public record Result(List<Scanned> modules, List<Bad> bad) {}
 
     /** One file's read: whoever claims it first does it, the others wait for its result. */
-    private static final class Slot {
+    private final class Slot {
         private final ModuleFile file;
         private final AtomicBoolean claimed = new AtomicBoolean();
         private final CompletableFuture<Object> result = new CompletableFuture<>();
@@ -39,12 +39,19 @@ public final class ModuleScanner {
 
         void runIfUnclaimed() {
             if (claimed.compareAndSet(false, true)) {
-                result.complete(scanOne(file));
+                try {
+                    result.complete(scanOne(file));
+                    heap.check();
+                } catch (Throwable t) { // out of memory, say: whoever waits for this file must not wait forever
+                    result.completeExceptionally(t);
+                    throw t;
+                }
             }
         }
     }
 
     private final Map<Path, Slot> slots = new ConcurrentHashMap<>();
+    private final HeapBound heap = new HeapBound();
     private final ForkJoinPool pool = ForkJoinPool.commonPool();
 
     /** Starts reading {@code f} on a pool thread; the walk calls this for every module file it meets. */

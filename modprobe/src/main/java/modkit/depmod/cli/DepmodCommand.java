@@ -178,12 +178,8 @@ public final class DepmodCommand {
         boolean toFiles = !req.json && !req.dryRun;
         Path dir = req.outdir == null ? Depmod.moduleDir(o)
                 : RootPrefix.of(null, req.outdir, req.moduledir).moduleDirPath(version);
-        // Each file is written as soon as it is rendered, on the thread that rendered it.
-        Depmod.Result r = Depmod.compute(o, log, (file, bytes) -> {
-            if (toFiles) {
-                Depmod.write(dir, file, bytes);
-            }
-        });
+        // Each file is written while it is rendered, on the thread that renders it; -n and --json keep them.
+        Depmod.Result r = toFiles ? Depmod.compute(o, log, Depmod.toDirectory(dir)) : Depmod.compute(o, log);
         if (r.files() == null) {
             return r.exitCode();
         }
