@@ -17,12 +17,6 @@ public final class CommandRunner {
 
     private CommandRunner() {}
 
-    public static int run(String tool, Object command, String... args) {
-        CommandLine cl = new CommandLine(command);
-        configure(tool, cl);
-        return cl.execute(args);
-    }
-
     public static void configure(String tool, CommandLine cl) {
         boolean debug = java.util.Arrays.asList(System.getProperty("modkit.args", "").split(" ")).contains("--debug");
         cl.setExecutionExceptionHandler((ex, line, parse) ->

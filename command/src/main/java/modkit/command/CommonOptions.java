@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** Options every command takes, after its own name too ({@code insmod --root R m.ko}). */
 public final class CommonOptions {
     // The same options for the picocli commands (these annotations) and the kmod tools (OPTIONS, OptionTable);
-    // CommonOptionsTest holds the two to each other.
+    // OptionTableTest holds the two to each other.
     private static final String BACKEND_HELP = "Kernel to work on: the simulated kernel (default) or the running Linux kernel (default: $MODKIT_BACKEND, else sim)";
     private static final String ROOT_HELP = "State directory of the simulated kernel (default: $MODKIT_ROOT, else $XDG_STATE_HOME/modkit)";
     private static final String SYMVERS_HELP = "Linux backend: the running kernel's Module.symvers (.gz too), for the symbol version checks";

@@ -148,16 +148,11 @@ public final class ProfileFile {
     }
 
     /**
-     * The header now, the symbols when first asked for (see {@link SymbolMap#deferred}); a bad symbol line is then
+     * The header now, from {@code text} (a prefix of the profile holding at least the header), and the symbols when
+     * first asked for (see {@link SymbolMap#deferred}), from {@code whole}, all of it; a bad symbol line is then
      * reported with its file and line as before, only later.
      */
-    private static KernelProfile parse(String name, String text) {
-        return parse(name, text, () -> text);
-    }
-
-    /** {@code head}: a prefix of the text holding at least the header; {@code whole}: all of it, for the symbols. */
-    private static KernelProfile parse(String name, String head, Supplier<String> whole) {
-        String text = head;
+    private static KernelProfile parse(String name, String text, Supplier<String> whole) {
         Map<String, String> header = new LinkedHashMap<>();
         Map<String, String> config = new LinkedHashMap<>();
         List<String> certs = null;

@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import modkit.depmod.ModuleScanner.Scanned;
 import modkit.elf.ModInfo;
-import modkit.elf.ModuleNames;
 import modkit.moddir.IndexWriter;
 import modkit.moddir.ModulesBuiltin;
 import modkit.moddir.BuiltinModinfo;
@@ -318,11 +317,7 @@ public final class DepmodOutput {
     }
 
     private static void addAliases(Scanned m, List<String[]> out) {
-        for (ModInfo.Entry e : m.summary().modinfo()) {
-            if (e.key().equals("alias")) {
-                out.add(new String[] {e.value(), m.file().modname()});
-            }
-        }
+        eachAlias(m, a -> out.add(new String[] {a, m.file().modname()}));
     }
 
     private void aliasText(ByteBuilder t) {
@@ -334,11 +329,7 @@ public final class DepmodOutput {
 
     /** (Straight from the modules: the list of pairs {@link #aliases} makes was 26,000 arrays on Debian's tree.) */
     private static void aliasLines(ByteBuilder t, Scanned m) {
-        for (ModInfo.Entry e : m.summary().modinfo()) {
-            if (e.key().equals("alias")) {
-                t.add("alias ").add(e.value()).add(' ').add(m.file().modname()).nl();
-            }
-        }
+        eachAlias(m, a -> t.add("alias ").add(a).add(' ').add(m.file().modname()).nl());
     }
 
     private void aliasBin(ByteBuilder out) {
@@ -351,12 +342,19 @@ public final class DepmodOutput {
 
     private void indexAliases(IndexWriter w, int i) {
         Scanned m = modules.get(i);
+        eachAlias(m, a -> {
+            String alias = normalizeAlias(a);
+            if (alias != null) {
+                w.add(alias, m.file().modname(), i);
+            }
+        });
+    }
+
+    /** Each pattern of the module's alias= entries, in order: the one reading behind all three alias outputs. */
+    private static void eachAlias(Scanned m, Consumer<String> to) {
         for (ModInfo.Entry e : m.summary().modinfo()) {
             if (e.key().equals("alias")) {
-                String alias = normalizeAlias(e.value());
-                if (alias != null) {
-                    w.add(alias, m.file().modname(), i);
-                }
+                to.accept(e.value());
             }
         }
     }
