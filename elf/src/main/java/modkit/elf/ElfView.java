@@ -15,17 +15,39 @@ import java.util.Arrays;
  * can still be indexed. The linker's full view, {@link ObjectFile}, is built on the same view after the kernel's
  * stricter checks ({@link ElfChecks}).
  *
- * <p>The bytes may be filled lazily: a {@link Loader} is asked for each range (the section headers, then each
- * section) before it is read, so a large plain module is read a section at a time.
+ * <p>The bytes may be brought in lazily: a {@link Loader} is asked for each range (the section headers, then each
+ * section) before it is read, and says where in its array it put them, so a large plain module is read a section
+ * at a time and only the sections a reader wants take memory. {@link #offset} is always the file's offset;
+ * {@link #position} is where a section's bytes are in {@link #data()}.
  */
 public final class ElfView {
-    /** Fills {@code [offset, offset + length)} of the data array before the view looks at it. */
+    /**
+     * Brings ranges of the file into an array for the view. The ELF header is at the array's start; other ranges
+     * need not sit at their file offsets: a loader may pack the few sections a reader wants one after another, and
+     * may move them all to a larger array when it needs room.
+     */
     public interface Loader {
-        void load(int offset, int length);
+        /** Makes the file's bytes {@code [offset, offset + length)} readable; returns where they start in {@link #data()}. */
+        int load(int offset, int length);
+
+        /** The array the loaded ranges are in; after a {@link #load} it may be a new one. */
+        byte[] data();
     }
 
-    /** For bytes that are all in memory already. */
-    public static final Loader IN_MEMORY = (offset, length) -> {};
+    /** For bytes that are all in memory already, each at its file offset. */
+    public static Loader inMemory(byte[] data) {
+        return new Loader() {
+            @Override
+            public int load(int offset, int length) {
+                return offset;
+            }
+
+            @Override
+            public byte[] data() {
+                return data;
+            }
+        };
+    }
 
     // Elf_Shdr fields, in file order; each section's are stored at [i * FIELDS + field].
     static final int SH_NAME = 0, SH_TYPE = 1, SH_FLAGS = 2, SH_ADDR = 3, SH_OFFSET = 4, SH_SIZE = 5, SH_LINK = 6,
@@ -36,20 +58,20 @@ public final class ElfView {
     public static final int VERSION_ENTRY_SIZE = 64;
 
     private final String file;
-    private final byte[] data;
+    private byte[] data; // the loader's array, as of its last load
     private final int length;
-    private final ByteBuffer buf;
+    private ByteBuffer buf;
     private final Loader loader;
     private final boolean is64;
     private final int machine;
     private final int shnum;
     private final int shstrndx;
     private final long[] shdr;
-    private final boolean[] loaded;
+    private final int[] position; // of each loaded section's bytes in data; -1 until loaded
 
-    private ElfView(String file, byte[] data, int length, Loader loader) {
+    private ElfView(String file, int length, Loader loader) {
         this.file = file;
-        this.data = data;
+        this.data = loader.data();
         this.length = length;
         this.loader = loader;
         if (length < 16 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F') {
@@ -87,24 +109,35 @@ public final class ElfView {
         if (shstrndx >= shnum) {
             throw new ElfFormatException(file, "e_shstrndx " + shstrndx + " >= e_shnum " + shnum);
         }
-        loader.load((int) shoff, shnum * shentsize);
+        int headers = loader.load((int) shoff, shnum * shentsize);
+        refresh();
         shdr = new long[shnum * FIELDS];
-        loaded = new boolean[shnum];
+        position = new int[shnum];
+        Arrays.fill(position, -1);
         for (int i = 0; i < shnum; i++) {
-            readSectionHeader(i, (int) (shoff + (long) i * shentsize));
+            readSectionHeader(i, headers + i * shentsize);
             checkBounds(i);
         }
         checkNames();
     }
 
-    /** A view of {@code data[0, length)}, whose ranges {@code loader} fills on demand. */
-    public static ElfView of(String file, byte[] data, int length, Loader loader) {
-        return new ElfView(file, data, length, loader);
+    /** A view of a file of {@code length} bytes, whose ranges {@code loader} brings in on demand. */
+    public static ElfView of(String file, int length, Loader loader) {
+        return new ElfView(file, length, loader);
     }
 
     /** A view of bytes all in memory; a signature trailer may follow the ELF image. */
     public static ElfView of(String file, byte[] data, int length) {
-        return new ElfView(file, data, length, IN_MEMORY);
+        return new ElfView(file, length, inMemory(data));
+    }
+
+    /** Picks up the loader's array after a load, which may have moved everything to a larger one. */
+    private void refresh() {
+        byte[] d = loader.data();
+        if (d != data) {
+            data = d;
+            buf = ByteBuffer.wrap(d).order(buf.order());
+        }
     }
 
     private void readSectionHeader(int i, int at) {
@@ -146,9 +179,8 @@ public final class ElfView {
 
     /** Every section name lies in the name table and ends there; checked, not decoded. */
     private void checkNames() {
-        load(shstrndx);
         long strSize = namesSize();
-        int strOff = (int) offset(shstrndx);
+        int strOff = position(shstrndx);
         for (int i = 0; i < shnum; i++) {
             long n = shdr[i * FIELDS + SH_NAME];
             if (i == 0 && n == 0) {
@@ -166,7 +198,7 @@ public final class ElfView {
         return file;
     }
 
-    /** The bytes: the file's at their file offsets (only the ranges loaded so far, with a lazy loader). */
+    /** The bytes loaded so far, each section's at its {@link #position}. Fetch again after a load. */
     byte[] data() {
         return data;
     }
@@ -176,7 +208,7 @@ public final class ElfView {
         return length;
     }
 
-    /** The bytes in the file's byte order; absolute offsets. Shared, not a copy. */
+    /** {@link #data()} in the file's byte order. Shared, not a copy; fetch again after a load. */
     ByteBuffer buffer() {
         return buf;
     }
@@ -258,14 +290,16 @@ public final class ElfView {
         if (i == 0 && nameOffset(0) == 0) {
             return "";
         }
-        int at = (int) (offset(shstrndx) + nameOffset(i));
-        return new String(data, at, cStringEnd(at, length, "section name") - at, StandardCharsets.ISO_8859_1);
+        int table = position(shstrndx);
+        int at = (int) (table + nameOffset(i));
+        return new String(data, at, cStringEnd(at, (int) (table + namesSize()), "section name") - at,
+                StandardCharsets.ISO_8859_1);
     }
 
     /** The first section (after the null one) named {@code name}, whatever its type and flags, or -1. */
     public int find(String name) {
         byte[] wanted = (name + "\0").getBytes(StandardCharsets.ISO_8859_1);
-        long strOff = offset(shstrndx);
+        long strOff = position(shstrndx);
         long strEnd = strOff + namesSize();
         for (int i = 1; i < shnum; i++) {
             long at = strOff + nameOffset(i);
@@ -279,13 +313,34 @@ public final class ElfView {
 
     /** Makes section {@code i}'s bytes readable (their bounds were checked when the view was made). */
     public void load(int i) {
-        if (!loaded[i]) {
-            loaded[i] = true;
+        if (position[i] < 0) {
             long off = offset(i);
             if (type(i) != Section.SHT_NOBITS && off >= 0 && off < length) {
-                loader.load((int) off, (int) Math.min(rawSize(i), length - off));
+                position[i] = loader.load((int) off, (int) Math.min(rawSize(i), length - off));
+                refresh();
+            } else {
+                position[i] = (int) Math.min(off, length); // no bytes to read there
             }
         }
+    }
+
+    /**
+     * Where section {@code i}'s bytes start in {@link #data()}, loading them first: its file offset when the whole
+     * file is in memory, elsewhere when a loader packs sections.
+     */
+    public int position(int i) {
+        load(i);
+        return position[i];
+    }
+
+    /** The file offset of the byte at {@code at} in {@link #data()}, for messages. */
+    private long fileOffset(int at) {
+        for (int i = 0; i < shnum; i++) {
+            if (position[i] >= 0 && at >= position[i] && at < position[i] + size(i)) {
+                return offset(i) + (at - position[i]);
+            }
+        }
+        return at;
     }
 
     /** The offset of the NUL that ends the string at {@code at}, which must come before {@code limit}. */
@@ -295,7 +350,7 @@ public final class ElfView {
             end++;
         }
         if (end >= limit) {
-            throw new ElfFormatException(file, what + " at file offset 0x" + Integer.toHexString(at)
+            throw new ElfFormatException(file, what + " at file offset 0x" + Long.toHexString(fileOffset(at))
                     + " is not NUL-terminated within its table");
         }
         return end;
@@ -309,11 +364,11 @@ public final class ElfView {
 
     /** The {@code .modinfo} entries of section {@code i}, loaded first. */
     java.util.List<ModInfo.Entry> modinfo(int i, java.nio.charset.Charset charset, ModInfo.KeyFilter filter) {
-        load(i);
-        return ModInfo.entries(data, (int) offset(i), (int) (offset(i) + size(i)), charset, filter);
+        int at = position(i);
+        return ModInfo.entries(data, at, (int) (at + size(i)), charset, filter);
     }
 
-    // ---- Elf_Sym: one decoder for both depths. {@code at} is the entry's file offset. ----
+    // ---- Elf_Sym: one decoder for both depths. {@code at} is the entry's position in data(). ----
 
     /** sizeof(Elf_Sym). */
     public int symbolSize() {
@@ -345,7 +400,7 @@ public final class ElfView {
      * 64-byte slots. A size that is not a whole number of slots is the caller's to judge.
      */
     public VersionTable versions(int i) {
-        load(i);
-        return new VersionTable(this, (int) (size(i) / VERSION_ENTRY_SIZE), (int) offset(i));
+        int at = position(i);
+        return new VersionTable(this, (int) (size(i) / VERSION_ENTRY_SIZE), at);
     }
 }

@@ -2,6 +2,8 @@ package modkit.elf;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -88,28 +90,46 @@ public final class ModuleSummary {
                 // is a system call (selective reads were 8 per file, and most of the cost of a tree of small
                 // modules).
                 byte[] data = scratch((int) size);
-                readFully(ch, data, 0, (int) size);
+                readFully(ch, data, 0, 0, (int) size);
                 return Compression.detect(data, (int) size) != Compression.NONE
-                        ? parse(file, Arrays.copyOf(data, (int) size), keys)
-                        : new Reader(file, data, (int) size, ElfView.IN_MEMORY, keys).summarize();
+                        ? compressed(file, Arrays.copyOf(data, (int) size), keys)
+                        : new Reader(file, (int) size, ElfView.inMemory(data), keys).summarize();
             }
             byte[] head = new byte[64];
-            readFully(ch, head, 0, head.length);
+            readFully(ch, head, 0, 0, head.length);
             if (Compression.detect(head) != Compression.NONE) {
-                return parse(file, Files.readAllBytes(path), keys);
+                return compressed(file, Files.readAllBytes(path), keys);
             }
-            // Of a large plain module only the sections the summary reads are read, each where it lies in the file:
-            // code, relocations and debug info are most of its bytes and depmod needs none of them. (Mapping the
-            // file instead touched fewer pages, but every byte then came through a ByteBuffer, which made the scan
-            // of a tree three times slower under C1.)
-            byte[] data = scratch((int) size);
-            System.arraycopy(head, 0, data, 0, head.length);
-            return new Reader(file, data, (int) size, (off, len) -> readFully(ch, data, off, len), keys).summarize();
+            // Of a large plain module only the sections the summary reads are read: code, relocations and debug
+            // info are most of its bytes and depmod needs none of them. (Mapping the file instead touched fewer
+            // pages, but every byte then came through a ByteBuffer, which made the scan of a tree three times
+            // slower under C1.)
+            return new Reader(file, (int) size, new Packed((offset, into, at, length) ->
+                    readFully(ch, into, at, offset, length), head), keys).summarize();
         } catch (NoSuchFileException e) {
             throw new ModkitException(file + ": no such file");
         } catch (IOException | UncheckedIOException e) {
             throw new ModkitException(file + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * A compressed module: an .xz one is decoded outside the Java heap and only the sections the summary reads are
+     * copied in, as from a large plain file; the others (and .xz where liblzma is missing) are decompressed into an
+     * array.
+     */
+    private static ModuleSummary compressed(String file, byte[] raw, List<byte[]> keys) {
+        try (NativePages image = Compression.detect(raw) == Compression.XZ ? XzSingleBlock.decodeNative(raw) : null) {
+            if (image != null) {
+                MemorySegment elf = image.segment();
+                byte[] head = new byte[(int) Math.min(64, elf.byteSize())];
+                MemorySegment.copy(elf, ValueLayout.JAVA_BYTE, 0, head, 0, head.length);
+                return new Reader(file, (int) elf.byteSize(), new Packed((offset, into, at, length) ->
+                        MemorySegment.copy(elf, ValueLayout.JAVA_BYTE, offset, into, at, length), head), keys)
+                        .summarize();
+            }
+        }
+        return parse(file, raw, keys);
     }
 
     /**
@@ -190,9 +210,8 @@ public final class ModuleSummary {
     }
 
     /**
-     * A buffer of at least {@code size} bytes (a small file's) for this thread, reused from file to file: a summary
-     * keeps no reference to the bytes it was read from, and a tree's worth of file-sized arrays was most of
-     * depmod's garbage.
+     * A buffer of at least {@code size} bytes for this thread, reused from file to file: a summary keeps no
+     * reference to the bytes it was read from, and a tree's worth of file-sized arrays was most of depmod's garbage.
      */
     private static byte[] scratch(int size) {
         byte[] b = SCRATCH.get();
@@ -206,14 +225,59 @@ public final class ModuleSummary {
     /** Files up to this size are read whole, larger ones a section at a time. */
     private static final int WHOLE_FILE = 64 << 10;
 
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1 << 20]);
+    /** Holds a small file whole; a large one's sections, packed, fit in it or in a double of it. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[WHOLE_FILE]);
 
-    /** Reads the file's bytes {@code [offset, offset + length)} into the same place of {@code into}. */
-    private static void readFully(FileChannel ch, byte[] into, int offset, int length) {
-        ByteBuffer b = ByteBuffer.wrap(into, offset, length);
+    /** Where {@link Packed} reads from: a file, or a decompressed image in native memory. */
+    private interface Source {
+        /** Copies the image's bytes {@code [offset, offset + length)} into {@code into} at {@code at}. */
+        void read(long offset, byte[] into, int at, int length);
+    }
+
+    /**
+     * Reads the ranges a summary asks for from a large module, one after another into this thread's scratch array,
+     * which grows when a module needs more. The array holds what is read, not the file's layout: of amdgpu.ko
+     * (19 MB) depmod reads 1.2 MB, and a file-sized array per thread had been most of its heap.
+     */
+    private static final class Packed implements ElfView.Loader {
+        private final Source source;
+        private byte[] data;
+        private int used;
+
+        /** {@code head}: the image's first bytes, already read (the ELF header). */
+        Packed(Source source, byte[] head) {
+            this.source = source;
+            data = scratch(head.length);
+            System.arraycopy(head, 0, data, 0, head.length);
+            used = head.length;
+        }
+
+        @Override
+        public int load(int offset, int length) {
+            if (length > data.length - used) {
+                byte[] bigger = new byte[Math.max(used + length, data.length * 2)];
+                System.arraycopy(data, 0, bigger, 0, used);
+                data = bigger;
+                SCRATCH.set(data);
+            }
+            source.read(offset, data, used, length);
+            int at = used;
+            used += length;
+            return at;
+        }
+
+        @Override
+        public byte[] data() {
+            return data;
+        }
+    }
+
+    /** Reads the file's bytes {@code [offset, offset + length)} into {@code into} at {@code at}. */
+    private static void readFully(FileChannel ch, byte[] into, int at, long offset, int length) {
+        ByteBuffer b = ByteBuffer.wrap(into, at, length);
         try {
             while (b.hasRemaining()) {
-                if (ch.read(b, b.position()) < 0) {
+                if (ch.read(b, offset + (b.position() - at)) < 0) {
                     throw new IOException("file shrank while being read");
                 }
             }
@@ -228,23 +292,24 @@ public final class ModuleSummary {
 
     private static ModuleSummary parse(String file, byte[] raw, List<byte[]> modinfoKeys) {
         byte[] data = Compression.detect(raw).decompress(file, raw);
-        return new Reader(file, data, data.length, ElfView.IN_MEMORY, modinfoKeys).summarize();
+        return new Reader(file, data.length, ElfView.inMemory(data), modinfoKeys).summarize();
     }
 
     /** Like {@link #parse} for bytes already decompressed (a signature trailer may follow the ELF image). */
     public static ModuleSummary ofElf(String file, byte[] elf) {
-        return new Reader(file, elf, elf.length, ElfView.IN_MEMORY, null).summarize();
+        return new Reader(file, elf.length, ElfView.inMemory(elf), null).summarize();
     }
 
-    /** One pass over one file's {@link ElfView}. */
+    /**
+     * One pass over one file's {@link ElfView}. Its bytes are {@code elf.data()}, fetched at each use: a load can
+     * move them to a larger array.
+     */
     private static final class Reader {
         private final ElfView elf;
-        private final byte[] data; // at the file's offsets: only the ranges loaded, with a partial loader
         private final List<byte[]> modinfoKeys; // null: every .modinfo entry
 
-        Reader(String file, byte[] data, int length, ElfView.Loader loader, List<byte[]> modinfoKeys) {
-            this.elf = ElfView.of(file, data, length, loader);
-            this.data = data;
+        Reader(String file, int length, ElfView.Loader loader, List<byte[]> modinfoKeys) {
+            this.elf = ElfView.of(file, length, loader);
             this.modinfoKeys = modinfoKeys;
         }
 
@@ -289,9 +354,9 @@ public final class ModuleSummary {
             if (s < 0 || elf.type(s) == Section.SHT_NOBITS) {
                 return Symbols.NONE;
             }
-            elf.load(s);
-            int i = (int) elf.offset(s);
-            int end = (int) (elf.offset(s) + elf.size(s));
+            int i = elf.position(s);
+            int end = (int) (i + elf.size(s));
+            byte[] data = elf.data();
             while (i < end) {
                 int stop = i;
                 while (stop < end && data[stop] != 0) {
@@ -312,28 +377,28 @@ public final class ModuleSummary {
                 throw new ElfFormatException(elf.file(), "symbol " + index + " st_name 0x" + Long.toHexString(nameOff)
                         + " is past .strtab (0x" + Long.toHexString(elf.size(strtab)) + " bytes)");
             }
-            return (int) (elf.offset(strtab) + nameOff);
+            return (int) (elf.position(strtab) + nameOff);
         }
 
         /** The symbol's name without its first {@code skip} bytes, as a shared String. */
         private String symbolName(int strtab, int at, int index, int skip) {
             int start = symbolNameStart(strtab, at, index);
-            int end = elf.cStringEnd(start, (int) (elf.offset(strtab) + elf.size(strtab)), "symbol " + index + " name");
-            return SymbolNames.SHARED.intern(data, start + skip, end - start - skip);
+            int end = elf.cStringEnd(start, (int) (elf.position(strtab) + elf.size(strtab)), "symbol " + index + " name");
+            return SymbolNames.SHARED.intern(elf.data(), start + skip, end - start - skip);
         }
 
         private boolean startsWith(int strtab, int at, byte[] prefix) {
             long nameOff = Integer.toUnsignedLong(elf.symName(at));
-            long start = elf.offset(strtab) + nameOff;
-            if (nameOff >= elf.size(strtab) || start + prefix.length > elf.offset(strtab) + elf.size(strtab)) {
+            long start = elf.position(strtab) + nameOff;
+            if (nameOff >= elf.size(strtab) || start + prefix.length > elf.position(strtab) + elf.size(strtab)) {
                 return false;
             }
-            return Arrays.equals(data, (int) start, (int) start + prefix.length, prefix, 0, prefix.length);
+            return Arrays.equals(elf.data(), (int) start, (int) start + prefix.length, prefix, 0, prefix.length);
         }
 
         private static final byte[] CRC_PREFIX = "__crc_".getBytes(StandardCharsets.ISO_8859_1);
 
-        /** The symbol count of {@code .symtab}; its entries' file offsets are base + i * size. */
+        /** The symbol count of {@code .symtab}; its entries are at its position + i * size. */
         private int symbolCount(int symtab) {
             return (int) (elf.size(symtab) / elf.symbolSize());
         }
@@ -341,7 +406,7 @@ public final class ModuleSummary {
         private Symbols crcExports(int symtab, int strtab) {
             Symbols out = new Symbols(0);
             int count = symbolCount(symtab);
-            int base = (int) elf.offset(symtab);
+            int base = elf.position(symtab);
             for (int i = 1; i < count; i++) {
                 int at = base + i * elf.symbolSize();
                 if (!startsWith(strtab, at, CRC_PREFIX)) {
@@ -362,8 +427,8 @@ public final class ModuleSummary {
                     || Long.compareUnsigned(value, elf.size(shndx) - 4) > 0) {
                 return -1L;
             }
-            elf.load(shndx);
-            return Integer.toUnsignedLong(elf.buffer().getInt((int) (elf.offset(shndx) + value)));
+            int at = elf.position(shndx);
+            return Integer.toUnsignedLong(elf.buffer().getInt((int) (at + value)));
         }
 
         private Symbols needs(int symtab, int strtab) {
@@ -372,14 +437,14 @@ public final class ModuleSummary {
             boolean[] visited = new boolean[verCount];
             Symbols out = new Symbols(64);
             int count = symbolCount(symtab);
-            int base = (int) elf.offset(symtab);
+            int base = elf.position(symtab);
             for (int i = 1; i < count; i++) {
                 int at = base + i * elf.symbolSize();
                 if (elf.symShndx(at) != SymbolTable.SHN_UNDEF) {
                     continue;
                 }
                 int start = symbolNameStart(strtab, at, i);
-                if (data[start] == 0) {
+                if (elf.data()[start] == 0) {
                     continue; // no name
                 }
                 String name = symbolName(strtab, at, i, 0);

@@ -59,6 +59,29 @@ final class XzSingleBlock {
     }
 
     /**
+     * Decodes {@code data} by liblzma into memory outside the Java heap ({@link NativePages}), which the caller
+     * closes; null where liblzma is missing or the stream is not one this reader decodes (the caller then takes
+     * {@link #decode(byte[])}'s path, whose errors say what is wrong).
+     */
+    static NativePages decodeNative(byte[] data) {
+        if (!LibLzma.available()) {
+            return null;
+        }
+        long outSize;
+        try {
+            outSize = new XzSingleBlock(data).outputSize();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        NativePages out = outSize < 0 ? null : NativePages.allocate(outSize);
+        if (out != null && !LibLzma.decode(MemorySegment.ofArray(data), out.segment())) {
+            out.close();
+            return null;
+        }
+        return out;
+    }
+
+    /**
      * The stream's decoded size as its index states it, after checking the stream header and footer and that the
      * index has one record; -1 if any of that does not hold.
      */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -131,16 +132,31 @@ class ElfViewTest {
     }
 
     @Test
-    void onlyTheRangesAskedForAreLoaded() throws IOException {
+    void onlyTheRangesAskedForAreLoadedWhereTheLoaderPutsThem() throws IOException {
         Path obj = OBJECTS.resolve("x86_64/mk_params.ko");
         byte[] file = Files.readAllBytes(obj);
-        byte[] lazy = new byte[file.length];
-        System.arraycopy(file, 0, lazy, 0, 64);
         List<int[]> asked = new ArrayList<>();
-        ElfView v = ElfView.of("lazy", lazy, file.length, (off, len) -> {
-            asked.add(new int[] {off, len});
-            System.arraycopy(file, off, lazy, off, len);
-        });
+        // A loader that packs each range after the last, from a small array it outgrows, as depmod's does.
+        ElfView.Loader packing = new ElfView.Loader() {
+            byte[] data = Arrays.copyOf(file, 64);
+            int used = 64;
+
+            @Override
+            public int load(int offset, int length) {
+                asked.add(new int[] {offset, length});
+                data = Arrays.copyOf(data, used + length);
+                System.arraycopy(file, offset, data, used, length);
+                used += length;
+                return used - length;
+            }
+
+            @Override
+            public byte[] data() {
+                return data;
+            }
+        };
+        ElfView v = ElfView.of("packed", file.length, packing);
+        ElfView whole = ElfView.of("whole", file, file.length);
         int names = asked.size(); // the section headers and the name table
         int modinfo = v.find(".modinfo");
         assertTrue(modinfo > 0);
@@ -149,5 +165,14 @@ class ElfViewTest {
         assertEquals(names + 1, asked.size(), "a section is loaded once");
         assertEquals(v.offset(modinfo), asked.get(asked.size() - 1)[0]);
         assertEquals(v.size(modinfo), asked.get(asked.size() - 1)[1]);
+        assertEquals(2, names, "the section headers and the name table");
+        assertEquals(64 + asked.get(0)[1] + asked.get(1)[1], v.position(modinfo), "packed after them");
+        for (int i = 0; i < whole.sectionCount(); i++) {
+            assertEquals(whole.name(i), v.name(i), "section " + i);
+        }
+        assertEquals(whole.modinfo(whole.find(".modinfo"), StandardCharsets.ISO_8859_1, null),
+                v.modinfo(modinfo, StandardCharsets.ISO_8859_1, null));
+        int versions = v.find("__versions");
+        assertEquals(whole.versions(versions).entries(), v.versions(versions).entries());
     }
 }

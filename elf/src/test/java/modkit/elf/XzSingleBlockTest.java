@@ -1,6 +1,7 @@
 package modkit.elf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -103,5 +104,43 @@ class XzSingleBlockTest {
         }
         byte[] cut = Arrays.copyOf(one, one.length - 1);
         assertThrows(ModkitException.class, () -> Compression.XZ.decompress("cut.ko.xz", cut));
+    }
+
+    @Test
+    void decodesIntoNativeMemoryTheSameBytesAndDeclinesDamage() throws IOException {
+        byte[] plain = module();
+        byte[] xz = xz(plain, new LZMA2Options(6), XZ.CHECK_CRC32);
+        try (NativePages image = XzSingleBlock.decodeNative(xz)) {
+            assertNotNull(image);
+            assertArrayEquals(plain, image.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        }
+        byte[] bad = xz.clone();
+        bad[xz.length / 2] ^= 0x10;
+        assertNull(XzSingleBlock.decodeNative(bad));
+        assertNull(XzSingleBlock.decodeNative(Arrays.copyOf(xz, xz.length - 1)));
+    }
+
+    /**
+     * depmod's path for a .ko.xz (decoded outside the heap, its sections packed into a small array) summarizes a
+     * large module as its plain file is summarized.
+     */
+    @Test
+    void aCompressedModuleSummarizesAsItsPlainFile(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path corpus = Path.of(System.getProperty("user.dir")).resolve("../../shared/corpus/amd64-6.1");
+        Path large;
+        try (var s = Files.walk(corpus)) {
+            large = s.filter(p -> p.toString().endsWith(".ko") && p.toFile().length() > (256 << 10)).findFirst()
+                    .orElseThrow();
+        }
+        Path packed = dir.resolve("m.ko.xz");
+        LZMA2Options kernel = new LZMA2Options(6);
+        kernel.setDictSize(1 << 20);
+        Files.write(packed, xz(Files.readAllBytes(large), kernel, XZ.CHECK_CRC32));
+        ModuleSummary plain = ModuleSummary.read(large);
+        ModuleSummary fromXz = ModuleSummary.read(packed);
+        assertEquals(java.util.List.copyOf(plain.exports()), java.util.List.copyOf(fromXz.exports()), large + " exports");
+        assertEquals(java.util.List.copyOf(plain.needs()), java.util.List.copyOf(fromXz.needs()), large + " needs");
+        assertEquals(plain.modinfo(), fromXz.modinfo(), large + " modinfo");
+        assertTrue(fromXz.needs().size() > 10);
     }
 }

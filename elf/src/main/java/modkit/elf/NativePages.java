@@ -1,0 +1,99 @@
+package modkit.elf;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Memory outside the Java heap, taken from the kernel with {@code mmap} and given back with {@code munmap} as soon as
+ * it is closed. depmod decompresses each {@code .ko.xz} into such a block and copies out only the sections it reads:
+ * a decompressed image is up to 28 MB (amdgpu), and as a Java array each large one was garbage in the old
+ * generation, whose pages then counted in the peak memory until a full collection. malloc would keep freed blocks
+ * of that size for reuse, so the kernel is asked directly.
+ *
+ * <p>Where {@code mmap} cannot be called (another OS, native access refused), a confined arena's memory is used.
+ */
+final class NativePages implements AutoCloseable {
+    private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_PRIVATE = 2;
+    /** Linux's value on x86 and arm; other architectures (mips, parisc, alpha) number it differently. */
+    private static final int MAP_ANONYMOUS = 0x20;
+
+    private static final MethodHandle MMAP;
+    private static final MethodHandle MUNMAP;
+
+    static {
+        MethodHandle map = null, unmap = null;
+        String arch = System.getProperty("os.arch");
+        if (System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
+            try {
+                Linker linker = Linker.nativeLinker();
+                // void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+                map = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
+                        FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+                // int munmap(void *addr, size_t length)
+                unmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
+                        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+            } catch (RuntimeException | LinkageError e) { // native access not enabled: use an arena
+                map = null;
+                unmap = null;
+            }
+        }
+        MMAP = map;
+        MUNMAP = unmap;
+    }
+
+    private final MemorySegment segment;
+    private final Arena arena; // only where mmap is not used
+
+    private NativePages(MemorySegment segment, Arena arena) {
+        this.segment = segment;
+        this.arena = arena;
+    }
+
+    /** A block of {@code size} bytes, zero until written; null if the system refuses one that large. */
+    static NativePages allocate(long size) {
+        if (MMAP != null && size > 0) {
+            MemorySegment at;
+            try {
+                at = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, size, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
+            } catch (Throwable t) {
+                return null;
+            }
+            if (at.address() == -1L) { // MAP_FAILED
+                return null;
+            }
+            return new NativePages(at.reinterpret(size), null);
+        }
+        Arena a = Arena.ofConfined();
+        try {
+            return new NativePages(a.allocate(Math.max(1, size)).asSlice(0, size), a);
+        } catch (OutOfMemoryError | IllegalArgumentException e) {
+            a.close();
+            return null;
+        }
+    }
+
+    MemorySegment segment() {
+        return segment;
+    }
+
+    @Override
+    public void close() {
+        if (arena != null) {
+            arena.close();
+            return;
+        }
+        try {
+            int ignored = (int) MUNMAP.invokeExact(segment, segment.byteSize());
+        } catch (Throwable t) {
+            throw new IllegalStateException("munmap failed", t);
+        }
+    }
+}
