@@ -79,7 +79,7 @@ public final class ModuleSummary {
      */
     public static ModuleSummary read(Path path, Set<String> modinfoKeys) {
         String file = path.toString();
-        List<byte[]> keys = keyBytes(modinfoKeys);
+        Keys keys = keys(modinfoKeys);
         try (FileChannel ch = FileChannel.open(path)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE) {
@@ -104,8 +104,7 @@ public final class ModuleSummary {
             // info are most of its bytes and depmod needs none of them. (Mapping the file instead touched fewer
             // pages, but every byte then came through a ByteBuffer, which made the scan of a tree three times
             // slower under C1.)
-            return new Reader(file, (int) size, new Packed((offset, into, at, length) ->
-                    readFully(ch, into, at, offset, length), head), keys).summarize();
+            return new Reader(file, (int) size, new Packed(new FileSource(ch), head), keys).summarize();
         } catch (NoSuchFileException e) {
             throw new ModkitException(file + ": no such file");
         } catch (IOException | UncheckedIOException e) {
@@ -118,14 +117,13 @@ public final class ModuleSummary {
      * copied in, as from a large plain file; the others (and .xz where liblzma is missing) are decompressed into an
      * array.
      */
-    private static ModuleSummary compressed(String file, byte[] raw, List<byte[]> keys) {
+    private static ModuleSummary compressed(String file, byte[] raw, ModInfo.KeyFilter keys) {
         try (NativePages image = Compression.detect(raw) == Compression.XZ ? XzSingleBlock.decodeNative(raw) : null) {
             if (image != null) {
                 MemorySegment elf = image.segment();
                 byte[] head = new byte[(int) Math.min(64, elf.byteSize())];
                 MemorySegment.copy(elf, ValueLayout.JAVA_BYTE, 0, head, 0, head.length);
-                return new Reader(file, (int) elf.byteSize(), new Packed((offset, into, at, length) ->
-                        MemorySegment.copy(elf, ValueLayout.JAVA_BYTE, offset, into, at, length), head), keys)
+                return new Reader(file, (int) elf.byteSize(), new Packed(new SegmentSource(elf), head), keys)
                         .summarize();
             }
         }
@@ -188,25 +186,39 @@ public final class ModuleSummary {
         }
     }
 
-    /** A key set and its keys' bytes: a tree scan passes the same set for every file. */
-    private record KeyBytes(Set<String> keys, List<byte[]> bytes) {}
-
-    private static volatile KeyBytes lastKeys;
-
-    private static List<byte[]> keyBytes(Set<String> keys) {
-        if (keys == null) {
+    /**
+     * A key set as a {@link ModInfo.KeyFilter}: each key's bytes, and one String per key for all the entries kept
+     * under it. A tree scan passes the same set for every file.
+     */
+    private record Keys(Set<String> set, String[] names, byte[][] bytes) implements ModInfo.KeyFilter {
+        @Override
+        public String key(byte[] data, int from, int to) {
+            for (int k = 0; k < bytes.length; k++) {
+                if (bytes[k].length == to - from && Arrays.equals(data, from, to, bytes[k], 0, bytes[k].length)) {
+                    return names[k];
+                }
+            }
             return null;
         }
-        KeyBytes k = lastKeys;
-        if (k == null || k.keys() != keys) {
-            List<byte[]> bytes = new ArrayList<>(keys.size());
-            for (String key : keys) {
-                bytes.add(key.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static volatile Keys lastKeys;
+
+    private static Keys keys(Set<String> set) {
+        if (set == null) {
+            return null;
+        }
+        Keys k = lastKeys;
+        if (k == null || k.set() != set) {
+            String[] names = set.toArray(new String[0]);
+            byte[][] bytes = new byte[names.length][];
+            for (int i = 0; i < names.length; i++) {
+                bytes[i] = names[i].getBytes(StandardCharsets.ISO_8859_1);
             }
-            k = new KeyBytes(keys, bytes);
+            k = new Keys(set, names, bytes);
             lastKeys = k;
         }
-        return k.bytes();
+        return k;
     }
 
     /**
@@ -228,10 +240,27 @@ public final class ModuleSummary {
     /** Holds a small file whole; a large one's sections, packed, fit in it or in a double of it. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[WHOLE_FILE]);
 
-    /** Where {@link Packed} reads from: a file, or a decompressed image in native memory. */
+    /**
+     * Where {@link Packed} reads from: a file, or a decompressed image in native memory. (Classes, not lambdas:
+     * depmod's AOT cache is trained on small modules, and a lambda first met at run time spins a class.)
+     */
     private interface Source {
         /** Copies the image's bytes {@code [offset, offset + length)} into {@code into} at {@code at}. */
         void read(long offset, byte[] into, int at, int length);
+    }
+
+    private record FileSource(FileChannel ch) implements Source {
+        @Override
+        public void read(long offset, byte[] into, int at, int length) {
+            readFully(ch, into, at, offset, length);
+        }
+    }
+
+    private record SegmentSource(MemorySegment image) implements Source {
+        @Override
+        public void read(long offset, byte[] into, int at, int length) {
+            MemorySegment.copy(image, ValueLayout.JAVA_BYTE, offset, into, at, length);
+        }
     }
 
     /**
@@ -290,7 +319,7 @@ public final class ModuleSummary {
         return parse(file, raw, null);
     }
 
-    private static ModuleSummary parse(String file, byte[] raw, List<byte[]> modinfoKeys) {
+    private static ModuleSummary parse(String file, byte[] raw, ModInfo.KeyFilter modinfoKeys) {
         byte[] data = Compression.detect(raw).decompress(file, raw);
         return new Reader(file, data.length, ElfView.inMemory(data), modinfoKeys).summarize();
     }
@@ -306,9 +335,9 @@ public final class ModuleSummary {
      */
     private static final class Reader {
         private final ElfView elf;
-        private final List<byte[]> modinfoKeys; // null: every .modinfo entry
+        private final ModInfo.KeyFilter modinfoKeys; // null: every .modinfo entry
 
-        Reader(String file, int length, ElfView.Loader loader, List<byte[]> modinfoKeys) {
+        Reader(String file, int length, ElfView.Loader loader, ModInfo.KeyFilter modinfoKeys) {
             this.elf = ElfView.of(file, length, loader);
             this.modinfoKeys = modinfoKeys;
         }
@@ -330,22 +359,12 @@ public final class ModuleSummary {
             return new ModuleSummary(info, exports, needs(symtab, strtab));
         }
 
-        /** True if the key in {@code data[from, to)} is one the caller asked for. */
-        private boolean wanted(byte[] bytes, int from, int to) {
-            for (byte[] k : modinfoKeys) {
-                if (k.length == to - from && Arrays.equals(bytes, from, to, k, 0, k.length)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
         private List<ModInfo.Entry> modinfo() {
             int s = elf.find(".modinfo");
             if (s < 0) {
                 return new ArrayList<>();
             }
-            return elf.modinfo(s, StandardCharsets.ISO_8859_1, modinfoKeys == null ? null : this::wanted);
+            return elf.modinfo(s, StandardCharsets.ISO_8859_1, modinfoKeys);
         }
 
         private Symbols kstrtabExports() {

@@ -24,6 +24,30 @@ public final class IndexWriter {
     /** One {@link #add}: the key's bytes, the value's (shared by the adds that give the same value), the priority. */
     private record Entry(byte[] key, byte[] value, int priority) {}
 
+    // The two orders as classes, not lambdas: depmod's AOT cache is trained on a tree where one of them never runs,
+    // and a lambda first met at run time spins a class (the JDK's class-file generator, then its compilation: 7 MB
+    // of compiler memory in depmod's peak).
+
+    /** By key, as unsigned bytes, like strcmp. */
+    private static final class ByKey implements java.util.Comparator<Entry> {
+        static final ByKey ORDER = new ByKey();
+
+        @Override
+        public int compare(Entry a, Entry b) {
+            return Arrays.compareUnsigned(a.key, b.key);
+        }
+    }
+
+    /** By priority, unsigned. */
+    private static final class ByPriority implements java.util.Comparator<Entry> {
+        static final ByPriority ORDER = new ByPriority();
+
+        @Override
+        public int compare(Entry a, Entry b) {
+            return Integer.compareUnsigned(a.priority, b.priority);
+        }
+    }
+
     // The adds in order, sorted when the index is written (stably: a key's values stay in insertion order). One
     // small object per add: a map from key to a list of values, with the sorted copies of the keys made for writing,
     // was 5 MB for the 26,000 aliases of Debian's 6.1 tree, most of depmod's heap while it rendered
@@ -94,7 +118,7 @@ public final class IndexWriter {
             throw new IllegalArgumentException("an index starts its file");
         }
         // Keys compare as unsigned bytes, like strcmp; the sort is stable, so equal keys keep their insertion order.
-        Arrays.sort(entries, 0, size, (a, b) -> Arrays.compareUnsigned(a.key, b.key));
+        Arrays.sort(entries, 0, size, ByKey.ORDER);
         out.int32(MAGIC);
         out.int32(VERSION);
         out.int32(0);
@@ -166,7 +190,7 @@ public final class IndexWriter {
             ordered[i] = k[hi - 1 - i];
         }
         if (ordered.length > 1) {
-            Arrays.sort(ordered, (a, b) -> Integer.compareUnsigned(a.priority, b.priority));
+            Arrays.sort(ordered, ByPriority.ORDER);
         }
         out.int32(ordered.length);
         for (Entry e : ordered) {

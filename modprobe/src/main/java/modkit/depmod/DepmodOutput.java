@@ -83,7 +83,9 @@ public final class DepmodOutput {
     private final byte[] builtinModinfo;
     private final ThreadLocal<Consumer<String>> warn = new ThreadLocal<>();
     private final Consumer<String> defaultWarn;
-    private final Map<OutputFile, CompletableFuture<Rendered>> early = new HashMap<>();
+    // By identity (each file is one constant of TABLE): a record's own hashCode is bootstrapped at run time, and
+    // spun six classes in every depmod run.
+    private final Map<OutputFile, CompletableFuture<Rendered>> early = new java.util.IdentityHashMap<>();
 
     /**
      * Where the files go as they are rendered: each is handed a builder to fill, one in memory or one that writes a
