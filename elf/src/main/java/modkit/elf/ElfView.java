@@ -32,6 +32,9 @@ public final class ElfView {
 
         /** The array the loaded ranges are in; after a {@link #load} it may be a new one. */
         byte[] data();
+
+        /** Says which ranges {@link #load} will be asked for next, so that it can read them together. */
+        default void prepare(int[] offsets, int[] lengths) {}
     }
 
     /** For bytes that are all in memory already, each at its file offset. */
@@ -322,6 +325,33 @@ public final class ElfView {
                 position[i] = (int) Math.min(off, length); // no bytes to read there
             }
         }
+    }
+
+    /** Loads these sections (-1s are skipped), telling the loader all of them first. */
+    public void loadAll(int... sections) {
+        int n = 0;
+        int[] offsets = new int[sections.length];
+        int[] lengths = new int[sections.length];
+        for (int i : sections) {
+            if (i >= 0 && position[i] < 0 && type(i) != Section.SHT_NOBITS && offset(i) < length) {
+                offsets[n] = (int) offset(i);
+                lengths[n] = (int) Math.min(rawSize(i), length - offset(i));
+                n++;
+            }
+        }
+        loader.prepare(Arrays.copyOf(offsets, n), Arrays.copyOf(lengths, n));
+        for (int i : sections) {
+            if (i >= 0) {
+                load(i);
+            }
+        }
+    }
+
+    /** Whether section {@code i}'s name starts with {@code prefix} (Latin-1), compared as bytes. */
+    public boolean nameStartsWith(int i, byte[] prefix) {
+        long at = position(shstrndx) + nameOffset(i);
+        return at + prefix.length <= position(shstrndx) + namesSize()
+                && Arrays.equals(data, (int) at, (int) at + prefix.length, prefix, 0, prefix.length);
     }
 
     /**

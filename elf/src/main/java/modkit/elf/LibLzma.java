@@ -21,8 +21,21 @@ import java.lang.invoke.MethodHandle;
  */
 final class LibLzma {
     private static final int LZMA_OK = 0;
+    private static final int LZMA_STREAM_END = 1;
+    private static final int LZMA_FINISH = 3;
 
     private static final MethodHandle DECODE = bind();
+    private static final MethodHandle STREAM_DECODER = find("lzma_stream_decoder",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle CODE = find("lzma_code", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle END = find("lzma_end", FunctionDescriptor.ofVoid(ADDRESS));
+
+    /**
+     * struct lzma_stream (LP64): next_in, avail_in, total_in, next_out, avail_out, total_out, then the allocator,
+     * the decoder's state and reserved fields, 136 bytes in all; zeroed is LZMA_STREAM_INIT.
+     */
+    private static final long STREAM_SIZE = 136, NEXT_IN = 0, AVAIL_IN = 8, NEXT_OUT = 24, AVAIL_OUT = 32,
+            TOTAL_OUT = 40;
 
     private LibLzma() {}
 
@@ -45,8 +58,74 @@ final class LibLzma {
         }
     }
 
+    private static MethodHandle find(String name, FunctionDescriptor d) {
+        try {
+            SymbolLookup lib = SymbolLookup.libraryLookup("liblzma.so.5", Arena.global());
+            MemorySegment fn = lib.find(name).orElse(null);
+            return fn == null ? null : Linker.nativeLinker().downcallHandle(fn, d);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
     static boolean available() {
         return DECODE != null;
+    }
+
+    /** Whether {@link #stream} can run: liblzma's streaming decoder, on a 64-bit host (the struct's layout). */
+    static boolean streamingAvailable() {
+        return STREAM_DECODER != null && CODE != null && END != null && ADDRESS.byteSize() == 8;
+    }
+
+    /** Receives a stream's decoded bytes in order, a window at a time. */
+    interface Chunks {
+        /**
+         * {@code window[0, length)} holds the decoded bytes {@code [imageOffset, imageOffset + length)}; false to
+         * stop decoding there.
+         */
+        boolean chunk(long imageOffset, MemorySegment window, int length);
+    }
+
+    /**
+     * Decodes the .xz stream {@code in} through {@code window}, handing each filled window to {@code out}: a large
+     * image is read without ever being whole in memory. True if it decoded, its checks held and it gave exactly
+     * {@code size} bytes, or if {@code out} stopped it before the end with no error so far.
+     */
+    static boolean stream(MemorySegment in, long size, MemorySegment window, Chunks out) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment strm = arena.allocate(STREAM_SIZE, 8); // zeroed: LZMA_STREAM_INIT
+            if ((int) STREAM_DECODER.invokeExact(strm, -1L, 0) != LZMA_OK) {
+                return false;
+            }
+            try {
+                strm.set(JAVA_LONG, NEXT_IN, in.address());
+                strm.set(JAVA_LONG, AVAIL_IN, in.byteSize());
+                long done = 0;
+                while (true) {
+                    strm.set(JAVA_LONG, NEXT_OUT, window.address());
+                    strm.set(JAVA_LONG, AVAIL_OUT, window.byteSize());
+                    int ret = (int) CODE.invokeExact(strm, LZMA_FINISH);
+                    long total = strm.get(JAVA_LONG, TOTAL_OUT);
+                    if (total > size || (ret != LZMA_OK && ret != LZMA_STREAM_END)) {
+                        return false;
+                    }
+                    if (total > done) {
+                        boolean more = out.chunk(done, window, (int) (total - done));
+                        done = total;
+                        if (!more) {
+                            return true;
+                        }
+                    }
+                    if (ret == LZMA_STREAM_END) {
+                        return done == size;
+                    }
+                }
+            } finally {
+                END.invokeExact(strm);
+            }
+        } catch (Throwable t) {
+            return false;
+        }
     }
 
     /**

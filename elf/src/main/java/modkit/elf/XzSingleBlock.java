@@ -3,6 +3,7 @@ package modkit.elf;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.zip.CRC32;
@@ -37,11 +38,22 @@ final class XzSingleBlock {
     /** Larger claimed outputs are left to the general reader. */
     private static final long MAX_OUTPUT = 256L << 20;
 
-    private final byte[] d;
+    private final byte[] d; // for the Java decoder; null when reading a native segment
+    private final MemorySegment s; // the same bytes, for the container's fields
     private int pos;
 
     private XzSingleBlock(byte[] data) {
         this.d = data;
+        this.s = MemorySegment.ofArray(data);
+    }
+
+    private XzSingleBlock(MemorySegment data) {
+        this.d = null;
+        this.s = data;
+    }
+
+    private byte b(long at) {
+        return s.get(ValueLayout.JAVA_BYTE, at);
     }
 
     /** The decoded bytes of {@code data} (starting with the xz magic), or null to use the general reader. */
@@ -58,23 +70,26 @@ final class XzSingleBlock {
         }
     }
 
+    /** The decoded size {@code data}'s index states, if it is a stream this reader decodes; else -1. */
+    static long decodedSize(MemorySegment data) {
+        try {
+            return new XzSingleBlock(data).outputSize();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     /**
-     * Decodes {@code data} by liblzma into memory outside the Java heap ({@link NativePages}), which the caller
-     * closes; null where liblzma is missing or the stream is not one this reader decodes (the caller then takes
-     * {@link #decode(byte[])}'s path, whose errors say what is wrong).
+     * Decodes {@code data} (of {@code outSize} bytes decoded, as {@link #decodedSize} said) by liblzma into memory
+     * outside the Java heap ({@link NativePages}), which the caller closes; null where liblzma is missing or the
+     * stream does not decode (the caller then takes {@link #decode(byte[])}'s path, whose errors say what is wrong).
      */
-    static NativePages decodeNative(byte[] data) {
+    static NativePages decodeNative(MemorySegment data, long outSize) {
         if (!LibLzma.available()) {
             return null;
         }
-        long outSize;
-        try {
-            outSize = new XzSingleBlock(data).outputSize();
-        } catch (RuntimeException e) {
-            return null;
-        }
-        NativePages out = outSize < 0 ? null : NativePages.allocate(outSize);
-        if (out != null && !LibLzma.decode(MemorySegment.ofArray(data), out.segment())) {
+        NativePages out = outSize < 0 ? null : NativePages.reusable(outSize);
+        if (out != null && !LibLzma.decode(data, out.segment())) {
             out.close();
             return null;
         }
@@ -86,19 +101,21 @@ final class XzSingleBlock {
      * index has one record; -1 if any of that does not hold.
      */
     private long outputSize() {
-        int n = d.length;
-        if (n < 12 + 12 || Compression.detect(d) != Compression.XZ || d[6] != 0 || (d[7] & 0xf0) != 0
-                || !crc32Matches(6, 2, 8)) {
+        if (s.byteSize() > Integer.MAX_VALUE) {
             return -1;
         }
-        int check = d[7] & 0x0f;
+        int n = (int) s.byteSize();
+        if (n < 12 + 12 || !hasXzMagic() || b(6) != 0 || (b(7) & 0xf0) != 0 || !crc32Matches(6, 2, 8)) {
+            return -1;
+        }
+        int check = b(7) & 0x0f;
         if (check != CHECK_NONE && check != CHECK_CRC32 && check != CHECK_CRC64) {
             return -1;
         }
         // Stream footer: the index's size, and the same flags as the header.
         int footer = n - 12;
-        if (d[footer + 10] != 'Y' || d[footer + 11] != 'Z' || d[footer + 8] != d[6]
-                || d[footer + 9] != d[7] || !crc32Matches(footer + 4, 6, footer)) {
+        if (b(footer + 10) != 'Y' || b(footer + 11) != 'Z' || b(footer + 8) != b(6)
+                || b(footer + 9) != b(7) || !crc32Matches(footer + 4, 6, footer)) {
             return -1;
         }
         long indexSize = (u32(footer + 4) + 1) * 4;
@@ -106,7 +123,7 @@ final class XzSingleBlock {
             return -1;
         }
         index = footer - (int) indexSize;
-        if (!crc32Matches(index, (int) indexSize - 4, footer - 4) || d[index] != 0) {
+        if (!crc32Matches(index, (int) indexSize - 4, footer - 4) || b(index) != 0) {
             return -1;
         }
         pos = index + 1;
@@ -206,24 +223,30 @@ final class XzSingleBlock {
         };
     }
 
-    /** The CRC32 of {@code d[from, from + length)} equals the little-endian word at {@code at}. */
+    private boolean hasXzMagic() {
+        byte[] magic = new byte[6];
+        MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 0, magic, 0, magic.length);
+        return Compression.detect(magic) == Compression.XZ;
+    }
+
+    /** The CRC32 of {@code [from, from + length)} equals the little-endian word at {@code at}. */
     private boolean crc32Matches(int from, int length, int at) {
         CRC32 c = new CRC32();
-        c.update(d, from, length);
+        c.update(s.asSlice(from, length).asByteBuffer());
         return c.getValue() == u32(at);
     }
 
     private long u32(int at) {
-        return (d[at] & 0xffL) | (d[at + 1] & 0xffL) << 8 | (d[at + 2] & 0xffL) << 16 | (d[at + 3] & 0xffL) << 24;
+        return (b(at) & 0xffL) | (b(at + 1) & 0xffL) << 8 | (b(at + 2) & 0xffL) << 16 | (b(at + 3) & 0xffL) << 24;
     }
 
     /** A variable-length integer: 7 bits a byte, low first, at most 9 bytes. */
     private long vli() {
         long v = 0;
         for (int i = 0; i < 9; i++) {
-            int b = d[pos++] & 0xff;
-            v |= (long) (b & 0x7f) << (7 * i);
-            if ((b & 0x80) == 0) {
+            int x = b(pos++) & 0xff;
+            v |= (long) (x & 0x7f) << (7 * i);
+            if ((x & 0x80) == 0) {
                 return v;
             }
         }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -110,14 +111,20 @@ class XzSingleBlockTest {
     void decodesIntoNativeMemoryTheSameBytesAndDeclinesDamage() throws IOException {
         byte[] plain = module();
         byte[] xz = xz(plain, new LZMA2Options(6), XZ.CHECK_CRC32);
-        try (NativePages image = XzSingleBlock.decodeNative(xz)) {
+        try (NativePages image = decodeNative(xz)) {
             assertNotNull(image);
             assertArrayEquals(plain, image.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         }
         byte[] bad = xz.clone();
         bad[xz.length / 2] ^= 0x10;
-        assertNull(XzSingleBlock.decodeNative(bad));
-        assertNull(XzSingleBlock.decodeNative(Arrays.copyOf(xz, xz.length - 1)));
+        assertNull(decodeNative(bad));
+        assertNull(decodeNative(Arrays.copyOf(xz, xz.length - 1)));
+        assertEquals(-1, XzSingleBlock.decodedSize(MemorySegment.ofArray(Arrays.copyOf(xz, xz.length - 1))));
+    }
+
+    private static NativePages decodeNative(byte[] xz) {
+        MemorySegment in = MemorySegment.ofArray(xz);
+        return XzSingleBlock.decodeNative(in, XzSingleBlock.decodedSize(in));
     }
 
     /**
@@ -137,10 +144,49 @@ class XzSingleBlockTest {
         kernel.setDictSize(1 << 20);
         Files.write(packed, xz(Files.readAllBytes(large), kernel, XZ.CHECK_CRC32));
         ModuleSummary plain = ModuleSummary.read(large);
-        ModuleSummary fromXz = ModuleSummary.read(packed);
-        assertEquals(java.util.List.copyOf(plain.exports()), java.util.List.copyOf(fromXz.exports()), large + " exports");
-        assertEquals(java.util.List.copyOf(plain.needs()), java.util.List.copyOf(fromXz.needs()), large + " needs");
-        assertEquals(plain.modinfo(), fromXz.modinfo(), large + " modinfo");
-        assertTrue(fromXz.needs().size() > 10);
+        assertSameSummary(plain, ModuleSummary.read(packed), large + " decoded whole");
+        long was = ModuleSummary.streamAbove;
+        ModuleSummary.streamAbove = 0; // stream it, as depmod streams the largest modules
+        try {
+            assertSameSummary(plain, ModuleSummary.read(packed), large + " streamed");
+            byte[] bad = Files.readAllBytes(packed);
+            bad[bad.length / 2] ^= 0x10;
+            Files.write(packed, bad);
+            ModkitException e = assertThrows(ModkitException.class, () -> ModuleSummary.read(packed));
+            assertTrue(e.getMessage().startsWith(packed + ": cannot decompress xz data"), e.getMessage());
+        } finally {
+            ModuleSummary.streamAbove = was;
+        }
+    }
+
+    private static void assertSameSummary(ModuleSummary expected, ModuleSummary actual, String what) {
+        assertEquals(java.util.List.copyOf(expected.exports()), java.util.List.copyOf(actual.exports()), what);
+        assertEquals(java.util.List.copyOf(expected.needs()), java.util.List.copyOf(actual.needs()), what);
+        assertEquals(expected.modinfo(), actual.modinfo(), what);
+        assertTrue(actual.needs().size() > 10, what);
+    }
+
+    /** The streamed reader's passes: the kept head and tail, and a range between them read by another pass. */
+    @Test
+    void streamsRangesFromTheKeptEndsAndFromAnotherPass() throws IOException {
+        byte[] plain = new byte[XzStreamSource.HEAD + XzStreamSource.TAIL + 300_000];
+        new java.util.Random(7).nextBytes(plain);
+        byte[] xz = xz(plain, new LZMA2Options(1), XZ.CHECK_CRC32);
+        try (XzStreamSource s = XzStreamSource.open(MemorySegment.ofArray(xz), plain.length)) {
+            assertNotNull(s);
+            long[] offsets = {10, plain.length - 5000, XzStreamSource.HEAD + 1000, 200_000};
+            int[] lengths = {100, 5000, 70_000, 1};
+            byte[] into = new byte[lengths[0] + lengths[1] + lengths[2] + lengths[3]];
+            int[] ats = {0, 100, 5100, 75_100};
+            s.readAll(offsets, lengths, into, ats);
+            for (int i = 0; i < offsets.length; i++) {
+                assertArrayEquals(Arrays.copyOfRange(plain, (int) offsets[i], (int) offsets[i] + lengths[i]),
+                        Arrays.copyOfRange(into, ats[i], ats[i] + lengths[i]), "range " + i);
+            }
+        }
+        byte[] bad = xz.clone();
+        bad[xz.length / 2] ^= 0x10;
+        assertThrows(XzStreamSource.Damaged.class,
+                () -> XzStreamSource.open(MemorySegment.ofArray(bad), plain.length));
     }
 }

@@ -41,7 +41,6 @@ public final class ModuleScanner {
             if (claimed.compareAndSet(false, true)) {
                 try {
                     result.complete(scanOne(file));
-                    heap.check();
                 } catch (Throwable t) { // out of memory, say: whoever waits for this file must not wait forever
                     result.completeExceptionally(t);
                     throw t;
@@ -51,7 +50,6 @@ public final class ModuleScanner {
     }
 
     private final Map<Path, Slot> slots = new ConcurrentHashMap<>();
-    private final HeapBound heap = new HeapBound();
     private final ForkJoinPool pool = ForkJoinPool.commonPool();
 
     /** Starts reading {@code f} on a pool thread; the walk calls this for every module file it meets. */
