@@ -4,19 +4,21 @@
 # are printed, with the ratio ours/kmod. insmod, rmmod and the sim views have no kmod counterpart that can run
 # here without changing the host's kernel: their row shows our figures only, against the goal (50 ms).
 #
-#   scripts/bench-startup.sh [RUNS] [--tree DIR]
+#   scripts/bench-startup.sh [RUNS] [--tree DIR [--tree-runs N]]
 #
 # The sample tree is testdata/objects/x86_64's modules under a temporary /lib/modules/6.1.0-56-amd64 with kmod's
 # modules.dep. With --tree DIR (a whole /lib/modules/RELEASE, e.g. Debian's, see the README), depmod also runs on
-# that tree (5 pairs), reporting time and peak memory against kmod's.
+# that tree (N pairs, default 5), reporting time and peak memory against kmod's.
 # Needs: a build (mvn -q package -DskipTests), kmod (/usr/bin/kmod), GNU time (/usr/bin/time).
 set -e
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=11
 tree=
+tree_runs=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --tree) tree=$(cd "$2" && pwd); shift 2 ;;
+    --tree-runs) tree_runs=$2; shift 2 ;;
     *) runs=$1; shift ;;
   esac
 done
@@ -109,7 +111,7 @@ if [ -n "$tree" ]; then
     cp -al "$tree" "$work/$t-tree/lib/modules/$tv" 2>/dev/null || cp -a "$tree" "$work/$t-tree/lib/modules/$tv"
   done
   n=$(find "$tree" -name '*.ko*' | wc -l)
-  row "depmod ($n modules of $tv)" 5 -- "$here/bin/depmod" -b "$work/ours-tree" "$tv" -- "$work/bin/depmod" -b "$work/kmod-tree" "$tv"
+  row "depmod ($n modules of $tv)" "$tree_runs" -- "$here/bin/depmod" -b "$work/ours-tree" "$tv" -- "$work/bin/depmod" -b "$work/kmod-tree" "$tv"
   for f in modules.dep modules.alias modules.symbols modules.dep.bin modules.alias.bin modules.symbols.bin; do
     cmp -s "$work/ours-tree/lib/modules/$tv/$f" "$work/kmod-tree/lib/modules/$tv/$f" || echo "bench-startup: $f differs from kmod's" >&2
   done
