@@ -28,7 +28,6 @@ final class LibLzma {
     private static final MethodHandle STREAM_DECODER = find("lzma_stream_decoder",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CODE = find("lzma_code", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle END = find("lzma_end", FunctionDescriptor.ofVoid(ADDRESS));
 
     /**
      * struct lzma_stream (LP64): next_in, avail_in, total_in, next_out, avail_out, total_out, then the allocator,
@@ -36,6 +35,18 @@ final class LibLzma {
      */
     private static final long STREAM_SIZE = 136, NEXT_IN = 0, AVAIL_IN = 8, NEXT_OUT = 24, AVAIL_OUT = 32,
             TOTAL_OUT = 40;
+
+    /**
+     * Each thread's decoder, kept from file to file and never ended: set up again on the same {@code lzma_stream},
+     * liblzma reuses its state and dictionary (1 MiB for a module) instead of allocating and freeing them per file,
+     * which left malloc's per-thread arenas holding several MB each at depmod's peak.
+     */
+    private static final ThreadLocal<MemorySegment> STREAMS = new ThreadLocal<>() {
+        @Override
+        protected MemorySegment initialValue() {
+            return Arena.global().allocate(STREAM_SIZE, 8); // zeroed: LZMA_STREAM_INIT
+        }
+    };
 
     private LibLzma() {}
 
@@ -74,7 +85,7 @@ final class LibLzma {
 
     /** Whether {@link #stream} can run: liblzma's streaming decoder, on a 64-bit host (the struct's layout). */
     static boolean streamingAvailable() {
-        return STREAM_DECODER != null && CODE != null && END != null && ADDRESS.byteSize() == 8;
+        return STREAM_DECODER != null && CODE != null && ADDRESS.byteSize() == 8;
     }
 
     /** Receives a stream's decoded bytes in order, a window at a time. */
@@ -86,42 +97,47 @@ final class LibLzma {
         boolean chunk(long imageOffset, MemorySegment window, int length);
     }
 
+    /** For a window that is the whole image: nothing to copy. */
+    static final Chunks WHOLE = new Chunks() {
+        @Override
+        public boolean chunk(long imageOffset, MemorySegment window, int length) {
+            return true;
+        }
+    };
+
     /**
-     * Decodes the .xz stream {@code in} through {@code window}, handing each filled window to {@code out}: a large
-     * image is read without ever being whole in memory. True if it decoded, its checks held and it gave exactly
-     * {@code size} bytes, or if {@code out} stopped it before the end with no error so far.
+     * Decodes the .xz stream {@code in} (native memory) through {@code window}, handing each filled window to
+     * {@code out}: a large image is read without ever being whole in memory, a small one is decoded into a window
+     * of its size ({@link #WHOLE}). True if it decoded, its checks held, nothing followed the stream and it gave
+     * exactly {@code size} bytes, or if {@code out} stopped it before the end with no error so far.
      */
     static boolean stream(MemorySegment in, long size, MemorySegment window, Chunks out) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment strm = arena.allocate(STREAM_SIZE, 8); // zeroed: LZMA_STREAM_INIT
-            if ((int) STREAM_DECODER.invokeExact(strm, -1L, 0) != LZMA_OK) {
+        try {
+            MemorySegment strm = STREAMS.get();
+            if ((int) STREAM_DECODER.invokeExact(strm, -1L, 0) != LZMA_OK) { // UINT64_MAX: no memory limit
                 return false;
             }
-            try {
-                strm.set(JAVA_LONG, NEXT_IN, in.address());
-                strm.set(JAVA_LONG, AVAIL_IN, in.byteSize());
-                long done = 0;
-                while (true) {
-                    strm.set(JAVA_LONG, NEXT_OUT, window.address());
-                    strm.set(JAVA_LONG, AVAIL_OUT, window.byteSize());
-                    int ret = (int) CODE.invokeExact(strm, LZMA_FINISH);
-                    long total = strm.get(JAVA_LONG, TOTAL_OUT);
-                    if (total > size || (ret != LZMA_OK && ret != LZMA_STREAM_END)) {
-                        return false;
-                    }
-                    if (total > done) {
-                        boolean more = out.chunk(done, window, (int) (total - done));
-                        done = total;
-                        if (!more) {
-                            return true;
-                        }
-                    }
-                    if (ret == LZMA_STREAM_END) {
-                        return done == size;
+            strm.set(JAVA_LONG, NEXT_IN, in.address());
+            strm.set(JAVA_LONG, AVAIL_IN, in.byteSize());
+            long done = 0;
+            while (true) {
+                strm.set(JAVA_LONG, NEXT_OUT, window.address());
+                strm.set(JAVA_LONG, AVAIL_OUT, window.byteSize());
+                int ret = (int) CODE.invokeExact(strm, LZMA_FINISH);
+                long total = strm.get(JAVA_LONG, TOTAL_OUT);
+                if (total > size || (ret != LZMA_OK && ret != LZMA_STREAM_END)) {
+                    return false;
+                }
+                if (total > done) {
+                    boolean more = out.chunk(done, window, (int) (total - done));
+                    done = total;
+                    if (!more) {
+                        return true;
                     }
                 }
-            } finally {
-                END.invokeExact(strm);
+                if (ret == LZMA_STREAM_END) {
+                    return done == size && strm.get(JAVA_LONG, AVAIL_IN) == 0;
+                }
             }
         } catch (Throwable t) {
             return false;

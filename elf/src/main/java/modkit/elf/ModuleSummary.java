@@ -105,7 +105,7 @@ public final class ModuleSummary {
             if (c == Compression.XZ) {
                 // Read outside the heap too: as arrays, the compressed files were garbage that young collections
                 // caught in use and promoted, and the old generation grew with them.
-                try (NativePages raw = NativePages.allocate(size)) {
+                try (NativePages raw = NativePages.reusable(size, NativePages.INPUT)) {
                     if (raw != null) {
                         ByteBuffer b = raw.segment().asByteBuffer();
                         while (b.hasRemaining()) {
@@ -279,7 +279,10 @@ public final class ModuleSummary {
     /** Files up to this size are read whole, larger ones a section at a time. */
     private static final int WHOLE_FILE = 64 << 10;
 
-    /** Holds a small file whole; a large one's sections, packed, fit in it or in a double of it. */
+    /** The largest read buffer a thread keeps from one module to the next. */
+    private static final int KEPT_SCRATCH = 256 << 10;
+
+    /** Holds a small file whole; a large one's sections, packed, fit in it or in a few doublings of it. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[WHOLE_FILE]);
 
     // The sources as classes, not lambdas: depmod's AOT cache is trained on small modules, and a lambda first met at
@@ -345,13 +348,19 @@ public final class ModuleSummary {
             preparedAt = at;
         }
 
-        /** Room for {@code length} more bytes, in a larger array if need be; where they go. */
+        /**
+         * Room for {@code length} more bytes, in a larger array if need be; where they go. The thread keeps a larger
+         * array for the next module only up to {@link #KEPT_SCRATCH}: one module needs 1.2 MB (amdgpu), the next
+         * hundred a tenth of that, and a kept array lives to the end, in the old generation.
+         */
         private int reserve(int length) {
             if (length > data.length - used) {
                 byte[] bigger = new byte[Math.max(used + length, data.length * 2)];
                 System.arraycopy(data, 0, bigger, 0, used);
                 data = bigger;
-                SCRATCH.set(data);
+                if (data.length <= KEPT_SCRATCH) {
+                    SCRATCH.set(data);
+                }
             }
             used += length;
             return used - length;

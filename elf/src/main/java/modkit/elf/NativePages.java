@@ -62,29 +62,35 @@ final class NativePages implements AutoCloseable {
         this.borrowed = borrowed;
     }
 
-    /** Blocks up to this size are taken from the thread's spare block ({@link #reusable}). */
+    /** Blocks up to this size are taken from the thread's spare blocks ({@link #reusable}). */
     private static final long SPARE_SIZE = 512 << 10;
 
-    private static final ThreadLocal<NativePages> SPARE = new ThreadLocal<>();
+    /** The spare blocks: one for a compressed file, one for its image. */
+    static final int INPUT = 0, IMAGE = 1;
+
+    private static final ThreadLocal<NativePages[]> SPARES = new ThreadLocal<>();
 
     /**
-     * Like {@link #allocate}, but a block of up to 512 KB is this thread's spare block, the same one each time, not
-     * zeroed: each page of a new mapping is a page fault, and on a tree of 4,000 small .ko.xz those were a fifth of
-     * depmod's time. (Most modules decode to less; the few larger ones get their own mapping.)
+     * Like {@link #allocate}, but a block of up to 512 KB is this thread's spare block of that use, the same one each
+     * time, not zeroed: each page of a new mapping is a page fault, and on a tree of 4,000 small .ko.xz those were a
+     * fifth of depmod's time. (Most modules decode to less; the few larger ones get their own mapping.)
      */
-    static NativePages reusable(long size) {
+    static NativePages reusable(long size, int use) {
         if (size > SPARE_SIZE || MMAP == null) {
             return allocate(size);
         }
-        NativePages spare = SPARE.get();
-        if (spare == null) {
-            spare = allocate(SPARE_SIZE);
-            if (spare == null) {
+        NativePages[] spares = SPARES.get();
+        if (spares == null) {
+            spares = new NativePages[2];
+            SPARES.set(spares);
+        }
+        if (spares[use] == null) {
+            spares[use] = allocate(SPARE_SIZE);
+            if (spares[use] == null) {
                 return null;
             }
-            SPARE.set(spare);
         }
-        return new NativePages(spare.segment.asSlice(0, size), null, true);
+        return new NativePages(spares[use].segment.asSlice(0, size), null, true);
     }
 
     /** A block of {@code size} bytes, zero until written; null if the system refuses one that large. */

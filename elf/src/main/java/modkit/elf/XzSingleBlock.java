@@ -85,15 +85,25 @@ final class XzSingleBlock {
      * stream does not decode (the caller then takes {@link #decode(byte[])}'s path, whose errors say what is wrong).
      */
     static NativePages decodeNative(MemorySegment data, long outSize) {
-        if (!LibLzma.available()) {
+        if (!LibLzma.streamingAvailable() || outSize < 0) {
             return null;
         }
-        NativePages out = outSize < 0 ? null : NativePages.reusable(outSize);
-        if (out != null && !LibLzma.decode(data, out.segment())) {
-            out.close();
-            return null;
+        // liblzma keeps the input's address in its stream: a Java array is copied out of the heap first.
+        try (NativePages copy = data.isNative() ? null : NativePages.reusable(data.byteSize(), NativePages.INPUT)) {
+            MemorySegment in = data;
+            if (copy != null) {
+                in = copy.segment();
+                MemorySegment.copy(data, 0, in, 0, data.byteSize());
+            } else if (!data.isNative()) {
+                return null;
+            }
+            NativePages out = NativePages.reusable(outSize, NativePages.IMAGE);
+            if (out != null && !LibLzma.stream(in, outSize, out.segment(), LibLzma.WHOLE)) {
+                out.close();
+                return null;
+            }
+            return out;
         }
-        return out;
     }
 
     /**

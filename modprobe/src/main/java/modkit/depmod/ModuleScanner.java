@@ -83,6 +83,7 @@ public final class ModuleScanner {
                 bad.add((Bad) o);
             }
         }
+        slots.clear(); // (a map entry, future and flag per module, otherwise kept while depmod renders)
         return new Result(good, bad);
     }
 
