@@ -13,8 +13,9 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The system's liblzma ({@code liblzma.so.5}, the library kmod and xz use) through the JDK's foreign function API,
- * for its one-call decoder {@code lzma_stream_buffer_decode}. It decodes a module about twice as fast as the pure
- * Java decoder, which made depmod over a tree of {@code .ko.xz} twice kmod's CPU time.
+ * for its one-call decoder {@code lzma_stream_buffer_decode} (into Java arrays) and its streaming decoder
+ * ({@link #stream}: native memory, a window at a time). It decodes a module about twice as fast as the pure Java
+ * decoder, which made depmod over a tree of {@code .ko.xz} twice kmod's CPU time.
  *
  * <p>Optional: where the library is missing (or the JVM forbids native access) {@link #available()} is false and
  * callers use the Java decoder, which gives the same bytes.
