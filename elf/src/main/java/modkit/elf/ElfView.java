@@ -27,7 +27,10 @@ public final class ElfView {
      * may move them all to a larger array when it needs room.
      */
     public interface Loader {
-        /** Makes the file's bytes {@code [offset, offset + length)} readable; returns where they start in {@link #data()}. */
+        /**
+         * Makes the file's bytes {@code [offset, offset + length)} readable; returns where they start in
+         * {@link #data()}.
+         */
         int load(int offset, int length);
 
         /** The array the loaded ranges are in; after a {@link #load} it may be a new one. */

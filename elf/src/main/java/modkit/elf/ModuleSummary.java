@@ -95,9 +95,12 @@ public final class ModuleSummary {
                 if (c == Compression.NONE) {
                     return new Reader(file, (int) size, ElfView.inMemory(data), keys).summarize();
                 }
-                ModuleSummary xz = c == Compression.XZ
-                        ? xz(file, MemorySegment.ofArray(data).asSlice(0, size), keys) : null;
-                return xz != null ? xz : parse(file, Arrays.copyOf(data, (int) size), keys);
+                if (c != Compression.XZ) {
+                    return parse(file, Arrays.copyOf(data, (int) size), keys);
+                }
+                ModuleSummary xz = xz(file, MemorySegment.ofArray(data).asSlice(0, size), keys);
+                // (read again: the summary may have used this thread's buffer before the decoder gave up)
+                return xz != null ? xz : parse(file, Files.readAllBytes(path), keys);
             }
             byte[] head = new byte[64];
             readFully(ch, head, 0, 0, head.length);

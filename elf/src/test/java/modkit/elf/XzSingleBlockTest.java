@@ -122,6 +122,25 @@ class XzSingleBlockTest {
         assertEquals(-1, XzSingleBlock.decodedSize(MemorySegment.ofArray(Arrays.copyOf(xz, xz.length - 1))));
     }
 
+    /** A small .ko.xz (read whole into the thread's buffer) summarizes as its plain file, and a damaged one says so. */
+    @Test
+    void aSmallCompressedModuleSummarizesOrSaysItIsDamaged(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Path plain = Path.of(System.getProperty("user.dir")).resolve("../testdata/objects/x86_64/mk_params.ko");
+        byte[] xz = xz(module(), new LZMA2Options(6), XZ.CHECK_CRC32);
+        Path packed = dir.resolve("mk_params.ko.xz");
+        Files.write(packed, xz);
+        ModuleSummary expected = ModuleSummary.read(plain);
+        ModuleSummary actual = ModuleSummary.read(packed);
+        assertEquals(java.util.List.copyOf(expected.needs()), java.util.List.copyOf(actual.needs()));
+        assertEquals(expected.modinfo(), actual.modinfo());
+        byte[] bad = xz.clone();
+        bad[xz.length / 2] ^= 0x10;
+        Files.write(packed, bad);
+        ModkitException e = assertThrows(ModkitException.class, () -> ModuleSummary.read(packed));
+        assertTrue(e.getMessage().startsWith(packed + ": cannot decompress xz data"), e.getMessage());
+    }
+
     private static NativePages decodeNative(byte[] xz) {
         MemorySegment in = MemorySegment.ofArray(xz);
         return XzSingleBlock.decodeNative(in, XzSingleBlock.decodedSize(in));
