@@ -56,6 +56,15 @@ public final class ByteBuilder {
         return this;
     }
 
+    /** Appends {@code s}'s chars {@code [from, from + len)}, each below 256, as {@link #add(String)} does. */
+    @SuppressWarnings("deprecation")
+    public ByteBuilder add(String s, int from, int len) {
+        ensure(len);
+        s.getBytes(from, from + len, bytes, size);
+        size += len;
+        return this;
+    }
+
     public ByteBuilder add(char c) {
         ensure(1);
         bytes[size++] = (byte) c;

@@ -21,20 +21,25 @@ public final class IndexWriter {
     static final int NODE_VALUES = 0x40000000;
     static final int NODE_CHILDS = 0x20000000;
 
-    /** One {@link #add}: the key's bytes, the value's (shared by the adds that give the same value), the priority. */
-    private record Entry(byte[] key, byte[] value, int priority) {}
+    /**
+     * One {@link #add}: the key (7-bit ASCII, checked: its chars are its bytes), the value's bytes (shared by the
+     * adds that give the same value), the priority. The key is the caller's String, not a copy: depmod's 26,000
+     * aliases are mostly the modules' own strings, and with a byte[] copy of each key its heap ended 1.5-2 MB
+     * larger.
+     */
+    private record Entry(String key, byte[] value, int priority) {}
 
     // The two orders as classes, not lambdas: depmod's AOT cache is trained on a tree where one of them never runs,
     // and a lambda first met at run time spins a class (the JDK's class-file generator, then its compilation: 7 MB
     // of compiler memory in depmod's peak).
 
-    /** By key, as unsigned bytes, like strcmp. */
+    /** By key, as unsigned bytes, like strcmp (for ASCII, String's order). */
     private static final class ByKey implements java.util.Comparator<Entry> {
         static final ByKey ORDER = new ByKey();
 
         @Override
         public int compare(Entry a, Entry b) {
-            return Arrays.compareUnsigned(a.key, b.key);
+            return a.key.compareTo(b.key);
         }
     }
 
@@ -77,7 +82,7 @@ public final class IndexWriter {
         if (size == entries.length) {
             entries = Arrays.copyOf(entries, size * 2);
         }
-        entries[size++] = new Entry(key.getBytes(StandardCharsets.ISO_8859_1), value, priority);
+        entries[size++] = new Entry(key, value, priority);
     }
 
     private static byte[] checkedValue(byte[] value) {
@@ -133,16 +138,16 @@ public final class IndexWriter {
      */
     private int writeNode(ByteBuilder out, Entry[] k, int lo, int hi, int depth, boolean root) {
         int end = depth;
-        byte[] first = k[lo].key;
+        String first = k[lo].key;
         if (!root) {
-            byte[] last = k[hi - 1].key; // sorted: the common prefix of all is that of the first and the last
-            while (end < first.length && end < last.length && first[end] == last[end]) {
+            String last = k[hi - 1].key; // sorted: the common prefix of all is that of the first and the last
+            while (end < first.length() && end < last.length() && first.charAt(end) == last.charAt(end)) {
                 end++;
             }
         }
         int at = lo;
         int valuesAt = lo;
-        while (at < hi && k[at].key.length == end) { // the key that ends here, once per value
+        while (at < hi && k[at].key.length() == end) { // the key that ends here, once per value
             at++;
         }
         int valuesEnd = at;
@@ -150,13 +155,13 @@ public final class IndexWriter {
         int firstChar = 0;
         if (at < hi) {
             // sorted: the children's first bytes run from that of the first key left to that of the last
-            firstChar = k[at].key[end] & 0xff;
-            table = new int[(k[hi - 1].key[end] & 0xff) - firstChar + 1];
+            firstChar = k[at].key.charAt(end);
+            table = new int[k[hi - 1].key.charAt(end) - firstChar + 1];
         }
         while (at < hi) {
-            int ch = k[at].key[end] & 0xff;
+            int ch = k[at].key.charAt(end);
             int stop = at + 1;
-            while (stop < hi && (k[stop].key[end] & 0xff) == ch) {
+            while (stop < hi && k[stop].key.charAt(end) == ch) {
                 stop++;
             }
             table[ch - firstChar] = writeNode(out, k, at, stop, end + 1, false);
