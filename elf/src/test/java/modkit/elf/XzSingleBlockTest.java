@@ -178,6 +178,29 @@ class XzSingleBlockTest {
         }
     }
 
+    /** A streamed image whose ELF is cut short is refused as the plain file is, naming the file. */
+    @Test
+    void aStreamedTruncatedModuleIsRefusedLikeThePlainOne(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        byte[] whole = module();
+        for (int cut : new int[] {whole.length / 2, whole.length - 100, 200}) {
+            Path plain = dir.resolve("cut" + cut + ".ko");
+            Path packed = dir.resolve("cut" + cut + ".ko.xz");
+            byte[] bytes = Arrays.copyOf(whole, cut);
+            Files.write(plain, bytes);
+            Files.write(packed, xz(bytes, new LZMA2Options(1), XZ.CHECK_CRC32));
+            ModkitException expected = assertThrows(ModkitException.class, () -> ModuleSummary.read(plain));
+            long was = ModuleSummary.streamAbove;
+            ModuleSummary.streamAbove = 0;
+            try {
+                ModkitException streamed = assertThrows(ModkitException.class, () -> ModuleSummary.read(packed));
+                assertEquals(expected.getMessage().replace(plain.toString(), packed.toString()), streamed.getMessage());
+            } finally {
+                ModuleSummary.streamAbove = was;
+            }
+        }
+    }
+
     private static void assertSameSummary(ModuleSummary expected, ModuleSummary actual, String what) {
         assertEquals(java.util.List.copyOf(expected.exports()), java.util.List.copyOf(actual.exports()), what);
         assertEquals(java.util.List.copyOf(expected.needs()), java.util.List.copyOf(actual.needs()), what);
