@@ -304,13 +304,9 @@ public final class ElfView {
 
     /** The first section (after the null one) named {@code name}, whatever its type and flags, or -1. */
     public int find(String name) {
-        byte[] wanted = (name + "\0").getBytes(StandardCharsets.ISO_8859_1);
-        long strOff = position(shstrndx);
-        long strEnd = strOff + namesSize();
+        byte[] wanted = (name + "\0").getBytes(StandardCharsets.ISO_8859_1); // the whole name, its NUL too
         for (int i = 1; i < shnum; i++) {
-            long at = strOff + nameOffset(i);
-            if (at + wanted.length <= strEnd
-                    && Arrays.equals(data, (int) at, (int) at + wanted.length, wanted, 0, wanted.length)) {
+            if (nameStartsWith(i, wanted)) {
                 return i;
             }
         }

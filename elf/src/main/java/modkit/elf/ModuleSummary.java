@@ -110,12 +110,7 @@ public final class ModuleSummary {
                 // caught in use and promoted, and the old generation grew with them.
                 try (NativePages raw = NativePages.reusable(size, NativePages.INPUT)) {
                     if (raw != null) {
-                        ByteBuffer b = raw.segment().asByteBuffer();
-                        while (b.hasRemaining()) {
-                            if (ch.read(b, b.position()) < 0) {
-                                throw new IOException("file shrank while being read");
-                            }
-                        }
+                        readFully(ch, raw.segment().asByteBuffer(), 0);
                         ModuleSummary xz = xz(file, raw.segment(), keys);
                         if (xz != null) {
                             return xz;
@@ -150,16 +145,11 @@ public final class ModuleSummary {
         }
         try (XzStreamSource stream = size > streamAbove ? XzStreamSource.open(compressed, size) : null;
                 NativePages image = stream == null ? XzSingleBlock.decodeNative(compressed, size) : null) {
-            if (stream != null) {
+            ImageSource source = stream != null ? stream : image != null ? new SegmentSource(image.segment()) : null;
+            if (source != null) {
                 byte[] head = new byte[(int) Math.min(64, size)];
-                stream.read(0, head, 0, head.length);
-                return new Reader(file, (int) size, new Packed(stream, head), keys).summarize();
-            }
-            if (image != null) {
-                MemorySegment elf = image.segment();
-                byte[] head = new byte[(int) Math.min(64, size)];
-                MemorySegment.copy(elf, ValueLayout.JAVA_BYTE, 0, head, 0, head.length);
-                return new Reader(file, (int) size, new Packed(new SegmentSource(elf), head), keys).summarize();
+                source.read(0, head, 0, head.length);
+                return new Reader(file, (int) size, new Packed(source, head), keys).summarize();
             }
         } catch (XzStreamSource.Damaged e) {
             // the general reader says what is wrong
@@ -377,10 +367,14 @@ public final class ModuleSummary {
 
     /** Reads the file's bytes {@code [offset, offset + length)} into {@code into} at {@code at}. */
     private static void readFully(FileChannel ch, byte[] into, int at, long offset, int length) {
-        ByteBuffer b = ByteBuffer.wrap(into, at, length);
+        readFully(ch, ByteBuffer.wrap(into, at, length).slice(), offset);
+    }
+
+    /** Fills {@code b} (from its position 0) with the file's bytes from {@code offset} on. */
+    private static void readFully(FileChannel ch, ByteBuffer b, long offset) {
         try {
             while (b.hasRemaining()) {
-                if (ch.read(b, offset + (b.position() - at)) < 0) {
+                if (ch.read(b, offset + b.position()) < 0) {
                     throw new IOException("file shrank while being read");
                 }
             }
@@ -410,10 +404,17 @@ public final class ModuleSummary {
     private static final class Reader {
         private final ElfView elf;
         private final ModInfo.KeyFilter modinfoKeys; // null: every .modinfo entry
+        // the sections the summary reads, found by name as kmod finds them; -1 where there is none
+        private final int modinfo, symtab, strtab, ksymtabStrings, versions;
 
         Reader(String file, int length, ElfView.Loader loader, ModInfo.KeyFilter modinfoKeys) {
             this.elf = ElfView.of(file, length, loader);
             this.modinfoKeys = modinfoKeys;
+            modinfo = elf.find(".modinfo");
+            symtab = elf.find(".symtab");
+            strtab = elf.find(".strtab");
+            ksymtabStrings = elf.find("__ksymtab_strings");
+            versions = elf.find("__versions");
         }
 
         ModuleSummary summarize() {
@@ -421,14 +422,10 @@ public final class ModuleSummary {
             // not once per section.
             elf.loadAll(sectionsRead());
             List<ModInfo.Entry> info = modinfo();
-            int symtab = elf.find(".symtab");
-            int strtab = elf.find(".strtab");
             if (symtab < 0 || strtab < 0) {
                 // kmod: no symbols to export or import; the module still has its .modinfo.
                 return new ModuleSummary(info, kstrtabExports(), Symbols.NONE);
             }
-            elf.load(symtab);
-            elf.load(strtab);
             Symbols exports = crcExports(symtab, strtab);
             if (exports.isEmpty()) {
                 exports = kstrtabExports();
@@ -437,15 +434,14 @@ public final class ModuleSummary {
         }
 
         private List<ModInfo.Entry> modinfo() {
-            int s = elf.find(".modinfo");
-            if (s < 0) {
+            if (modinfo < 0) {
                 return new ArrayList<>();
             }
-            return elf.modinfo(s, StandardCharsets.ISO_8859_1, modinfoKeys);
+            return elf.modinfo(modinfo, StandardCharsets.ISO_8859_1, modinfoKeys);
         }
 
         private Symbols kstrtabExports() {
-            int s = elf.find("__ksymtab_strings");
+            int s = ksymtabStrings;
             Symbols out = new Symbols(0);
             if (s < 0 || elf.type(s) == Section.SHT_NOBITS) {
                 return Symbols.NONE;
@@ -496,8 +492,7 @@ public final class ModuleSummary {
 
         /** What {@link #summarize} reads: the sections it finds by name, and those CRCs usually point into. */
         private int[] sectionsRead() {
-            int[] named = {elf.find(".modinfo"), elf.find(".symtab"), elf.find(".strtab"),
-                    elf.find("__ksymtab_strings"), elf.find("__versions")};
+            int[] named = {modinfo, symtab, strtab, ksymtabStrings, versions};
             int[] all = Arrays.copyOf(named, named.length + elf.sectionCount());
             int n = named.length;
             for (int i = 1; i < elf.sectionCount(); i++) {
@@ -544,7 +539,7 @@ public final class ModuleSummary {
         }
 
         private Symbols needs(int symtab, int strtab) {
-            VersionTable table = versionTable(elf);
+            VersionTable table = versionTable(elf, versions);
             int verCount = table == null ? 0 : table.count();
             boolean[] visited = new boolean[verCount];
             Symbols out = new Symbols(64);
@@ -593,16 +588,16 @@ public final class ModuleSummary {
             throw new ModkitException(file + ": cannot read: " + e.getMessage());
         }
         byte[] data = Compression.detect(raw).decompress(file, raw);
-        VersionTable table = versionTable(ElfView.of(file, data, data.length));
+        ElfView elf = ElfView.of(file, data, data.length);
+        VersionTable table = versionTable(elf, elf.find("__versions"));
         return table == null ? List.of() : table.entries();
     }
 
     /**
-     * The first section named {@code __versions}, whatever its flags, as kmod finds it; null if there is none or
-     * its size is not a whole number of entries (kmod then reads no versions).
+     * The entries of section {@code s}, the first named {@code __versions} whatever its flags, as kmod finds it; null
+     * if there is none (-1) or its size is not a whole number of entries (kmod then reads no versions).
      */
-    private static VersionTable versionTable(ElfView elf) {
-        int s = elf.find("__versions");
+    private static VersionTable versionTable(ElfView elf, int s) {
         if (s < 0 || elf.type(s) == Section.SHT_NOBITS || elf.size(s) % ElfView.VERSION_ENTRY_SIZE != 0) {
             return null;
         }

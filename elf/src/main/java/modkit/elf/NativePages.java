@@ -94,6 +94,21 @@ final class NativePages implements AutoCloseable {
     }
 
     /** A block of {@code size} bytes, zero until written; null if the system refuses one that large. */
+    /**
+     * {@code data} where liblzma can keep its address: itself if it is native memory already (closing it then does
+     * nothing), else a copy in this thread's spare input block or a mapping of its own; null if none can be had.
+     */
+    static NativePages outOfHeap(MemorySegment data) {
+        if (data.isNative()) {
+            return new NativePages(data, null, true);
+        }
+        NativePages copy = reusable(data.byteSize(), INPUT);
+        if (copy != null) {
+            MemorySegment.copy(data, 0, copy.segment, 0, data.byteSize());
+        }
+        return copy;
+    }
+
     static NativePages allocate(long size) {
         if (MMAP != null && size > 0) {
             MemorySegment at;

@@ -88,17 +88,12 @@ final class XzSingleBlock {
         if (!LibLzma.streamingAvailable() || outSize < 0) {
             return null;
         }
-        // liblzma keeps the input's address in its stream: a Java array is copied out of the heap first.
-        try (NativePages copy = data.isNative() ? null : NativePages.reusable(data.byteSize(), NativePages.INPUT)) {
-            MemorySegment in = data;
-            if (copy != null) {
-                in = copy.segment();
-                MemorySegment.copy(data, 0, in, 0, data.byteSize());
-            } else if (!data.isNative()) {
+        try (NativePages in = NativePages.outOfHeap(data)) {
+            if (in == null) {
                 return null;
             }
             NativePages out = NativePages.reusable(outSize, NativePages.IMAGE);
-            if (out != null && !LibLzma.stream(in, outSize, out.segment(), LibLzma.WHOLE)) {
+            if (out != null && !LibLzma.stream(in.segment(), outSize, out.segment(), LibLzma.WHOLE)) {
                 out.close();
                 return null;
             }

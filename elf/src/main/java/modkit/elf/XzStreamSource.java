@@ -20,16 +20,14 @@ final class XzStreamSource implements ImageSource, AutoCloseable {
     static final int HEAD = 4 << 10;
     static final int TAIL = 128 << 10;
 
-    private final MemorySegment input; // the compressed stream, in native memory: liblzma keeps its address
-    private final NativePages inputCopy; // where this source copied it there; else null
+    private final NativePages input; // the compressed stream, in native memory: liblzma keeps its address
     private final NativePages window;
     private final long size;
     private final byte[] head; // the image's bytes [0, head.length)
     private final byte[] tail; // and [size - tail.length, size)
 
-    private XzStreamSource(MemorySegment input, NativePages inputCopy, NativePages window, long size) {
+    private XzStreamSource(NativePages input, NativePages window, long size) {
         this.input = input;
-        this.inputCopy = inputCopy;
         this.window = window;
         this.size = size;
         head = new byte[(int) Math.min(HEAD, size)];
@@ -46,27 +44,18 @@ final class XzStreamSource implements ImageSource, AutoCloseable {
         if (!LibLzma.streamingAvailable()) {
             return null;
         }
-        NativePages copy = null;
-        MemorySegment in = compressed;
-        if (!compressed.isNative()) {
-            copy = NativePages.allocate(compressed.byteSize());
-            if (copy == null) {
-                return null;
-            }
-            in = copy.segment();
-            MemorySegment.copy(compressed, 0, in, 0, compressed.byteSize());
-        }
-        NativePages window = NativePages.allocate(WINDOW);
+        NativePages in = NativePages.outOfHeap(compressed);
+        NativePages window = in == null ? null : NativePages.allocate(WINDOW);
         if (window == null) {
-            if (copy != null) {
-                copy.close();
+            if (in != null) {
+                in.close();
             }
             return null;
         }
-        XzStreamSource s = new XzStreamSource(in, copy, window, size);
+        XzStreamSource s = new XzStreamSource(in, window, size);
         Copier firstPass = new Copier(new long[] {0, size - s.tail.length}, new int[] {s.head.length, s.tail.length},
                 new byte[][] {s.head, s.tail}, new int[] {0, 0}, false);
-        if (!LibLzma.stream(in, size, window.segment(), firstPass)) {
+        if (!LibLzma.stream(in.segment(), size, window.segment(), firstPass)) {
             s.close();
             throw new Damaged();
         }
@@ -87,7 +76,7 @@ final class XzStreamSource implements ImageSource, AutoCloseable {
         if (!kept) {
             byte[][] targets = new byte[offsets.length][];
             Arrays.fill(targets, into);
-            if (!LibLzma.stream(input, size, window.segment(),
+            if (!LibLzma.stream(input.segment(), size, window.segment(),
                     new Copier(offsets, lengths, targets, ats, true))) {
                 throw new Damaged(); // it decoded in the first pass: memory ran out, say
             }
@@ -141,8 +130,6 @@ final class XzStreamSource implements ImageSource, AutoCloseable {
     @Override
     public void close() {
         window.close();
-        if (inputCopy != null) {
-            inputCopy.close();
-        }
+        input.close();
     }
 }

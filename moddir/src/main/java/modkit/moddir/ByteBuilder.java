@@ -47,17 +47,12 @@ public final class ByteBuilder {
     }
 
     /** Appends {@code s}; every char is below 256 (names and aliases come from Latin-1 decoded bytes). */
-    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) is the allocation-free Latin-1 copy wanted here
     public ByteBuilder add(String s) {
-        int n = s.length();
-        ensure(n);
-        s.getBytes(0, n, bytes, size);
-        size += n;
-        return this;
+        return add(s, 0, s.length());
     }
 
     /** Appends {@code s}'s chars {@code [from, from + len)}, each below 256, as {@link #add(String)} does. */
-    @SuppressWarnings("deprecation")
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) is the allocation-free Latin-1 copy wanted here
     public ByteBuilder add(String s, int from, int len) {
         ensure(len);
         s.getBytes(from, from + len, bytes, size);
