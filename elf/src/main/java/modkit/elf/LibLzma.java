@@ -51,30 +51,21 @@ final class LibLzma {
 
     private LibLzma() {}
 
+    // lzma_ret lzma_stream_buffer_decode(uint64_t *memlimit, uint32_t flags, const lzma_allocator *allocator,
+    //     const uint8_t *in, size_t *in_pos, size_t in_size, uint8_t *out, size_t *out_pos, size_t out_size)
+    // critical: the input and output may be Java arrays, passed without a copy. A call decodes one module, a few
+    // milliseconds during which this thread holds off the garbage collector.
     private static MethodHandle bind() {
-        try {
-            SymbolLookup lib = SymbolLookup.libraryLookup("liblzma.so.5", Arena.global());
-            MemorySegment fn = lib.find("lzma_stream_buffer_decode").orElse(null);
-            if (fn == null) {
-                return null;
-            }
-            // lzma_ret lzma_stream_buffer_decode(uint64_t *memlimit, uint32_t flags, const lzma_allocator *allocator,
-            //     const uint8_t *in, size_t *in_pos, size_t in_size, uint8_t *out, size_t *out_pos, size_t out_size)
-            FunctionDescriptor d = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
-                    JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
-            // critical: the input and output may be Java arrays, passed without a copy. A call decodes one module,
-            // a few milliseconds during which this thread holds off the garbage collector.
-            return Linker.nativeLinker().downcallHandle(fn, d, Linker.Option.critical(true));
-        } catch (RuntimeException | LinkageError e) { // no library, or native access not enabled
-            return null;
-        }
+        return find("lzma_stream_buffer_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS,
+                ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), Linker.Option.critical(true));
     }
 
-    private static MethodHandle find(String name, FunctionDescriptor d) {
+    /** liblzma's function {@code name}; null if the library or the function is missing, or native access is off. */
+    private static MethodHandle find(String name, FunctionDescriptor d, Linker.Option... options) {
         try {
             SymbolLookup lib = SymbolLookup.libraryLookup("liblzma.so.5", Arena.global());
             MemorySegment fn = lib.find(name).orElse(null);
-            return fn == null ? null : Linker.nativeLinker().downcallHandle(fn, d);
+            return fn == null ? null : Linker.nativeLinker().downcallHandle(fn, d, options);
         } catch (RuntimeException | LinkageError e) {
             return null;
         }
