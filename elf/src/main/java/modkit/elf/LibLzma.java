@@ -10,6 +10,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The system's liblzma ({@code liblzma.so.5}, the library kmod and xz use) through the JDK's foreign function API,
@@ -29,6 +31,7 @@ final class LibLzma {
     private static final MethodHandle STREAM_DECODER = find("lzma_stream_decoder",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CODE = find("lzma_code", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle END = find("lzma_end", FunctionDescriptor.ofVoid(ADDRESS));
 
     /**
      * struct lzma_stream (LP64): next_in, avail_in, total_in, next_out, avail_out, total_out, then the allocator,
@@ -38,16 +41,19 @@ final class LibLzma {
             TOTAL_OUT = 40;
 
     /**
-     * Each thread's decoder, kept from file to file and never ended: set up again on the same {@code lzma_stream},
-     * liblzma reuses its state and dictionary (1 MiB for a module) instead of allocating and freeing them per file,
-     * which left malloc's per-thread arenas holding several MB each at depmod's peak.
+     * Each thread's decoder, kept from file to file until {@link #endAll}: set up again on the same
+     * {@code lzma_stream}, liblzma reuses its state and dictionary (1 MiB for a module) instead of allocating and
+     * freeing them per file, which left malloc's per-thread arenas holding several MB each at depmod's peak.
      */
     private static final ThreadLocal<MemorySegment> STREAMS = new ThreadLocal<>() {
         @Override
         protected MemorySegment initialValue() {
-            return Arena.global().allocate(STREAM_SIZE, 8); // zeroed: LZMA_STREAM_INIT
+            MemorySegment strm = Arena.global().allocate(STREAM_SIZE, 8); // zeroed: LZMA_STREAM_INIT
+            ALL_STREAMS.add(strm);
+            return strm;
         }
     };
+    private static final Queue<MemorySegment> ALL_STREAMS = new ConcurrentLinkedQueue<>();
 
     private LibLzma() {}
 
@@ -133,6 +139,24 @@ final class LibLzma {
             }
         } catch (Throwable t) {
             return false;
+        }
+    }
+
+    /**
+     * Frees every thread's decoder state and dictionary ({@code lzma_end}); the {@code lzma_stream} is left as
+     * LZMA_STREAM_INIT, so its thread can decode again. Only while no thread is decoding.
+     */
+    static void endAll() {
+        if (END == null) {
+            return;
+        }
+        for (MemorySegment strm : ALL_STREAMS) {
+            try {
+                END.invokeExact(strm);
+            } catch (Throwable t) {
+                throw new IllegalStateException("lzma_end failed", t);
+            }
+            strm.fill((byte) 0);
         }
     }
 

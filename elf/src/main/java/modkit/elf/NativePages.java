@@ -9,6 +9,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Memory outside the Java heap, taken from the kernel with {@code mmap} and given back with {@code munmap} as soon as
@@ -69,6 +71,8 @@ final class NativePages implements AutoCloseable {
     static final int INPUT = 0, IMAGE = 1;
 
     private static final ThreadLocal<NativePages[]> SPARES = new ThreadLocal<>();
+    /** Every thread's spare blocks, for {@link #releaseSpares}. */
+    private static final Queue<NativePages[]> ALL_SPARES = new ConcurrentLinkedQueue<>();
 
     /**
      * Like {@link #allocate}, but a block of up to 512 KB is this thread's spare block of that use, the same one each
@@ -83,6 +87,7 @@ final class NativePages implements AutoCloseable {
         if (spares == null) {
             spares = new NativePages[2];
             SPARES.set(spares);
+            ALL_SPARES.add(spares);
         }
         if (spares[use] == null) {
             spares[use] = allocate(SPARE_SIZE);
@@ -93,7 +98,22 @@ final class NativePages implements AutoCloseable {
         return new NativePages(spares[use].segment.asSlice(0, size), null, true);
     }
 
-    /** A block of {@code size} bytes, zero until written; null if the system refuses one that large. */
+    /**
+     * Unmaps every thread's spare blocks (a thread that needs one again maps a new one). Only while no thread is
+     * using its blocks: depmod calls it when its scan is over, since the blocks would otherwise count in its peak
+     * memory, which comes at the end, when the files are written.
+     */
+    static void releaseSpares() {
+        for (NativePages[] spares : ALL_SPARES) {
+            for (int use = 0; use < spares.length; use++) {
+                if (spares[use] != null) {
+                    spares[use].unmap();
+                    spares[use] = null;
+                }
+            }
+        }
+    }
+
     /**
      * {@code data} where liblzma can keep its address: itself if it is native memory already (closing it then does
      * nothing), else a copy in this thread's spare input block or a mapping of its own; null if none can be had.
@@ -109,6 +129,7 @@ final class NativePages implements AutoCloseable {
         return copy;
     }
 
+    /** A block of {@code size} bytes, zero until written; null if the system refuses one that large. */
     static NativePages allocate(long size) {
         if (MMAP != null && size > 0) {
             MemorySegment at;
@@ -145,6 +166,10 @@ final class NativePages implements AutoCloseable {
             arena.close();
             return;
         }
+        unmap();
+    }
+
+    private void unmap() {
         try {
             int ignored = (int) MUNMAP.invokeExact(segment, segment.byteSize());
         } catch (Throwable t) {

@@ -47,6 +47,18 @@ public final class ModuleScanner {
                 }
             }
         }
+
+        /** Once this returns no read of the file is running: unread, it is claimed and never read; else awaited. */
+        void settle() {
+            if (claimed.compareAndSet(false, true)) {
+                result.complete(null);
+                return;
+            }
+            try {
+                result.join();
+            } catch (RuntimeException e) { // (a file nobody asked for: its failure is nobody's)
+            }
+        }
     }
 
     private final Map<Path, Slot> slots = new ConcurrentHashMap<>();
@@ -83,7 +95,13 @@ public final class ModuleScanner {
                 bad.add((Bad) o);
             }
         }
+        // The walk may have announced files that are not in the list (the config left them out, say): their reads
+        // must not be running when the threads' buffers are given back.
+        for (Slot s : slots.values()) {
+            s.settle();
+        }
         slots.clear(); // (a map entry, future and flag per module, otherwise kept while depmod renders)
+        ModuleSummary.releaseBuffers();
         return new Result(good, bad);
     }
 
