@@ -47,6 +47,35 @@ class LauncherTest {
         assertTrue(r.out.startsWith("depmod: unrecognized option '--no-such-option'\n  hint: see 'depmod --help'\n"), r.out);
     }
 
+    /**
+     * depmod over a tree whose modules.order names an .ko.xz runs on the launcher's other JVM options (no AOT cache,
+     * no huge pages, one compiler thread, the class-file generator interpreted): its -n output is the plain tree's,
+     * with nothing of the JVM's in it.
+     */
+    @Test
+    void depmodOverACompressedTreePrintsWhatItDoesOverThePlainOne() throws Exception {
+        Path objects = TestPaths.testdata().resolve("objects/x86_64");
+        String[] plainOutputs = new String[2];
+        for (int compressed = 0; compressed < 2; compressed++) {
+            Path dir = tmp.resolve("root" + compressed + "/lib/modules/1.0.0-test");
+            Files.createDirectories(dir.resolve("kernel"));
+            String params = compressed == 1 ? "mk_params.ko.xz" : "mk_params.ko";
+            Files.copy(objects.resolve(params), dir.resolve("kernel/" + params));
+            Files.copy(objects.resolve("mk_exporter.ko"), dir.resolve("kernel/mk_exporter.ko"));
+            Files.copy(objects.resolve("mk_importer.ko"), dir.resolve("kernel/mk_importer.ko"));
+            Files.writeString(dir.resolve("modules.order"),
+                    "kernel/mk_params.ko\nkernel/mk_exporter.ko\nkernel/mk_importer.ko\n");
+            Files.writeString(dir.resolve("modules.builtin"), "");
+            Files.writeString(dir.resolve("modules.builtin.modinfo"), "");
+            Result r = run("depmod", "-n", "-b", tmp.resolve("root" + compressed).toString(), "1.0.0-test");
+            assertEquals(0, r.exit, r.out);
+            plainOutputs[compressed] = r.out.replace(".ko.xz", ".ko");
+        }
+        assertTrue(plainOutputs[1].startsWith("kernel/mk_params.ko:\nkernel/mk_exporter.ko:\n"
+                + "kernel/mk_importer.ko: kernel/mk_exporter.ko\n"), plainOutputs[1]);
+        assertEquals(plainOutputs[0], plainOutputs[1]);
+    }
+
     /** The build step behind the launcher's quick start: it must not fail quietly in CI. */
     @Test
     void buildMadeTheAotCacheFromJava8ClassFiles() throws IOException {
