@@ -206,16 +206,7 @@ public final class ModuleSummary {
 
         void add(String name, long crc, boolean isWeak) {
             if (size == names.length) {
-                int n = Math.max(8, size * 2);
-                names = Arrays.copyOf(names, n);
-                if (wideCrcs != null) {
-                    wideCrcs = Arrays.copyOf(wideCrcs, n);
-                } else {
-                    crcs = Arrays.copyOf(crcs, n);
-                }
-                if (weak != null) {
-                    weak = Arrays.copyOf(weak, n);
-                }
+                resize(Math.max(8, size * 2));
             }
             names[size] = name;
             if (wideCrcs == null && (crc >>> 32) != 0) {
@@ -245,17 +236,21 @@ public final class ModuleSummary {
                 return NONE;
             }
             if (size < names.length) {
-                names = Arrays.copyOf(names, size);
-                if (wideCrcs != null) {
-                    wideCrcs = Arrays.copyOf(wideCrcs, size);
-                } else {
-                    crcs = Arrays.copyOf(crcs, size);
-                }
-                if (weak != null) {
-                    weak = Arrays.copyOf(weak, size);
-                }
+                resize(size);
             }
             return this;
+        }
+
+        private void resize(int n) {
+            names = Arrays.copyOf(names, n);
+            if (wideCrcs != null) {
+                wideCrcs = Arrays.copyOf(wideCrcs, n);
+            } else {
+                crcs = Arrays.copyOf(crcs, n);
+            }
+            if (weak != null) {
+                weak = Arrays.copyOf(weak, n);
+            }
         }
 
         @Override

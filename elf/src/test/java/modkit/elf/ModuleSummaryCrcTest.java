@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -34,6 +37,43 @@ class ModuleSummaryCrcTest {
             }
         }
         return crcs;
+    }
+
+    /**
+     * An export whose {@code __crc_} symbol points past its section has kmod's -1 for a CRC, a value no 32-bit word
+     * holds: the others, before and after it in the table, keep theirs.
+     */
+    @Test
+    void aCrcThatCannotBeFoundIsMinusOneAndTheOthersStay() throws IOException {
+        Path obj = Path.of("../testdata/objects/x86_64/mk_exporter.ko");
+        byte[] data = Files.readAllBytes(obj);
+        Map<String, Long> before = crcs(ModuleSummary.parse("m.ko", data.clone()).exports());
+        assertEquals(4, before.size(), before.toString());
+        ElfView elf = ElfView.of("m.ko", data, data.length);
+        int symtab = elf.find(".symtab"), strtab = elf.find(".strtab");
+        byte[] name = "__crc_mk_gpl_mul\0".getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        int patched = 0;
+        for (long at = elf.offset(symtab); at < elf.offset(symtab) + elf.size(symtab); at += 24) {
+            int nameAt = (int) (elf.offset(strtab) + b.getInt((int) at));
+            if (java.util.Arrays.equals(data, nameAt, nameAt + name.length, name, 0, name.length)) {
+                b.putLong((int) at + 8, 1 << 20); // st_value, far past the section's end
+                patched++;
+            }
+        }
+        assertEquals(1, patched);
+        Map<String, Long> after = crcs(ModuleSummary.parse("m.ko", data).exports());
+        Map<String, Long> want = new LinkedHashMap<>(before);
+        want.put("mk_gpl_mul", -1L); // (third in the table: the two before it are widened)
+        assertEquals(want, after);
+    }
+
+    private static Map<String, Long> crcs(List<ModuleSummary.Symbol> symbols) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (ModuleSummary.Symbol s : symbols) {
+            m.put(s.name(), s.crc());
+        }
+        return m;
     }
 
     @Test
