@@ -160,7 +160,11 @@ public final class ModuleSummary {
         return null;
     }
 
-    /** Whether any thread has read an .xz module here (and may keep buffers for the next). */
+    /**
+     * Whether any thread has read an .xz module here (and may keep buffers for the next). Without it,
+     * {@link #releaseBuffers} would initialize LibLzma and NativePages, binding their native functions (a few dozen
+     * classes spun), after a scan of plain modules that never used them.
+     */
     private static volatile boolean decodedXz;
 
     /**
