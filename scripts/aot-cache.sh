@@ -11,6 +11,8 @@
 # scripts/bench-depmod.sh uses; without those classes depmod uses modkit.aot.
 # Nothing here is needed for modkit to work: on any failure the commands just start without the cache.
 set -e
+# (the training runs in JVMs of their own, never in a resident server: modkit server)
+export MODKIT_SERVER=0
 here=$(cd "$(dirname "$0")/.." && pwd)
 out="$here/cli/target/modkit.aot"
 depmod_out="$here/cli/target/depmod.aot"

@@ -7,6 +7,8 @@
 # bin/modkit uses TOOL.aot when it is not older than the jar, else modkit.aot. Nothing here is needed for modkit to
 # work: a tool whose training fails starts with modkit.aot.
 set -e
+# (the training runs in JVMs of their own, never in a resident server: modkit server)
+export MODKIT_SERVER=0
 here=$(cd "$(dirname "$0")/.." && pwd)
 out="$here/cli/target/aot"
 log="$here/cli/target/aot-cache.log"

@@ -9,6 +9,10 @@
 # The sample tree is testdata/objects/x86_64's modules under a temporary /lib/modules/6.1.0-56-amd64 with kmod's
 # modules.dep. With --tree DIR (a whole /lib/modules/RELEASE, e.g. Debian's, see the README), depmod also runs on
 # that tree (N pairs, default 5), reporting time and peak memory against kmod's.
+# Each command runs first in a JVM of its own (MODKIT_SERVER=0), then, if the build made cli/target/modkit-client,
+# again through the resident server (modkit server start, in a private socket directory of the run's own): there
+# the time is the client's whole process and the peak memory is the server's (its peak RSS counted afresh for each
+# run, through /proc/PID/clear_refs), the process that did the work.
 # Needs: a build (mvn -q package -DskipTests), kmod (/usr/bin/kmod), GNU time (/usr/bin/time).
 set -e
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,6 +41,10 @@ touch "$work/root/lib/modules/$v/modules.order" "$work/root/lib/modules/$v/modul
 for t in lsmod modinfo modprobe depmod; do ln -s /usr/bin/kmod "$work/bin/$t"; done
 "$work/bin/depmod" -b "$work/root" "$v"
 export MODKIT_ROOT="$work/state"
+export MODKIT_SERVER=0
+export XDG_RUNTIME_DIR="$work/run"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+srv_pid=
 "$here/bin/modkit" sim boot >/dev/null
 "$here/bin/insmod" "$here/testdata/objects/x86_64/mk_exporter.ko"
 ko="$here/testdata/objects/x86_64/mk_params.ko"
@@ -47,6 +55,13 @@ measure() {
   /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1 || :
   t1=$(date +%s%N)
   echo "$(( (t1 - t0) / 1000 )) $(tail -1 "$work/rss")"
+}
+# the same for one of ours: under the server, its peak memory is the server's, counted from the run's start
+measure_ours() {
+  [ -z "$srv_pid" ] && { measure "$@"; return; }
+  echo 5 >"/proc/$srv_pid/clear_refs"
+  r=$(measure "$@")
+  echo "${r% *} $(awk '/^VmHWM:/ { print $2 }' "/proc/$srv_pid/status")"
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
@@ -60,7 +75,7 @@ row() {
   : >"$work/o"; : >"$work/k"
   i=0
   while [ $i -lt "$n" ]; do
-    eval "measure $ours" >>"$work/o"
+    eval "measure_ours $ours" >>"$work/o"
     [ -n "$theirs" ] && eval "measure $theirs" >>"$work/k"
     i=$((i + 1))
   done
@@ -75,28 +90,34 @@ row() {
   fi
 }
 
-row "lsmod" "$runs" -- "$here/bin/lsmod" -- "$work/bin/lsmod"
-row "modinfo mk_params.ko" "$runs" -- "$here/bin/modinfo" "$ko" -- "$work/bin/modinfo" "$ko"
-row "modprobe --show-depends mk_params" "$runs" -- "$here/bin/modprobe" -d "$work/root" -S "$v" --show-depends mk_params \
-  -- "$work/bin/modprobe" -d "$work/root" -S "$v" --show-depends mk_params
-cp -r "$work/root" "$work/root-k"
-row "depmod (9 sample modules)" "$runs" -- "$here/bin/depmod" -b "$work/root" "$v" -- "$work/bin/depmod" -b "$work/root-k" "$v"
-row "modkit sim proc-modules" "$runs" -- "$here/bin/modkit" sim proc-modules
-row "modkit sim tainted" "$runs" -- "$here/bin/modkit" sim tainted
-# insmod and rmmod alternate, so that each finds the state it needs
-: >"$work/ins"; : >"$work/rm"
-i=0
-while [ $i -lt "$runs" ]; do
-  measure "$here/bin/insmod" "$ko" >>"$work/ins"
-  measure "$here/bin/rmmod" mk_params >>"$work/rm"
-  i=$((i + 1))
-done
-for f in ins rm; do
-  name=$([ $f = ins ] && echo "insmod mk_params.ko" || echo "rmmod mk_params")
-  ot=$(cut -d' ' -f1 "$work/$f" | median); om=$(cut -d' ' -f2 "$work/$f" | median)
-  awk -v n="$name" -v ot="$ot" -v om="$om" 'BEGIN {
-    printf "%-34s %10.1f %10s %7s %10.1f %10s %7s %s\n", n, ot/1000, "-", "-", om/1024, "-", "-", (ot <= 50000 ? "yes" : "no") }'
-done
+# Every short command; $as names the way they run.
+short_rows() {
+  row "lsmod$as" "$runs" -- "$here/bin/lsmod" -- "$work/bin/lsmod"
+  row "modinfo mk_params.ko$as" "$runs" -- "$here/bin/modinfo" "$ko" -- "$work/bin/modinfo" "$ko"
+  row "modprobe --show-depends$as" "$runs" -- "$here/bin/modprobe" -d "$work/root" -S "$v" --show-depends mk_params \
+    -- "$work/bin/modprobe" -d "$work/root" -S "$v" --show-depends mk_params
+  rm -rf "$work/root-k"
+  cp -r "$work/root" "$work/root-k"
+  row "depmod (9 sample modules)$as" "$runs" -- "$here/bin/depmod" -b "$work/root" "$v" -- "$work/bin/depmod" -b "$work/root-k" "$v"
+  row "modkit sim proc-modules$as" "$runs" -- "$here/bin/modkit" sim proc-modules
+  row "modkit sim tainted$as" "$runs" -- "$here/bin/modkit" sim tainted
+  # insmod and rmmod alternate, so that each finds the state it needs
+  : >"$work/ins"; : >"$work/rm"
+  i=0
+  while [ $i -lt "$runs" ]; do
+    measure_ours "$here/bin/insmod" "$ko" >>"$work/ins"
+    measure_ours "$here/bin/rmmod" mk_params >>"$work/rm"
+    i=$((i + 1))
+  done
+  for f in ins rm; do
+    name=$([ $f = ins ] && echo "insmod mk_params.ko$as" || echo "rmmod mk_params$as")
+    ot=$(cut -d' ' -f1 "$work/$f" | median); om=$(cut -d' ' -f2 "$work/$f" | median)
+    awk -v n="$name" -v ot="$ot" -v om="$om" 'BEGIN {
+      printf "%-34s %10.1f %10s %7s %10.1f %10s %7s %s\n", n, ot/1000, "-", "-", om/1024, "-", "-", (ot <= 50000 ? "yes" : "no") }'
+  done
+}
+as=
+short_rows
 # The JVM's own floor on this machine: a class that prints one line, same flags as the launcher's short commands.
 cat >"$work/Hello.java" <<'EOF'
 public class Hello { public static void main(String[] a) { System.out.println("hello"); } }
@@ -104,15 +125,35 @@ EOF
 "$JAVA_HOME/bin/javac" -d "$work" "$work/Hello.java"
 row "(JVM floor: java Hello)" "$runs" -- "$JAVA_HOME/bin/java" -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1 -cp "$work" Hello
 
+tree_row() {
+  n=$(find "$tree" -name '*.ko*' | wc -l)
+  row "depmod ($n modules of $tv)$as" "$tree_runs" -- "$here/bin/depmod" -b "$work/ours-tree" "$tv" -- "$work/bin/depmod" -b "$work/kmod-tree" "$tv"
+  for f in modules.dep modules.alias modules.symbols modules.dep.bin modules.alias.bin modules.symbols.bin; do
+    cmp -s "$work/ours-tree/lib/modules/$tv/$f" "$work/kmod-tree/lib/modules/$tv/$f" || echo "bench-startup: $f differs from kmod's" >&2
+  done
+}
 if [ -n "$tree" ]; then
   tv=$(basename "$tree")
   for t in ours kmod; do
     mkdir -p "$work/$t-tree/lib/modules"
     cp -al "$tree" "$work/$t-tree/lib/modules/$tv" 2>/dev/null || cp -a "$tree" "$work/$t-tree/lib/modules/$tv"
   done
-  n=$(find "$tree" -name '*.ko*' | wc -l)
-  row "depmod ($n modules of $tv)" "$tree_runs" -- "$here/bin/depmod" -b "$work/ours-tree" "$tv" -- "$work/bin/depmod" -b "$work/kmod-tree" "$tv"
-  for f in modules.dep modules.alias modules.symbols modules.dep.bin modules.alias.bin modules.symbols.bin; do
-    cmp -s "$work/ours-tree/lib/modules/$tv/$f" "$work/kmod-tree/lib/modules/$tv/$f" || echo "bench-startup: $f differs from kmod's" >&2
-  done
+  tree_row
+fi
+
+# The same through the resident server.
+if [ -x "$here/cli/target/modkit-client" ]; then
+  t0=$(date +%s%N)
+  MODKIT_SERVER=1 "$here/bin/modkit" server start >/dev/null
+  t1=$(date +%s%N)
+  export MODKIT_SERVER=1
+  srv_pid=$("$here/bin/modkit" server status | sed -n 's/.*(pid \([0-9]*\),.*/\1/p')
+  echo "through the resident server (started in $(( (t1 - t0) / 1000000 )) ms; MiB: the server's peak during each run):"
+  as=" (server)"
+  short_rows
+  [ -n "$tree" ] && tree_row
+  echo "server after all of these: $("$here/bin/modkit" server status | sed -n 's/.*, \([0-9.]* MiB resident\).*/\1/p')"
+  "$here/bin/modkit" server stop >/dev/null
+  srv_pid=
+  export MODKIT_SERVER=0
 fi

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import modkit.command.CommandRunner;
 import modkit.depmod.cli.DepmodCommand;
+import modkit.elf.Invocation;
 import modkit.modinfo.cli.ModinfoCommand;
 import modkit.insmod.cli.InsmodCommand;
 import modkit.lsmod.KsymsCommand;
@@ -50,9 +51,11 @@ public final class Modkit implements Callable<Integer> {
         COMMANDS.put("verify", VerifyCommand::new);
         COMMANDS.put("sim", SimCommand::new);
         COMMANDS.put("bench", BenchCommand::new);
+        COMMANDS.put("server", ServerCommand::new);
         COMMANDS.put("ksyms", KsymsCommand::new);
         COMMANDS.put("params", ParamsCommand::new);
         COMMANDS.put("aot-training", AotTrainingCommand::new);
+        COMMANDS.put("in-process", InProcessCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 
@@ -124,7 +127,7 @@ public final class Modkit implements Callable<Integer> {
 
     /** Runs one command line in this process and returns its exit code (tests call this). */
     public static int run(String... args) {
-        return runWithModprobeOptions(System.getenv("MODPROBE_OPTIONS"), args);
+        return runWithModprobeOptions(Invocation.getenv("MODPROBE_OPTIONS"), args);
     }
 
     /**

@@ -6,9 +6,9 @@ import java.nio.charset.Charset;
 
 /**
  * What a command printed when run in this process with {@code System.out} and {@code System.err} taken over: for
- * {@code -s} (the output goes to syslog), the AOT training run and the tests that run commands in-process. The one
- * place that swaps the streams, so the swap is always undone, and runs one command at a time (the streams are the
- * process's).
+ * {@code -s} (the output goes to syslog), the AOT training run, the resident server and the tests that run commands
+ * in-process. The one place that swaps the streams, so the swap is always undone, and runs one command at a time
+ * (the streams are the process's).
  *
  * @param exit the command's exit code
  * @param out what it wrote on stdout (with {@code merged}, stdout and stderr in the order written)
@@ -39,6 +39,25 @@ public record Captured(int exit, byte[] out, byte[] err) {
         } finally {
             o.flush();
             e.flush();
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+    }
+
+    /**
+     * Runs {@code body} with stdout and stderr set to {@code out} and {@code err} (the resident server's streams to
+     * its client), flushes them and puts the process's back. What the body throws is thrown on.
+     */
+    public static synchronized int redirected(PrintStream out, PrintStream err, Body body) throws Exception {
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        System.setOut(out);
+        System.setErr(err);
+        try {
+            return body.run();
+        } finally {
+            out.flush();
+            err.flush();
             System.setOut(savedOut);
             System.setErr(savedErr);
         }

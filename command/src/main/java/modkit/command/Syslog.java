@@ -16,6 +16,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import modkit.elf.Invocation;
 import modkit.elf.ModkitException;
 
 /**
@@ -50,7 +51,7 @@ public final class Syslog {
     public static Syslog open(String ident) {
         String p = System.getProperty("modkit.syslog");
         if (p == null || p.isEmpty()) {
-            p = System.getenv("MODKIT_SYSLOG");
+            p = Invocation.getenv("MODKIT_SYSLOG");
         }
         return new Syslog(ident, p == null || p.isEmpty() ? "/dev/log" : p);
     }

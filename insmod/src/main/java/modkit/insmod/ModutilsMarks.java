@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import modkit.elf.Invocation;
 import modkit.elf.ModkitException;
 import modkit.elf.ObjectFile;
 import modkit.elf.SymbolTable;
@@ -106,7 +107,7 @@ final class ModutilsMarks {
     static List<KernelSymbol> ksymoops(LinkResult r, String name) {
         ObjectFile obj = r.object();
         List<KernelSymbol> out = new ArrayList<>();
-        Path file = Path.of(obj.file()).toAbsolutePath();
+        Path file = Invocation.absolute(Path.of(obj.file()));
         long mtime;
         try {
             file = file.toRealPath();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import modkit.elf.Invocation;
 import modkit.elf.ModkitException;
 import modkit.kernel.linux.LinuxKernel;
 
@@ -40,7 +41,7 @@ public final class Backends {
         String name = option;
         String from = "--backend";
         if (name == null || name.isEmpty()) {
-            name = System.getenv("MODKIT_BACKEND");
+            name = Invocation.getenv("MODKIT_BACKEND");
             from = "MODKIT_BACKEND";
         }
         if (name == null || name.isEmpty()) {

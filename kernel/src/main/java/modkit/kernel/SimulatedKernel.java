@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import modkit.elf.Invocation;
 import modkit.elf.IoProblem;
 import modkit.elf.ModkitException;
 import modkit.kernel.sqlite.SqliteConnection;
@@ -163,7 +164,7 @@ public final class SimulatedKernel implements ImageBackend {
 
     private static SqliteConnection connect(Path file) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.createDirectories(Invocation.absolute(file).getParent());
             SqliteConnection c = SqliteConnection.open(file);
             try {
                 c.busyTimeout(60_000);

@@ -3,6 +3,7 @@ package modkit.kernel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import modkit.elf.Invocation;
 import modkit.elf.ModkitException;
 import modkit.kernel.sqlite.SqliteConnection;
 import modkit.kernel.sqlite.SqliteException;
@@ -113,7 +114,7 @@ final class StateDb {
     }
 
     static ModkitException failure(Path file, SqliteException e) {
-        Path dir = file.toAbsolutePath().getParent();
+        Path dir = Invocation.absolute(file).getParent();
         if (e.damaged()) {
             return new ModkitException(file + ": the simulated kernel's state is damaged: " + e.getMessage(),
                     "start a fresh kernel with: modkit sim boot --root " + dir + " (its loaded modules are not kept)");

@@ -1,6 +1,7 @@
 package modkit.kernel;
 
 import java.nio.file.Path;
+import modkit.elf.Invocation;
 
 /**
  * Where the simulated kernel keeps its state: {@code --root DIR}, else {@code $MODKIT_ROOT}, else
@@ -13,11 +14,11 @@ public final class StateRoot {
         if (option != null && !option.isEmpty()) {
             return Path.of(option);
         }
-        String env = System.getenv("MODKIT_ROOT");
+        String env = Invocation.getenv("MODKIT_ROOT");
         if (env != null && !env.isEmpty()) {
             return Path.of(env);
         }
-        String xdg = System.getenv("XDG_STATE_HOME");
+        String xdg = Invocation.getenv("XDG_STATE_HOME");
         if (xdg != null && !xdg.isEmpty()) {
             return Path.of(xdg, "modkit");
         }

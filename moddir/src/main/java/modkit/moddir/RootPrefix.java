@@ -2,6 +2,7 @@ package modkit.moddir;
 
 import java.nio.file.Path;
 import java.util.List;
+import modkit.elf.Invocation;
 
 /**
  * Where depmod, modprobe and modinfo find the files they read, from two options:
@@ -61,7 +62,7 @@ public record RootPrefix(String sysroot, String modulesRoot, String moduleDirect
         if (option.startsWith("/")) {
             return option;
         }
-        return Path.of("").toAbsolutePath() + "/" + option;
+        return Invocation.workingDirectory() + "/" + option;
     }
 
     /** A system path ("/etc/...", "/proc/cmdline") under the sysroot. */

@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import modkit.depmod.ModuleScanner.Scanned;
 import modkit.depmod.ModuleTree.ModuleFile;
+import modkit.elf.Invocation;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
 import modkit.moddir.ByteBuilder;
@@ -254,9 +255,10 @@ public final class Depmod {
     private static List<ModuleFile> explicitFiles(Path dir, List<Path> files) {
         List<ModuleFile> out = new ArrayList<>();
         for (Path p : files) {
-            Path abs = p.toAbsolutePath().normalize();
-            String rel = abs.startsWith(dir.toAbsolutePath().normalize())
-                    ? dir.toAbsolutePath().normalize().relativize(abs).toString()
+            Path abs = Invocation.absolute(p).normalize();
+            Path base = Invocation.absolute(dir).normalize();
+            String rel = abs.startsWith(base)
+                    ? base.relativize(abs).toString()
                     : null;
             out.add(new ModuleFile(abs, rel, ModuleNames.fromPath(abs.getFileName().toString())));
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import modkit.elf.Invocation;
 import modkit.elf.ModkitException;
 import modkit.elf.ModuleNames;
 import modkit.insmod.LinkOptions;
@@ -89,7 +90,7 @@ public final class Modprobe {
     /** The modules a name stands for, or a file given by path. */
     public List<Ref> resolve(String given) {
         if (ModuleNames.isPath(given)) {
-            String abs = given.startsWith("/") ? given : Path.of(given).toAbsolutePath().toString();
+            String abs = given.startsWith("/") ? given : Invocation.absolute(Path.of(given)).toString();
             return List.of(new Ref(ModuleNames.fromPath(given), null, abs));
         }
         return lookup.resolve(given);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Map;
+import modkit.elf.Invocation;
 import modkit.elf.ModkitException;
 
 /**
@@ -21,6 +22,9 @@ final class ShellCommand {
 
     static int run(String command, Map<String, String> env, PrintStream out, PrintStream err) {
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command);
+        // (the running command's environment: under the resident server, its client's, not the server's)
+        pb.environment().clear();
+        pb.environment().putAll(Invocation.environment());
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
         try {

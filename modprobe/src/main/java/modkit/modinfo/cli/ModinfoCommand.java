@@ -15,6 +15,7 @@ import modkit.command.Json;
 import modkit.command.OptionTable;
 import modkit.command.OptionTable.Opt;
 import modkit.depmod.KmodLog;
+import modkit.elf.Invocation;
 import modkit.elf.ModInfo;
 import modkit.elf.ModkitException;
 import modkit.modinfo.ModinfoFormat;
@@ -122,11 +123,11 @@ public final class ModinfoCommand {
         Path p = Path.of(arg);
         boolean moduleName = arg.endsWith(".ko") || arg.endsWith(".ko.gz") || arg.endsWith(".ko.xz") || arg.endsWith(".ko.zst");
         if (moduleName && Files.isRegularFile(p)) {
-            return List.of(ModuleInfo.read(p, p.toAbsolutePath().toString()));
+            return List.of(ModuleInfo.read(p, Invocation.absolute(p).toString()));
         }
         List<ModuleInfo> found = lookup.find(arg);
         if (found.isEmpty() && arg.contains("/") && Files.isRegularFile(p)) {
-            return List.of(ModuleInfo.read(p, p.toAbsolutePath().toString())); // a .o or other object by path
+            return List.of(ModuleInfo.read(p, Invocation.absolute(p).toString())); // a .o or other object by path
         }
         return found;
     }

@@ -1,0 +1,300 @@
+package modkit.cli.server;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import modkit.command.Captured;
+import modkit.elf.Invocation;
+
+/**
+ * The resident server: one JVM that stays up and runs modkit's commands for a small client
+ * (cli/src/main/c/modkit-client.c), so that a command costs what its own work costs, 1-10 ms, and not a JVM's start
+ * (80-110 ms before modkit's first line on a small machine). Started with {@code modkit server start}, gone after
+ * {@code modkit server stop}, when idle for a while, or when the build it was started from changes.
+ *
+ * <p>Each command runs as if in a process of its own: with its client's arguments, environment ({@link Invocation}),
+ * working directory (chdir) and umask, its stdout and stderr relayed to the client's as they are written, and its
+ * exit code the client's. Commands run one at a time, in the order clients connect: the process's working
+ * directory and standard streams are one. A command that the running one starts (a modprobe install command
+ * calling modprobe) gets {@value Invocation#IN_SERVER} in its environment, and the launcher then runs it in a JVM of
+ * its own instead of waiting here for the command that waits for it.
+ *
+ * <p>Only the user who started the server is served: the socket lives in a directory only that user can enter
+ * (the client checks it), and each connection's peer is checked again here.
+ */
+public final class CommandServer {
+    /** Runs one command line in this process and returns its exit code: {@code modkit.cli.Modkit::run}. */
+    public interface Runner {
+        int run(String[] args);
+    }
+
+    /** Exit code for a command that failed inside the server (sysexits' EX_SOFTWARE). */
+    static final int INTERNAL_ERROR = 70;
+
+    /**
+     * A heap grown past this by a command (depmod over a whole tree) is collected and given back afterwards: the
+     * launcher starts the server with a 16 MB heap, which the short commands stay within.
+     */
+    private static final long KEEP_HEAP = 32L << 20;
+
+    private final Path socket;
+    private final Map<Path, FileTime> build;
+    private final Duration idle;
+    private final Runner runner;
+    private final Charset argCharset;
+    private final Charset outCharset;
+    private final long started = System.nanoTime();
+    private final String user = System.getProperty("user.name");
+    /** The directory the server was started in (the launcher starts it in /), entered again after each command. */
+    private final String home = System.getProperty("user.dir");
+
+    private ServerSocketChannel channel;
+    private volatile long lastActive = System.nanoTime();
+    private volatile boolean busy;
+    private volatile boolean stopping;
+    private long served;
+
+    /**
+     * @param socket where to listen
+     * @param build the jars the server runs from: when one changes (a rebuild) the server refuses new commands and
+     *     goes away, and they run in a JVM of their own, with the new build
+     * @param idle how long to wait for a command before going away
+     */
+    public CommandServer(Path socket, List<Path> build, Duration idle, Runner runner) throws IOException {
+        this.socket = socket;
+        this.build = new LinkedHashMap<>();
+        for (Path jar : build) {
+            this.build.put(jar, Files.getLastModifiedTime(jar));
+        }
+        this.idle = idle;
+        this.runner = runner;
+        // Arguments and paths as the JVM decodes its own command line; output as it encodes its stdout.
+        this.argCharset = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        this.outCharset = System.out.charset();
+    }
+
+    /** Listens until stopped, idle, or out of date. */
+    public void serve() throws IOException {
+        channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        // A socket file left by a server that was killed: nothing answers on it, or the launcher would not be here.
+        Files.deleteIfExists(socket);
+        channel.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        Object mine = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
+        Thread watchdog = Thread.ofPlatform().daemon().name("modkit-server-idle").start(this::watchIdle);
+        try {
+            while (!stopping) {
+                SocketChannel client;
+                try {
+                    client = channel.accept();
+                } catch (ClosedChannelException e) {
+                    break; // idle: the watchdog closed it
+                }
+                busy = true;
+                try (client) {
+                    serveOne(client);
+                } catch (IOException e) {
+                    // The client went away (interrupted, say); the next one is served all the same.
+                } finally {
+                    lastActive = System.nanoTime();
+                    busy = false;
+                }
+            }
+        } finally {
+            stopping = true;
+            watchdog.interrupt();
+            channel.close();
+            removeSocket(mine);
+        }
+    }
+
+    /** Removes the socket file if it is still this server's (a server started after this one went out of date binds anew). */
+    private void removeSocket(Object mine) {
+        try {
+            if (mine != null && mine.equals(Files.readAttributes(socket, BasicFileAttributes.class).fileKey())) {
+                Files.delete(socket);
+            }
+        } catch (IOException e) {
+            // gone already
+        }
+    }
+
+    private void watchIdle() {
+        try {
+            while (!stopping) {
+                Thread.sleep(1000);
+                if (!busy && System.nanoTime() - lastActive > idle.toNanos()) {
+                    stopping = true;
+                    channel.close();
+                }
+            }
+        } catch (InterruptedException | IOException e) {
+            // stopping
+        }
+    }
+
+    private void serveOne(SocketChannel client) throws IOException {
+        UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        if (!peer.user().getName().equals(user)) {
+            return; // (not reachable through the client's private directory; refused all the same)
+        }
+        InputStream in = Channels.newInputStream(client);
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(client), 1 << 16);
+        ServerProtocol.Request request;
+        try {
+            request = ServerProtocol.read(in, argCharset);
+        } catch (ServerProtocol.BadRequest e) {
+            byte[] message = ("modkit server: bad request: " + e.getMessage() + "\n").getBytes(outCharset);
+            ServerProtocol.frame(out, ServerProtocol.STDERR, message, 0, message.length);
+            ServerProtocol.exit(out, INTERNAL_ERROR);
+            return;
+        }
+        if (request == null) {
+            return; // a client that only checked that the server answers
+        }
+        if (outOfDate()) {
+            stopping = true;
+            ServerProtocol.frame(out, ServerProtocol.REFUSED, new byte[0], 0, 0);
+            return;
+        }
+        List<String> args = request.args();
+        if (args.size() == 2 && args.get(0).equals("server") && (args.get(1).equals("stop") || args.get(1).equals("status"))) {
+            boolean stop = args.get(1).equals("stop");
+            String text = stop ? "modkit server: stopped (pid %d, %d commands served)%n"
+                    : "modkit server: running (pid %d, %d commands served, up %d s, %s resident), socket " + socket + "%n";
+            byte[] line = String.format(text, ProcessHandle.current().pid(), served,
+                    Duration.ofNanos(System.nanoTime() - started).toSeconds(), resident()).getBytes(outCharset);
+            ServerProtocol.frame(out, ServerProtocol.STDOUT, line, 0, line.length);
+            ServerProtocol.exit(out, 0);
+            stopping |= stop;
+            return;
+        }
+        served++;
+        ServerProtocol.exit(out, run(request, out));
+    }
+
+    /** Runs the command with its client's settings; its output goes to {@code out} as frames. */
+    private int run(ServerProtocol.Request request, OutputStream out) throws IOException {
+        PrintStream stdout = new PrintStream(new BufferedOutputStream(new FrameStream(out, ServerProtocol.STDOUT), 8192),
+                true, outCharset);
+        PrintStream stderr = new PrintStream(new BufferedOutputStream(new FrameStream(out, ServerProtocol.STDERR), 8192),
+                true, outCharset);
+        if (!Posix.chdir(request.workingDirectory().toString(), argCharset)) {
+            stderr.println("modkit: cannot enter the working directory " + request.workingDirectory()
+                    + " (removed?): run the command from another directory");
+            stderr.flush();
+            return 1;
+        }
+        int umask = Posix.umask(request.umask());
+        Invocation.set(new Invocation(request.environment(), request.workingDirectory()));
+        int exit;
+        try {
+            exit = Captured.redirected(stdout, stderr, () -> runner.run(request.args().toArray(new String[0])));
+        } catch (Exception | StackOverflowError e) {
+            stderr.println("modkit: internal error: " + e);
+            stderr.flush();
+            exit = INTERNAL_ERROR;
+        } catch (Error e) { // (out of memory, say: what the server holds may be damaged)
+            stopping = true;
+            stderr.println("modkit: internal error: " + e + " (the server stops)");
+            stderr.flush();
+            exit = INTERNAL_ERROR;
+        } finally {
+            Invocation.set(null);
+            Posix.umask(umask);
+            Posix.chdir(home, argCharset); // (not to keep a client's directory busy while idle)
+        }
+        if (stdout.checkError() || stderr.checkError()) {
+            throw new IOException("client went away");
+        }
+        Runtime rt = Runtime.getRuntime();
+        if (rt.totalMemory() > KEEP_HEAP) {
+            System.gc();
+        }
+        return exit;
+    }
+
+    private boolean outOfDate() {
+        for (Map.Entry<Path, FileTime> jar : build.entrySet()) {
+            try {
+                if (!Files.getLastModifiedTime(jar.getKey()).equals(jar.getValue())) {
+                    return true;
+                }
+            } catch (IOException e) { // (removed: a build under way)
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This process's resident memory as the kernel counts it ("75.3 MiB"), or "?" where /proc cannot say. */
+    private static String resident() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    long kib = Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+                    return String.format("%.1f MiB", kib / 1024.0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // (not Linux)
+        }
+        return "?";
+    }
+
+    /** The jars on this JVM's class path (the launcher's lib/* is already expanded into them). */
+    public static List<Path> classPathJars() {
+        List<Path> jars = new java.util.ArrayList<>();
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                jars.add(Path.of(entry));
+            }
+        }
+        return jars;
+    }
+
+    /** A command's stdout or stderr as frames of one type. */
+    private static final class FrameStream extends OutputStream {
+        private final OutputStream out;
+        private final int type;
+
+        FrameStream(OutputStream out, int type) {
+            this.out = out;
+            this.type = type;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > 0) {
+                synchronized (out) { // (stdout and stderr share the socket; a frame is written whole)
+                    ServerProtocol.frame(out, type, b, off, len);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package modkit.cli.server;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the resident server and its client (cli/src/main/c/modkit-client.c) say to each other over a Unix socket;
+ * every integer is 32-bit big-endian, every string its length and its bytes.
+ *
+ * <pre>
+ * request:  "MKS1"  argc  arg...  envc  "NAME=VALUE"...  cwd  umask
+ * reply:    frame...   a frame is: type (1 byte)  length  bytes
+ *           1 stdout bytes, 2 stderr bytes, 3 the exit code (4 bytes, last), 4 refused (the client runs the JVM)
+ * </pre>
+ */
+public final class ServerProtocol {
+    public static final int STDOUT = 1;
+    public static final int STDERR = 2;
+    public static final int EXIT = 3;
+    public static final int REFUSED = 4;
+
+    private static final int MAGIC = 0x4d4b5331; // "MKS1"
+    /** Bounds on what a request may hold: a client is trusted, but a damaged request must not take the heap. */
+    private static final int MAX_STRING = 1 << 20;
+    private static final int MAX_ITEMS = 1 << 16;
+
+    private ServerProtocol() {}
+
+    /**
+     * One command to run: its arguments (as after "modkit"), its environment, the absolute directory it was
+     * started in and its umask.
+     */
+    public record Request(List<String> args, Map<String, String> environment, Path workingDirectory, int umask) {}
+
+    /** A request that does not follow the protocol; the message says where. */
+    public static final class BadRequest extends IOException {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+
+    /** Reads one request; null if the stream ends before one starts (a client that only checked the socket). */
+    public static Request read(InputStream stream, Charset charset) throws IOException {
+        DataInputStream in = new DataInputStream(stream);
+        int magic;
+        try {
+            magic = in.readInt();
+        } catch (EOFException e) {
+            return null;
+        }
+        if (magic != MAGIC) {
+            throw new BadRequest(String.format("not a modkit request (starts with %08x)", magic));
+        }
+        try {
+            int argc = count(in, "arguments");
+            List<String> args = new ArrayList<>(argc);
+            for (int i = 0; i < argc; i++) {
+                args.add(string(in, charset, "argument " + (i + 1)));
+            }
+            int envc = count(in, "environment entries");
+            Map<String, String> env = new HashMap<>(envc * 2);
+            for (int i = 0; i < envc; i++) {
+                String entry = string(in, charset, "environment entry " + (i + 1));
+                int eq = entry.indexOf('=');
+                if (eq > 0) { // (as the JDK reads its own environment: an entry without a name is skipped)
+                    env.putIfAbsent(entry.substring(0, eq), entry.substring(eq + 1));
+                }
+            }
+            String cwd = string(in, charset, "working directory");
+            Path dir;
+            try {
+                dir = Path.of(cwd);
+            } catch (InvalidPathException e) {
+                throw new BadRequest("working directory is not a path: " + e.getMessage());
+            }
+            if (!dir.isAbsolute()) {
+                throw new BadRequest("working directory is not absolute: " + cwd);
+            }
+            int umask = in.readInt();
+            if ((umask & ~0777) != 0) {
+                throw new BadRequest(String.format("umask out of range: %o", umask));
+            }
+            return new Request(List.copyOf(args), env, dir, umask);
+        } catch (EOFException e) {
+            throw new BadRequest("request cut short");
+        }
+    }
+
+    private static int count(DataInputStream in, String what) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > MAX_ITEMS) {
+            throw new BadRequest("too many " + what + ": " + Integer.toUnsignedString(n));
+        }
+        return n;
+    }
+
+    private static String string(DataInputStream in, Charset charset, String what) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > MAX_STRING) {
+            throw new BadRequest(what + " too long: " + Integer.toUnsignedString(n) + " bytes");
+        }
+        return new String(in.readNBytes(n), charset);
+    }
+
+    /** Writes the request a client sends (the tests' client; the real one is in C). */
+    public static void write(OutputStream out, Request r, Charset charset) throws IOException {
+        DataOutputStream d = new DataOutputStream(out);
+        d.writeInt(MAGIC);
+        d.writeInt(r.args().size());
+        for (String a : r.args()) {
+            writeString(d, a, charset);
+        }
+        d.writeInt(r.environment().size());
+        for (Map.Entry<String, String> e : r.environment().entrySet()) {
+            writeString(d, e.getKey() + "=" + e.getValue(), charset);
+        }
+        writeString(d, r.workingDirectory().toString(), charset);
+        d.writeInt(r.umask());
+        d.flush();
+    }
+
+    private static void writeString(DataOutputStream d, String s, Charset charset) throws IOException {
+        byte[] b = s.getBytes(charset);
+        d.writeInt(b.length);
+        d.write(b);
+    }
+
+    /** Writes one frame. */
+    public static void frame(OutputStream out, int type, byte[] bytes, int offset, int length) throws IOException {
+        byte[] head = {(byte) type, (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length};
+        out.write(head);
+        out.write(bytes, offset, length);
+        out.flush();
+    }
+
+    /** Writes the last frame: the exit code. */
+    public static void exit(OutputStream out, int code) throws IOException {
+        frame(out, EXIT, new byte[] {(byte) (code >>> 24), (byte) (code >>> 16), (byte) (code >>> 8), (byte) code}, 0, 4);
+    }
+}

@@ -1,0 +1,222 @@
+package modkit.cli.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import modkit.elf.Invocation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The resident server over a real Unix socket, with this test as its client (ServerProtocol's request; the C client
+ * speaks the same): each command gets its client's arguments, environment, working directory and umask, and the
+ * client gets its output, in order, and its exit code; the server goes away when told, when idle and when its
+ * build changes.
+ */
+class CommandServerTest {
+    @TempDir
+    Path tmp;
+
+    private CompletableFuture<Void> running;
+
+    /** What a client saw: stdout and stderr bytes, in the order of their frames (tagged), and the exit code. */
+    private record Reply(String out, String err, String interleaved, int exit, boolean refused) {}
+
+    private Path start(CommandServer.Runner runner, List<Path> build, Duration idle) throws Exception {
+        Path socket = tmp.resolve("s.sock");
+        CommandServer server = new CommandServer(socket, build, idle, runner);
+        running = CompletableFuture.runAsync(() -> {
+            try {
+                server.serve();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        for (int i = 0; i < 200 && !Files.exists(socket); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(Files.exists(socket), "server did not bind");
+        return socket;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (running != null && !running.isDone()) {
+            send(tmp.resolve("s.sock"), List.of("server", "stop"), Map.of(), tmp, 022);
+            running.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Reply send(Path socket, List<String> args, Map<String, String> env, Path cwd, int umask)
+            throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            OutputStream out = Channels.newOutputStream(ch);
+            ServerProtocol.write(out, new ServerProtocol.Request(args, env, cwd, umask), StandardCharsets.UTF_8);
+            return read(new DataInputStream(Channels.newInputStream(ch)));
+        }
+    }
+
+    private static Reply read(DataInputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        StringBuilder both = new StringBuilder();
+        while (true) {
+            int type = in.read();
+            if (type < 0) {
+                throw new IOException("the server closed the connection without an exit code");
+            }
+            byte[] payload = in.readNBytes(in.readInt());
+            switch (type) {
+                case ServerProtocol.STDOUT -> {
+                    out.write(payload);
+                    both.append("[out]").append(new String(payload, StandardCharsets.UTF_8));
+                }
+                case ServerProtocol.STDERR -> {
+                    err.write(payload);
+                    both.append("[err]").append(new String(payload, StandardCharsets.UTF_8));
+                }
+                case ServerProtocol.EXIT -> {
+                    int code = ((payload[0] & 0xff) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8)
+                            | (payload[3] & 0xff);
+                    return new Reply(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                            both.toString(), code, false);
+                }
+                case ServerProtocol.REFUSED -> {
+                    return new Reply("", "", "", -1, true);
+                }
+                default -> throw new IOException("unknown frame " + type);
+            }
+        }
+    }
+
+    @Test
+    void aCommandRunsWithItsClientsArgumentsEnvironmentDirectoryAndUmask() throws Exception {
+        Path clientDir = Files.createDirectory(tmp.resolve("client dir"));
+        Files.writeString(clientDir.resolve("input.txt"), "read through a relative path\n");
+        Path socket = start(args -> {
+            System.out.println("args " + String.join("|", args));
+            System.out.println("env " + Invocation.getenv("MK_TEST") + " " + Invocation.getenv("PATH_ONLY_HERE"));
+            System.err.println("cwd " + Invocation.workingDirectory());
+            try {
+                // relative: opened by the system against the process's directory, which is the client's now
+                System.out.print(Files.readString(Path.of("input.txt")));
+                Files.writeString(Path.of("made.txt"), "x");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            System.out.println("absolute " + Invocation.absolute(Path.of("made.txt")));
+            System.out.println("child " + Invocation.environment().get(Invocation.IN_SERVER));
+            return 7;
+        }, List.of(), Duration.ofMinutes(1));
+        Reply r = send(socket, List.of("lsmod", "--root", "a b"), Map.of("MK_TEST", "from the client"), clientDir, 077);
+        assertEquals(7, r.exit());
+        assertEquals("args lsmod|--root|a b\nenv from the client null\nread through a relative path\n"
+                + "absolute " + clientDir.resolve("made.txt") + "\nchild 1\n", r.out());
+        assertEquals("cwd " + clientDir + "\n", r.err());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(clientDir.resolve("made.txt"))));
+        // Between commands the process is itself again.
+        assertEquals(null, Invocation.getenv("MK_TEST"));
+        assertEquals(Path.of(System.getProperty("user.dir")).toRealPath(), Path.of("/proc/self/cwd").toRealPath());
+    }
+
+    @Test
+    void stdoutAndStderrArriveInTheOrderWritten() throws Exception {
+        Path socket = start(args -> {
+            System.out.println("one");
+            System.err.println("two");
+            System.out.println("three");
+            return 0;
+        }, List.of(), Duration.ofMinutes(1));
+        Reply r = send(socket, List.of("x"), Map.of(), tmp, 022);
+        assertEquals("[out]one\n[err]two\n[out]three\n", r.interleaved());
+    }
+
+    @Test
+    void aFailingCommandIsReportedAndTheServerGoesOn() throws Exception {
+        Path socket = start(args -> {
+            if (args[0].equals("boom")) {
+                throw new IllegalStateException("broken");
+            }
+            System.out.println("fine");
+            return 0;
+        }, List.of(), Duration.ofMinutes(1));
+        Reply bad = send(socket, List.of("boom"), Map.of(), tmp, 022);
+        assertEquals(CommandServer.INTERNAL_ERROR, bad.exit());
+        assertTrue(bad.err().contains("internal error: java.lang.IllegalStateException: broken"), bad.err());
+        assertEquals("fine\n", send(socket, List.of("ok"), Map.of(), tmp, 022).out());
+    }
+
+    @Test
+    void aBadRequestGetsOneLineAndTheServerGoesOn() throws Exception {
+        Path socket = start(args -> 0, List.of(), Duration.ofMinutes(1));
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            Channels.newOutputStream(ch).write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Reply r = read(new DataInputStream(Channels.newInputStream(ch)));
+            assertEquals(CommandServer.INTERNAL_ERROR, r.exit());
+            assertEquals("modkit server: bad request: not a modkit request (starts with 47455420)\n", r.err());
+        }
+        assertEquals(0, send(socket, List.of("x"), Map.of(), tmp, 022).exit());
+    }
+
+    @Test
+    void aWorkingDirectoryThatIsGoneIsTheClientsError() throws Exception {
+        Path socket = start(args -> 0, List.of(), Duration.ofMinutes(1));
+        Reply r = send(socket, List.of("lsmod"), Map.of(), tmp.resolve("removed"), 022);
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("modkit: cannot enter the working directory " + tmp.resolve("removed")), r.err());
+    }
+
+    @Test
+    void stopAndStatusAreTheServersOwn() throws Exception {
+        Path socket = start(args -> 0, List.of(), Duration.ofMinutes(1));
+        send(socket, List.of("lsmod"), Map.of(), tmp, 022);
+        Reply status = send(socket, List.of("server", "status"), Map.of(), tmp, 022);
+        assertEquals(0, status.exit());
+        assertTrue(status.out().matches("modkit server: running \\(pid \\d+, 1 commands served, up \\d+ s, .* resident\\), socket "
+                + java.util.regex.Pattern.quote(socket.toString()) + "\n"), status.out());
+        Reply stop = send(socket, List.of("server", "stop"), Map.of(), tmp, 022);
+        assertTrue(stop.out().startsWith("modkit server: stopped (pid "), stop.out());
+        running.get(10, TimeUnit.SECONDS);
+        assertFalse(Files.exists(socket), "the socket file is left behind");
+    }
+
+    @Test
+    void aRebuildMakesTheServerRefuseAndGoAway() throws Exception {
+        Path jar = Files.writeString(tmp.resolve("modkit.jar"), "v1");
+        Path socket = start(args -> 0, List.of(jar), Duration.ofMinutes(1));
+        assertEquals(0, send(socket, List.of("lsmod"), Map.of(), tmp, 022).exit());
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2000));
+        assertTrue(send(socket, List.of("lsmod"), Map.of(), tmp, 022).refused());
+        running.get(10, TimeUnit.SECONDS);
+        assertFalse(Files.exists(socket));
+    }
+
+    @Test
+    void anIdleServerGoesAway() throws Exception {
+        Path socket = start(args -> 0, List.of(), Duration.ofSeconds(1));
+        running.get(10, TimeUnit.SECONDS);
+        assertFalse(Files.exists(socket));
+    }
+}
