@@ -2,12 +2,10 @@ package modkit.cli.server;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -18,10 +16,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import modkit.command.Captured;
 import modkit.elf.Invocation;
@@ -48,6 +46,9 @@ public final class CommandServer {
         int run(String[] args);
     }
 
+    /** How long a client may take to send its request (it sends it at once; one that does not holds up the rest). */
+    private static final Duration REQUEST_TIME = Duration.ofSeconds(10);
+
     /** Exit code for a command that failed inside the server (sysexits' EX_SOFTWARE). */
     static final int INTERNAL_ERROR = 70;
 
@@ -69,6 +70,9 @@ public final class CommandServer {
     private final String home = System.getProperty("user.dir");
 
     private ServerSocketChannel channel;
+    /** The connection whose request is being read, and since when (a client must send it within REQUEST_TIME). */
+    private volatile Connection reading;
+    private volatile long readingSince;
     private volatile long lastActive = System.nanoTime();
     private volatile boolean busy;
     private volatile boolean stopping;
@@ -101,7 +105,8 @@ public final class CommandServer {
         channel.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         Object mine = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
-        Thread watchdog = Thread.ofPlatform().daemon().name("modkit-server-idle").start(this::watchIdle);
+        Thread watchdog = Thread.ofPlatform().daemon().name("modkit-server-idle").start(this::watch);
+        List<Connection> open = new ArrayList<>();
         try {
             while (!stopping) {
                 SocketChannel client;
@@ -111,20 +116,31 @@ public final class CommandServer {
                     break; // idle: the watchdog closed it
                 }
                 busy = true;
-                try (client) {
-                    serveOne(client);
+                Connection c = new Connection(client);
+                open.add(c);
+                try {
+                    serveOne(c);
                 } catch (IOException e) {
-                    // The client went away (interrupted, say); the next one is served all the same.
+                    c.abort(); // a request that did not arrive whole (its client gone, or too slow to send it)
                 } finally {
                     lastActive = System.nanoTime();
                     busy = false;
                 }
+                open.removeIf(o -> !o.writing());
             }
         } finally {
             stopping = true;
             watchdog.interrupt();
             channel.close();
             removeSocket(mine);
+            // What is still being written (the reply to "server stop", say) goes out before the JVM ends.
+            for (Connection c : open) {
+                try {
+                    c.await(Duration.ofSeconds(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -139,10 +155,15 @@ public final class CommandServer {
         }
     }
 
-    private void watchIdle() {
+    /** Closes the server when idle, and a connection whose request does not arrive in time. */
+    private void watch() {
         try {
             while (!stopping) {
-                Thread.sleep(1000);
+                Thread.sleep(250);
+                Connection c = reading;
+                if (c != null && System.nanoTime() - readingSince > REQUEST_TIME.toNanos()) {
+                    c.abort();
+                }
                 if (!busy && System.nanoTime() - lastActive > idle.toNanos()) {
                     stopping = true;
                     channel.close();
@@ -153,28 +174,32 @@ public final class CommandServer {
         }
     }
 
-    private void serveOne(SocketChannel client) throws IOException {
-        UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
+    private void serveOne(Connection client) throws IOException {
+        UnixDomainPrincipal peer = client.peer();
         if (!peer.user().getName().equals(user)) {
-            return; // (not reachable through the client's private directory; refused all the same)
-        }
-        InputStream in = Channels.newInputStream(client);
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(client), 1 << 16);
-        ServerProtocol.Request request;
-        try {
-            request = ServerProtocol.read(in, argCharset);
-        } catch (ServerProtocol.BadRequest e) {
-            byte[] message = ("modkit server: bad request: " + e.getMessage() + "\n").getBytes(outCharset);
-            ServerProtocol.frame(out, ServerProtocol.STDERR, message, 0, message.length);
-            ServerProtocol.exit(out, INTERNAL_ERROR);
+            client.close(); // (not reachable through the client's private directory; refused all the same)
             return;
         }
+        ServerProtocol.Request request;
+        readingSince = System.nanoTime();
+        reading = client;
+        try {
+            request = ServerProtocol.read(client.input(), argCharset);
+        } catch (ServerProtocol.BadRequest e) {
+            byte[] message = ("modkit server: bad request: " + e.getMessage() + "\n").getBytes(outCharset);
+            client.send(ServerProtocol.STDERR, message, 0, message.length);
+            client.finish(INTERNAL_ERROR);
+            return;
+        } finally {
+            reading = null;
+        }
         if (request == null) {
-            return; // a client that only checked that the server answers
+            client.close(); // a client that only checked that the server answers
+            return;
         }
         if (outOfDate()) {
             stopping = true;
-            ServerProtocol.frame(out, ServerProtocol.REFUSED, new byte[0], 0, 0);
+            client.refuse();
             return;
         }
         List<String> args = request.args();
@@ -184,20 +209,20 @@ public final class CommandServer {
                     : "modkit server: running (pid %d, %d commands served, up %d s, %s resident), socket " + socket + "%n";
             byte[] line = String.format(text, ProcessHandle.current().pid(), served,
                     Duration.ofNanos(System.nanoTime() - started).toSeconds(), resident()).getBytes(outCharset);
-            ServerProtocol.frame(out, ServerProtocol.STDOUT, line, 0, line.length);
-            ServerProtocol.exit(out, 0);
+            client.send(ServerProtocol.STDOUT, line, 0, line.length);
+            client.finish(0);
             stopping |= stop;
             return;
         }
         served++;
-        ServerProtocol.exit(out, run(request, out));
+        client.finish(run(request, client));
     }
 
-    /** Runs the command with its client's settings; its output goes to {@code out} as frames. */
-    private int run(ServerProtocol.Request request, OutputStream out) throws IOException {
-        PrintStream stdout = new PrintStream(new BufferedOutputStream(new FrameStream(out, ServerProtocol.STDOUT), 8192),
+    /** Runs the command with its client's settings; its output goes to the client as frames. */
+    private int run(ServerProtocol.Request request, Connection client) {
+        PrintStream stdout = new PrintStream(new BufferedOutputStream(new FrameStream(client, ServerProtocol.STDOUT), 8192),
                 true, outCharset);
-        PrintStream stderr = new PrintStream(new BufferedOutputStream(new FrameStream(out, ServerProtocol.STDERR), 8192),
+        PrintStream stderr = new PrintStream(new BufferedOutputStream(new FrameStream(client, ServerProtocol.STDERR), 8192),
                 true, outCharset);
         if (!Posix.chdir(request.workingDirectory().toString(), argCharset)) {
             stderr.println("modkit: cannot enter the working directory " + request.workingDirectory()
@@ -223,9 +248,6 @@ public final class CommandServer {
             Invocation.set(null);
             Posix.umask(umask);
             Posix.chdir(home, argCharset); // (not to keep a client's directory busy while idle)
-        }
-        if (stdout.checkError() || stderr.checkError()) {
-            throw new IOException("client went away");
         }
         Runtime rt = Runtime.getRuntime();
         if (rt.totalMemory() > KEEP_HEAP) {
@@ -264,7 +286,7 @@ public final class CommandServer {
 
     /** The jars on this JVM's class path (the launcher's lib/* is already expanded into them). */
     public static List<Path> classPathJars() {
-        List<Path> jars = new java.util.ArrayList<>();
+        List<Path> jars = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
             if (entry.endsWith(".jar")) {
                 jars.add(Path.of(entry));
@@ -275,25 +297,23 @@ public final class CommandServer {
 
     /** A command's stdout or stderr as frames of one type. */
     private static final class FrameStream extends OutputStream {
-        private final OutputStream out;
+        private final Connection client;
         private final int type;
 
-        FrameStream(OutputStream out, int type) {
-            this.out = out;
+        FrameStream(Connection client, int type) {
+            this.client = client;
             this.type = type;
         }
 
         @Override
-        public void write(int b) throws IOException {
+        public void write(int b) {
             write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws IOException {
+        public void write(byte[] b, int off, int len) {
             if (len > 0) {
-                synchronized (out) { // (stdout and stderr share the socket; a frame is written whole)
-                    ServerProtocol.frame(out, type, b, off, len);
-                }
+                client.send(type, b, off, len);
             }
         }
     }

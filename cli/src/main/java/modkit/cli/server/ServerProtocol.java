@@ -136,16 +136,20 @@ public final class ServerProtocol {
         d.write(b);
     }
 
-    /** Writes one frame. */
-    public static void frame(OutputStream out, int type, byte[] bytes, int offset, int length) throws IOException {
-        byte[] head = {(byte) type, (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length};
-        out.write(head);
-        out.write(bytes, offset, length);
-        out.flush();
+    /** One frame's bytes. */
+    public static byte[] frame(int type, byte[] bytes, int offset, int length) {
+        byte[] f = new byte[5 + length];
+        f[0] = (byte) type;
+        f[1] = (byte) (length >>> 24);
+        f[2] = (byte) (length >>> 16);
+        f[3] = (byte) (length >>> 8);
+        f[4] = (byte) length;
+        System.arraycopy(bytes, offset, f, 5, length);
+        return f;
     }
 
-    /** Writes the last frame: the exit code. */
-    public static void exit(OutputStream out, int code) throws IOException {
-        frame(out, EXIT, new byte[] {(byte) (code >>> 24), (byte) (code >>> 16), (byte) (code >>> 8), (byte) code}, 0, 4);
+    /** The last frame: the exit code. */
+    public static byte[] exit(int code) {
+        return frame(EXIT, new byte[] {(byte) (code >>> 24), (byte) (code >>> 16), (byte) (code >>> 8), (byte) code}, 0, 4);
     }
 }

@@ -39,6 +39,9 @@ class CommandServerTest {
 
     private CompletableFuture<Void> running;
 
+    /** (not the common pool: on two cores it has one thread, which the server would keep) */
+    private static final java.util.concurrent.Executor OWN_THREAD = r -> Thread.ofPlatform().daemon().start(r);
+
     /** What a client saw: stdout and stderr bytes, in the order of their frames (tagged), and the exit code. */
     private record Reply(String out, String err, String interleaved, int exit, boolean refused) {}
 
@@ -51,7 +54,7 @@ class CommandServerTest {
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
-        });
+        }, OWN_THREAD);
         for (int i = 0; i < 200 && !Files.exists(socket); i++) {
             Thread.sleep(10);
         }
@@ -150,6 +153,36 @@ class CommandServerTest {
         }, List.of(), Duration.ofMinutes(1));
         Reply r = send(socket, List.of("x"), Map.of(), tmp, 022);
         assertEquals("[out]one\n[err]two\n[out]three\n", r.interleaved());
+    }
+
+    @Test
+    void aClientThatDoesNotReadHoldsUpOnlyItself() throws Exception {
+        Path socket = start(args -> {
+            if (args[0].equals("flood")) {
+                byte[] line = "x".repeat(1023).concat("\n").getBytes(StandardCharsets.US_ASCII);
+                for (int i = 0; i < 16 * 1024; i++) { // 16 MB: far more than the socket holds
+                    System.out.write(line, 0, line.length);
+                }
+            }
+            System.out.println("done " + args[0]);
+            return 0;
+        }, List.of(), Duration.ofMinutes(1));
+        try (SocketChannel slow = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            slow.connect(UnixDomainSocketAddress.of(socket));
+            ServerProtocol.write(Channels.newOutputStream(slow),
+                    new ServerProtocol.Request(List.of("flood"), Map.of(), tmp, 022), StandardCharsets.UTF_8);
+            // (not reading) the next client is served all the same
+            CompletableFuture<Reply> next = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return send(socket, List.of("quick"), Map.of(), tmp, 022);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, OWN_THREAD);
+            assertEquals("done quick\n", next.get(20, TimeUnit.SECONDS).out());
+            Reply flood = read(new DataInputStream(Channels.newInputStream(slow)));
+            assertEquals(16 * 1024 * 1024 + "done flood\n".length(), flood.out().length());
+        }
     }
 
     @Test
