@@ -12,7 +12,8 @@
 # Each command runs first in a JVM of its own (MODKIT_SERVER=0), then, if the build made cli/target/modkit-client,
 # again through the resident server (modkit server start, in a private socket directory of the run's own): there
 # the time is the client's whole process and the peak memory is the server's (its peak RSS counted afresh for each
-# run, through /proc/PID/clear_refs), the process that did the work.
+# run, through /proc/PID/clear_refs), the process that did the work. MODKIT_SERVER=1 there, so that depmod over the
+# whole tree goes to the server too (by default the launcher runs a tree of 500 modules or more in its own JVM).
 # Needs: a build (mvn -q package -DskipTests), kmod (/usr/bin/kmod), GNU time (/usr/bin/time).
 set -e
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -95,11 +95,20 @@ class ServerLauncherTest {
         }
 
         // They did go through the server: it counts them.
-        Result status = run(tmp, null, "modkit", "server", "status");
-        assertEquals(0, status.exit(), status.err());
-        Matcher m = Pattern.compile("(\\d+) commands served").matcher(status.out());
-        assertTrue(m.find(), status.out());
-        assertEquals(commands.size(), Integer.parseInt(m.group(1)), status.out());
+        assertEquals(commands.size(), served());
+
+        // depmod over a whole distribution's tree (500 modules or more in modules.order) runs in a JVM of its own,
+        // unless MODKIT_SERVER=1 asks for the server.
+        Path order = dirs[0].resolve("root/lib/modules/" + RELEASE + "/modules.order");
+        StringBuilder many = new StringBuilder(Files.readString(order));
+        for (int i = 0; i < 500; i++) {
+            many.append("kernel/not_here_").append(i).append(".ko\n");
+        }
+        Files.writeString(order, many);
+        assertEquals(0, run(dirs[0], null, "depmod", "-b", "root", RELEASE).exit());
+        assertEquals(commands.size(), served());
+        assertEquals(0, run(dirs[0], "1", "depmod", "-b", "root", RELEASE).exit());
+        assertEquals(commands.size() + 1, served());
 
         Result stop = run(tmp, null, "modkit", "server", "stop");
         assertTrue(stop.out().startsWith("modkit server: stopped"), stop.out());
@@ -107,6 +116,15 @@ class ServerLauncherTest {
         assertEquals(3, after.exit());
         assertEquals("modkit server: not running\n", after.out());
         env = null;
+    }
+
+    /** How many commands the running server says it has served. */
+    private int served() throws Exception {
+        Result status = run(tmp, null, "modkit", "server", "status");
+        assertEquals(0, status.exit(), status.err());
+        Matcher m = Pattern.compile("(\\d+) commands served").matcher(status.out());
+        assertTrue(m.find(), status.out());
+        return Integer.parseInt(m.group(1));
     }
 
     /** A work directory: the sample modules, a module tree of them, an install command's config. */
