@@ -9,13 +9,20 @@
  *   modkit-client --socket HERE              print the server's socket path for the checkout HERE (made safe)
  *   modkit-client --ping SOCKET              exit 0 if a server answers there
  *
- * The protocol (all integers 32-bit big-endian) is modkit.cli.server.ServerProtocol's: a request "MKS1", the
- * arguments, the environment, the working directory and the umask; then frames back: 1 stdout, 2 stderr (bytes),
- * 3 the exit code, 4 refused (the server was built from another jar and is going away: run the JVM instead).
+ * The protocol (all integers 32-bit big-endian) is modkit.cli.server.ServerProtocol's: a request "MKS2", the
+ * client's character set, the arguments, the environment, the working directory and the umask; then frames back:
+ * 1 stdout, 2 stderr (bytes), 3 the exit code, 4 refused (the server was built from another jar and is going away),
+ * 5 ready (the server is about to run the command). The client answers "ready" with one byte, "go", unless it has
+ * waited too long (the server is busy with another client's long command): then it closes and runs the JVM itself,
+ * and the server, finding the connection closed, does not run the command. So a command runs once, here or there.
+ * Once it runs, the client sends nothing more; its going away (Ctrl-C) is the server's sign to interrupt it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -97,10 +104,19 @@ static int read_all(int fd, unsigned char *p, size_t n) {
 static int socket_dir(char *out, size_t size, int quiet) {
     const char *xdg = getenv("XDG_RUNTIME_DIR");
     struct stat st;
-    if (xdg && *xdg == '/' && stat(xdg, &st) == 0 && S_ISDIR(st.st_mode))
-        snprintf(out, size, "%s/modkit", xdg);
+    int n;
+    /* ($XDG_RUNTIME_DIR only if it is this user's own, closed to others: after su without -, it can be the other
+     * user's, who could swap our directory for theirs) */
+    if (xdg && *xdg == '/' && stat(xdg, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid()
+            && (st.st_mode & 022) == 0)
+        n = snprintf(out, size, "%s/modkit", xdg);
     else
-        snprintf(out, size, "/tmp/modkit-%u", (unsigned) getuid());
+        n = snprintf(out, size, "/tmp/modkit-%u", (unsigned) getuid());
+    if (n < 0 || (size_t) n >= size) {
+        if (!quiet)
+            fprintf(stderr, "modkit: XDG_RUNTIME_DIR is too long for a socket path: %s\n", xdg);
+        return -1;
+    }
     /* (only "modkit server start" makes it: a command that finds none knows there is no server) */
     if (!quiet && mkdir(out, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "modkit: cannot create %s: %s\n", out, strerror(errno));
@@ -157,11 +173,42 @@ static int run_jvm(char **java_argv) {
     return 127;
 }
 
-/* Sends the request; relays frames until the exit code. Returns the exit code, or -1 if the server refused
- * before anything was relayed (the caller then runs the JVM), or 70 if the server went away midway. */
-static int relay(int fd, char **args, int count) {
+/* Whether the server reads S back as the same bytes: valid UTF-8 (utf8), or ASCII. */
+static int fits(const char *s, int utf8) {
+    const unsigned char *p = (const unsigned char *) s;
+    while (*p) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        if (!utf8)
+            return 0;
+        int n = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+        if (n < 0 || (n == 1 && *p < 0xc2) || (n == 3 && *p > 0xf4))
+            return 0;
+        unsigned cp = *p & (0x3f >> n);
+        for (int i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return 0;
+            cp = cp << 6 | (p[i] & 0x3f);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+/* How long to wait for the server to take the command before running it in a JVM of its own instead. */
+#define READY_WAIT_MS 2000
+
+/* Sends the request; relays frames until the exit code. Returns the exit code, -1 if the command was not run
+ * there (refused, or the server did not take it in time: the caller runs the JVM), or 70 if the server went away
+ * while it ran the command. */
+static int relay(int fd, const char *codeset, char **args, int count) {
     struct buf b = {0};
-    put(&b, "MKS1", 4);
+    put(&b, "MKS2", 4);
+    put_str(&b, codeset);
     put_u32(&b, (uint32_t) count);
     for (int i = 0; i < count; i++)
         put_str(&b, args[i]);
@@ -172,9 +219,20 @@ static int relay(int fd, char **args, int count) {
     for (char **e = environ; *e; e++)
         put_str(&b, *e);
     char *cwd = getcwd(NULL, 0);
-    if (!cwd) {
-        fprintf(stderr, "modkit: cannot read the working directory: %s\n", strerror(errno));
-        return 1;
+    if (!cwd)
+        return -1; /* (its own JVM says what is wrong with the working directory, as it would without a server) */
+    /* The server reads every string in the client's character set and writes file names and the children's
+     * environment in UTF-8: a byte it would read otherwise (not UTF-8, or not ASCII in an ASCII locale) would not
+     * come back the same, so such a command runs in its own JVM. */
+    int utf8 = strcmp(codeset, "UTF-8") == 0;
+    int same = fits(cwd, utf8);
+    for (int i = 0; same && i < count; i++)
+        same = fits(args[i], utf8);
+    for (char **e = environ; same && *e; e++)
+        same = fits(*e, utf8);
+    if (!same) {
+        free(cwd);
+        return -1;
     }
     put_str(&b, cwd);
     free(cwd);
@@ -184,14 +242,22 @@ static int relay(int fd, char **args, int count) {
     if (write_all(fd, b.data, b.len) != 0)
         return -1;
     free(b.data);
-    int relayed = 0;
+    int committed = 0; /* past this, the command runs (or ran) in the server: never again here */
     unsigned char *payload = NULL;
     size_t cap = 0;
     for (;;) {
+        if (!committed) {
+            struct pollfd p = {fd, POLLIN, 0};
+            int r;
+            do
+                r = poll(&p, 1, READY_WAIT_MS);
+            while (r < 0 && errno == EINTR);
+            if (r <= 0)
+                return -1;
+        }
         unsigned char head[5];
-        int r = read_all(fd, head, 5);
-        if (r != 0) {
-            if (!relayed)
+        if (read_all(fd, head, 5) != 0) {
+            if (!committed)
                 return -1;
             fputs("modkit: the server went away before the command finished\n", stderr);
             return 70;
@@ -207,13 +273,15 @@ static int relay(int fd, char **args, int count) {
             }
         }
         if (len > 0 && read_all(fd, payload, len) != 0) {
+            if (!committed)
+                return -1;
             fputs("modkit: the server went away before the command finished\n", stderr);
             return 70;
         }
         switch (head[0]) {
         case 1:
         case 2:
-            relayed = 1;
+            committed = 1;
             /* (a closed stdout, as with "| head", is the reader's business: keep the exit code coming) */
             write_all(head[0], payload, len);
             break;
@@ -223,9 +291,14 @@ static int relay(int fd, char **args, int count) {
             return (int) ((uint32_t) payload[0] << 24 | (uint32_t) payload[1] << 16 | (uint32_t) payload[2] << 8
                     | payload[3]);
         case 4:
-            if (!relayed)
-                return -1;
-            return 70;
+            return committed ? 70 : -1;
+        case 5:
+            if (committed)
+                return 70;
+            if (write_all(fd, (const unsigned char *) "g", 1) != 0)
+                return -1; /* (gone: the server will not run it either) */
+            committed = 1;
+            break;
         default:
             fputs("modkit: the server sent a frame this client does not know (rebuild modkit)\n", stderr);
             return 70;
@@ -257,13 +330,19 @@ int main(int argc, char **argv) {
     int count = atoi(argv[2]);
     if (count < 0 || count > java_argc - 1)
         return run_jvm(java_argv);
+    /* The server's file names are UTF-8 (bin/modkit starts it so): a client in another character set, whose
+     * arguments and names the server would read wrongly, runs its own JVM. */
+    setlocale(LC_CTYPE, "");
+    const char *codeset = nl_langinfo(CODESET);
+    if (strcmp(codeset, "UTF-8") != 0 && strcmp(codeset, "ANSI_X3.4-1968") != 0)
+        return run_jvm(java_argv);
     /* A JVM carries on when its reader goes away ("| head"), and so does this: writes fail with EPIPE instead. */
     signal(SIGPIPE, SIG_IGN);
     /* (quietly: a directory it refuses is reported by "modkit server start", not by every command) */
     int fd = socket_path(argv[1], path, sizeof path, 1) == 0 ? connect_to(path) : -1;
     if (fd < 0)
         return run_jvm(java_argv);
-    int code = relay(fd, java_argv + java_argc - count, count);
+    int code = relay(fd, codeset, java_argv + java_argc - count, count);
     close(fd);
     if (code < 0)
         return run_jvm(java_argv);

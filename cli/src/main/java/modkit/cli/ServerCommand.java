@@ -23,6 +23,9 @@ import picocli.CommandLine.Parameters;
                     + " runs (exit 3 if not). It goes away by itself when idle for --idle seconds or when modkit is"
                     + " rebuilt. Needs cli/target/modkit-client, which the build makes when a C compiler is there."})
 public final class ServerCommand implements Callable<Integer> {
+    /** What status and stop say when no server answered the client (in time: it waits 2 s for a busy one). */
+    static final String NONE = "modkit server: not running (or busy with a long command for more than 2 s)";
+
     /** systemctl's and LSB's code for "not running". */
     static final int NOT_RUNNING = 3;
 
@@ -48,11 +51,11 @@ public final class ServerCommand implements Callable<Integer> {
                 return 0;
             }
             case "status" -> {
-                System.out.println("modkit server: not running");
+                System.out.println(NONE);
                 return NOT_RUNNING;
             }
             case "stop" -> {
-                System.out.println("modkit server: not running");
+                System.out.println(NONE);
                 return 0;
             }
             case "start" -> {

@@ -55,7 +55,7 @@ public final class SimulatedKernel implements ImageBackend {
     public static SimulatedKernel boot(Path root, KernelProfile profile) {
         Path fresh = root.resolve(DB + ".boot");
         try {
-            Files.createDirectories(root);
+            Files.createDirectories(Invocation.absolute(root)); // (the JDK makes a relative one absolute against its start directory)
             Files.deleteIfExists(fresh);
             Files.deleteIfExists(root.resolve(DB + ".boot-journal"));
         } catch (IOException e) {

@@ -188,7 +188,7 @@ public final class Depmod {
         Path dst = dir.resolve(name);
         try {
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
+                Files.createDirectories(Invocation.absolute(dir)); // (the JDK makes a relative one absolute against its start directory)
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {

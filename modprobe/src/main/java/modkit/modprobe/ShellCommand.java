@@ -27,16 +27,24 @@ final class ShellCommand {
         pb.environment().putAll(Invocation.environment());
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
+        Process p;
         try {
-            Process p = pb.start();
-            Thread errCopy = Thread.ofVirtual().start(() -> copy(p.getErrorStream(), err));
-            copy(p.getInputStream(), out);
-            int code = p.waitFor();
-            errCopy.join();
-            return code;
+            p = pb.start();
         } catch (IOException e) {
             throw new ModkitException("could not run /bin/sh: " + e.getMessage());
+        }
+        // Both streams are copied on threads of their own, so that this one waits where an interrupt reaches it.
+        Thread outCopy = Thread.ofVirtual().start(() -> copy(p.getInputStream(), out));
+        Thread errCopy = Thread.ofVirtual().start(() -> copy(p.getErrorStream(), err));
+        try {
+            int code = p.waitFor();
+            outCopy.join();
+            errCopy.join();
+            return code;
         } catch (InterruptedException e) {
+            // (the resident server's client went away: what a Ctrl-C would have ended in a JVM of its own ends here)
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
             Thread.currentThread().interrupt();
             throw new ModkitException("interrupted while running: " + command);
         }

@@ -46,7 +46,8 @@ class ServerLauncherTest {
         boolean cc = Files.isExecutable(Path.of("/usr/bin/cc")) || Files.isExecutable(Path.of("/usr/bin/gcc"));
         assumeTrue(cc || Files.isExecutable(client), "no C compiler: the build made no modkit-client");
         assertTrue(Files.isExecutable(client), "the build has a C compiler but made no " + client);
-        env = Map.of("XDG_RUNTIME_DIR", Files.createDirectory(tmp.resolve("run")).toString(), "MODKIT_ROOT", "state");
+        env = Map.of("XDG_RUNTIME_DIR", Files.createDirectory(tmp.resolve("run")).toString(), "MODKIT_ROOT", "work/state",
+                "LC_ALL", "C.UTF-8");
         Result start = run(tmp, null, "modkit", "server", "start", "--idle", "300");
         assertEquals(0, start.exit(), start.err());
         assertTrue(start.out().startsWith("modkit server: started, socket " + tmp.resolve("run/modkit/server-")), start.out());
@@ -86,7 +87,7 @@ class ServerLauncherTest {
             assertEquals(r[1], r[0], what);
         }
         // The simulated kernel's state is where MODKIT_ROOT (relative) put it, in each directory.
-        assertTrue(Files.isRegularFile(dirs[0].resolve("state/kernel.db")), "no state in " + dirs[0]);
+        assertTrue(Files.isRegularFile(dirs[0].resolve("work/state/kernel.db")), "no state in " + dirs[0]);
         assertTrue(Files.readString(dirs[0].resolve("root/lib/modules/" + RELEASE + "/modules.dep"))
                 .contains("mk_importer.ko: kernel/mk_exporter.ko"));
         for (String f : List.of("modules.dep", "modules.alias", "modules.symbols", "modules.dep.bin")) {
@@ -97,6 +98,37 @@ class ServerLauncherTest {
         // They did go through the server: it counts them.
         assertEquals(commands.size(), served());
 
+        // The two streams in the order written, through one pipe; the umask; a directory named in UTF-8.
+        int before = served();
+        Path utf8Dir = Files.createDirectories(tmp.resolve("m\u00f3dulos"));
+        Files.copy(TestPaths.testdata().resolve("objects/x86_64/mk_params.ko"), utf8Dir.resolve("mk_params.ko"));
+        for (Path d : new Path[] {dirs[0], utf8Dir}) {
+            Result[] merged = new Result[2];
+            for (int i = 0; i < 2; i++) {
+                merged[i] = run(d, i == 0 ? null : "0", true, "modinfo", "mk_params.ko", "no_such_module");
+            }
+            assertEquals(merged[1], merged[0], "merged streams in " + d);
+            assertTrue(merged[0].out().indexOf("filename:") < merged[0].out().indexOf("ERROR"), merged[0].out());
+        }
+        // In an ASCII locale the client does not send the server a name it would read back otherwise: its own JVM.
+        Result[] ascii = new Result[2];
+        for (int i = 0; i < 2; i++) {
+            ascii[i] = run(utf8Dir, i == 0 ? null : "0", true, "sh", "-c",
+                    "LC_ALL=C exec " + bin + "/modinfo -F name mk_params.ko");
+        }
+        // (whatever that JVM makes of a directory it cannot decode: modinfo does not find the file today)
+        assertEquals(ascii[1], ascii[0]);
+        for (int i = 0; i < 2; i++) {
+            Result r = run(dirs[i], i == 0 ? null : "0", false, "sh", "-c",
+                    "umask 077 && exec " + bin + "/depmod -b root " + RELEASE);
+            assertEquals(0, r.exit(), r.err());
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    dirs[i].resolve("root/lib/modules/" + RELEASE + "/modules.dep"))));
+        }
+        // status is the server's own even where MODKIT_SERVER=0 keeps commands out of it
+        assertTrue(run(tmp, "0", "modkit", "server", "status").out().startsWith("modkit server: running"));
+        assertEquals(before + 3, served(), "the two merged runs and the umask run, not the ASCII one");
+
         // depmod over a whole distribution's tree (500 modules or more in modules.order) runs in a JVM of its own,
         // unless MODKIT_SERVER=1 asks for the server.
         Path order = dirs[0].resolve("root/lib/modules/" + RELEASE + "/modules.order");
@@ -106,15 +138,15 @@ class ServerLauncherTest {
         }
         Files.writeString(order, many);
         assertEquals(0, run(dirs[0], null, "depmod", "-b", "root", RELEASE).exit());
-        assertEquals(commands.size(), served());
+        assertEquals(before + 3, served());
         assertEquals(0, run(dirs[0], "1", "depmod", "-b", "root", RELEASE).exit());
-        assertEquals(commands.size() + 1, served());
+        assertEquals(before + 4, served());
 
         Result stop = run(tmp, null, "modkit", "server", "stop");
         assertTrue(stop.out().startsWith("modkit server: stopped"), stop.out());
         Result after = run(tmp, null, "modkit", "server", "status");
         assertEquals(3, after.exit());
-        assertEquals("modkit server: not running\n", after.out());
+        assertEquals("modkit server: not running (or busy with a long command for more than 2 s)\n", after.out());
         env = null;
     }
 
@@ -144,10 +176,15 @@ class ServerLauncherTest {
 
     /** Runs bin/TOOL in {@code dir} with the test's environment, MODKIT_SERVER set to {@code server} (null: unset). */
     private Result run(Path dir, String server, String tool, String... args) throws Exception {
+        return run(dir, server, false, tool, args);
+    }
+
+    /** The same; with {@code merged}, stderr goes into stdout's pipe; "sh" is run as itself, not from bin/. */
+    private Result run(Path dir, String server, boolean merged, String tool, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
-        cmd.add(TestPaths.project().resolve("bin").resolve(tool).toString());
+        cmd.add(tool.equals("sh") ? "/bin/sh" : TestPaths.project().resolve("bin").resolve(tool).toString());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(merged);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("MODKIT_SERVER");
         pb.environment().remove("MODKIT_JAVA_OPTS");

@@ -2,6 +2,7 @@ package modkit.cli.server;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -10,17 +11,20 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jdk.net.UnixDomainPrincipal;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import modkit.command.Captured;
 import modkit.elf.Invocation;
 
@@ -62,10 +66,8 @@ public final class CommandServer {
     private final Map<Path, FileTime> build;
     private final Duration idle;
     private final Runner runner;
-    private final Charset argCharset;
-    private final Charset outCharset;
+    private final UserPrincipal self;
     private final long started = System.nanoTime();
-    private final String user = System.getProperty("user.name");
     /** The directory the server was started in (the launcher starts it in /), entered again after each command. */
     private final String home = System.getProperty("user.dir");
 
@@ -74,6 +76,8 @@ public final class CommandServer {
     private volatile Connection reading;
     private volatile long readingSince;
     private volatile long lastActive = System.nanoTime();
+    /** Connections whose replies may still be being written (to a slow reader: the server is not idle then). */
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean busy;
     private volatile boolean stopping;
     private long served;
@@ -92,9 +96,7 @@ public final class CommandServer {
         }
         this.idle = idle;
         this.runner = runner;
-        // Arguments and paths as the JVM decodes its own command line; output as it encodes its stdout.
-        this.argCharset = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-        this.outCharset = System.out.charset();
+        this.self = Files.getOwner(Path.of("/proc/self")); // (compared by uid: a uid without a name works too)
     }
 
     /** Listens until stopped, idle, or out of date. */
@@ -106,7 +108,6 @@ public final class CommandServer {
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         Object mine = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
         Thread watchdog = Thread.ofPlatform().daemon().name("modkit-server-idle").start(this::watch);
-        List<Connection> open = new ArrayList<>();
         try {
             while (!stopping) {
                 SocketChannel client;
@@ -164,7 +165,7 @@ public final class CommandServer {
                 if (c != null && System.nanoTime() - readingSince > REQUEST_TIME.toNanos()) {
                     c.abort();
                 }
-                if (!busy && System.nanoTime() - lastActive > idle.toNanos()) {
+                if (!busy && System.nanoTime() - lastActive > idle.toNanos() && open.stream().noneMatch(Connection::writing)) {
                     stopping = true;
                     channel.close();
                 }
@@ -175,18 +176,18 @@ public final class CommandServer {
     }
 
     private void serveOne(Connection client) throws IOException {
-        UnixDomainPrincipal peer = client.peer();
-        if (!peer.user().getName().equals(user)) {
+        if (!client.peer().user().equals(self)) {
             client.close(); // (not reachable through the client's private directory; refused all the same)
             return;
         }
+        InputStream in = client.input();
         ServerProtocol.Request request;
         readingSince = System.nanoTime();
         reading = client;
         try {
-            request = ServerProtocol.read(client.input(), argCharset);
+            request = ServerProtocol.read(in);
         } catch (ServerProtocol.BadRequest e) {
-            byte[] message = ("modkit server: bad request: " + e.getMessage() + "\n").getBytes(outCharset);
+            byte[] message = ("modkit server: bad request: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
             client.send(ServerProtocol.STDERR, message, 0, message.length);
             client.finish(INTERNAL_ERROR);
             return;
@@ -203,28 +204,59 @@ public final class CommandServer {
             return;
         }
         List<String> args = request.args();
-        if (args.size() == 2 && args.get(0).equals("server") && (args.get(1).equals("stop") || args.get(1).equals("status"))) {
-            boolean stop = args.get(1).equals("stop");
-            String text = stop ? "modkit server: stopped (pid %d, %d commands served)%n"
-                    : "modkit server: running (pid %d, %d commands served, up %d s, %s resident), socket " + socket + "%n";
-            byte[] line = String.format(text, ProcessHandle.current().pid(), served,
-                    Duration.ofNanos(System.nanoTime() - started).toSeconds(), resident()).getBytes(outCharset);
-            client.send(ServerProtocol.STDOUT, line, 0, line.length);
-            client.finish(0);
-            stopping |= stop;
+        if (args.size() >= 2 && args.get(0).equals("server")) {
+            serverCommand(client, args.get(1), request.charset());
             return;
         }
+        // The client may have given up waiting (another client's command ran long) and run the command itself:
+        // it is run here only on its word.
+        client.send(ServerProtocol.READY, new byte[0], 0, 0);
+        readingSince = System.nanoTime();
+        reading = client;
+        try {
+            if (in.read() != ServerProtocol.GO) {
+                client.close();
+                return;
+            }
+        } finally {
+            reading = null;
+        }
         served++;
-        client.finish(run(request, client));
+        client.finish(run(request, client, in));
     }
 
-    /** Runs the command with its client's settings; its output goes to the client as frames. */
-    private int run(ServerProtocol.Request request, Connection client) {
+    /** {@code modkit server status|stop}, answered here; {@code run} and {@code start} make no sense inside. */
+    private void serverCommand(Connection client, String action, Charset charset) {
+        String text = switch (action) {
+            case "stop" -> "modkit server: stopped (pid %d, %d commands served)%n";
+            case "status" -> "modkit server: running (pid %d, %d commands served, up %d s, %s resident), socket " + socket + "%n";
+            default -> null;
+        };
+        if (text == null) {
+            byte[] line = ("modkit server: already running; 'modkit server stop' first\n").getBytes(charset);
+            client.send(ServerProtocol.STDERR, line, 0, line.length);
+            client.finish(1);
+            return;
+        }
+        byte[] line = String.format(text, ProcessHandle.current().pid(), served,
+                Duration.ofNanos(System.nanoTime() - started).toSeconds(), resident()).getBytes(charset);
+        client.send(ServerProtocol.STDOUT, line, 0, line.length);
+        client.finish(0);
+        stopping |= action.equals("stop");
+    }
+
+    /**
+     * Runs the command with its client's settings; its output goes to the client as frames. If the client goes
+     * away meanwhile (Ctrl-C), the command is interrupted, as a JVM of its own would have been stopped: blocking
+     * waits (a lock, a child process, a delay) end, and the command's own error handling runs.
+     */
+    private int run(ServerProtocol.Request request, Connection client, InputStream in) {
+        Charset charset = request.charset();
         PrintStream stdout = new PrintStream(new BufferedOutputStream(new FrameStream(client, ServerProtocol.STDOUT), 8192),
-                true, outCharset);
+                true, charset);
         PrintStream stderr = new PrintStream(new BufferedOutputStream(new FrameStream(client, ServerProtocol.STDERR), 8192),
-                true, outCharset);
-        if (!Posix.chdir(request.workingDirectory().toString(), argCharset)) {
+                true, charset);
+        if (!Posix.chdir(request.workingDirectory().toString(), StandardCharsets.UTF_8)) {
             stderr.println("modkit: cannot enter the working directory " + request.workingDirectory()
                     + " (removed?): run the command from another directory");
             stderr.flush();
@@ -232,6 +264,7 @@ public final class CommandServer {
         }
         int umask = Posix.umask(request.umask());
         Invocation.set(new Invocation(request.environment(), request.workingDirectory()));
+        HangUp hangUp = new HangUp(in, Thread.currentThread());
         int exit;
         try {
             exit = Captured.redirected(stdout, stderr, () -> runner.run(request.args().toArray(new String[0])));
@@ -245,15 +278,46 @@ public final class CommandServer {
             stderr.flush();
             exit = INTERNAL_ERROR;
         } finally {
+            hangUp.commandDone();
             Invocation.set(null);
             Posix.umask(umask);
-            Posix.chdir(home, argCharset); // (not to keep a client's directory busy while idle)
+            Posix.chdir(home, StandardCharsets.UTF_8); // (not to keep a client's directory busy while idle)
         }
         Runtime rt = Runtime.getRuntime();
         if (rt.totalMemory() > KEEP_HEAP) {
             System.gc();
         }
         return exit;
+    }
+
+    /** Waits for the client to go away while its command runs, and then interrupts the command. */
+    private static final class HangUp {
+        private final Thread command;
+        private boolean running = true;
+
+        HangUp(InputStream in, Thread command) {
+            this.command = command;
+            Thread.ofVirtual().name("modkit-server-hangup").start(() -> {
+                try {
+                    in.read(); // the client sends nothing more: this returns when it is gone (or the connection closes)
+                } catch (IOException e) {
+                    // gone, or closed after the reply
+                }
+                synchronized (this) {
+                    if (running) {
+                        command.interrupt();
+                    }
+                }
+            });
+        }
+
+        /** The command is over: a hang-up from now on interrupts nothing, and one that came is forgotten. */
+        void commandDone() {
+            synchronized (this) {
+                running = false;
+            }
+            Thread.interrupted();
+        }
     }
 
     private boolean outOfDate() {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,18 +20,25 @@ import java.util.Map;
  * every integer is 32-bit big-endian, every string its length and its bytes.
  *
  * <pre>
- * request:  "MKS1"  argc  arg...  envc  "NAME=VALUE"...  cwd  umask
+ * request:  "MKS2"  charset  argc  arg...  envc  "NAME=VALUE"...  cwd  umask
  * reply:    frame...   a frame is: type (1 byte)  length  bytes
- *           1 stdout bytes, 2 stderr bytes, 3 the exit code (4 bytes, last), 4 refused (the client runs the JVM)
+ *           1 stdout bytes, 2 stderr bytes, 3 the exit code (4 bytes, last), 4 refused (the client runs the JVM),
+ *           5 ready: the client answers with the byte 'g' to have the command run, or closes to run it itself
  * </pre>
+ *
+ * The charset is the client's (nl_langinfo(CODESET)): its strings are read in it and the command's output is
+ * written in it, as a JVM started in the client's locale would.
  */
 public final class ServerProtocol {
     public static final int STDOUT = 1;
     public static final int STDERR = 2;
     public static final int EXIT = 3;
     public static final int REFUSED = 4;
+    public static final int READY = 5;
+    /** The client's answer to {@link #READY}. */
+    public static final int GO = 'g';
 
-    private static final int MAGIC = 0x4d4b5331; // "MKS1"
+    private static final int MAGIC = 0x4d4b5332; // "MKS2"
     /** Bounds on what a request may hold: a client is trusted, but a damaged request must not take the heap. */
     private static final int MAX_STRING = 1 << 20;
     private static final int MAX_ITEMS = 1 << 16;
@@ -39,9 +47,10 @@ public final class ServerProtocol {
 
     /**
      * One command to run: its arguments (as after "modkit"), its environment, the absolute directory it was
-     * started in and its umask.
+     * started in, its umask, and the character set of its locale.
      */
-    public record Request(List<String> args, Map<String, String> environment, Path workingDirectory, int umask) {}
+    public record Request(List<String> args, Map<String, String> environment, Path workingDirectory, int umask,
+            Charset charset) {}
 
     /** A request that does not follow the protocol; the message says where. */
     public static final class BadRequest extends IOException {
@@ -51,7 +60,7 @@ public final class ServerProtocol {
     }
 
     /** Reads one request; null if the stream ends before one starts (a client that only checked the socket). */
-    public static Request read(InputStream stream, Charset charset) throws IOException {
+    public static Request read(InputStream stream) throws IOException {
         DataInputStream in = new DataInputStream(stream);
         int magic;
         try {
@@ -63,6 +72,13 @@ public final class ServerProtocol {
             throw new BadRequest(String.format("not a modkit request (starts with %08x)", magic));
         }
         try {
+            String charsetName = string(in, StandardCharsets.US_ASCII, "character set");
+            Charset charset;
+            try {
+                charset = Charset.forName(charsetName);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest("unknown character set: " + charsetName);
+            }
             int argc = count(in, "arguments");
             List<String> args = new ArrayList<>(argc);
             for (int i = 0; i < argc; i++) {
@@ -91,7 +107,7 @@ public final class ServerProtocol {
             if ((umask & ~0777) != 0) {
                 throw new BadRequest(String.format("umask out of range: %o", umask));
             }
-            return new Request(List.copyOf(args), env, dir, umask);
+            return new Request(List.copyOf(args), env, dir, umask, charset);
         } catch (EOFException e) {
             throw new BadRequest("request cut short");
         }
@@ -114,9 +130,11 @@ public final class ServerProtocol {
     }
 
     /** Writes the request a client sends (the tests' client; the real one is in C). */
-    public static void write(OutputStream out, Request r, Charset charset) throws IOException {
+    public static void write(OutputStream out, Request r) throws IOException {
+        Charset charset = r.charset();
         DataOutputStream d = new DataOutputStream(out);
         d.writeInt(MAGIC);
+        writeString(d, charset.name(), StandardCharsets.US_ASCII);
         d.writeInt(r.args().size());
         for (String a : r.args()) {
             writeString(d, a, charset);

@@ -75,12 +75,13 @@ class CommandServerTest {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(ch);
-            ServerProtocol.write(out, new ServerProtocol.Request(args, env, cwd, umask), StandardCharsets.UTF_8);
-            return read(new DataInputStream(Channels.newInputStream(ch)));
+            ServerProtocol.write(out, new ServerProtocol.Request(args, env, cwd, umask, StandardCharsets.UTF_8));
+            return read(new DataInputStream(Channels.newInputStream(ch)), out);
         }
     }
 
-    private static Reply read(DataInputStream in) throws IOException {
+    /** Reads the reply, answering "ready" with "go" as the client does. */
+    private static Reply read(DataInputStream in, OutputStream answer) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         StringBuilder both = new StringBuilder();
@@ -108,6 +109,7 @@ class CommandServerTest {
                 case ServerProtocol.REFUSED -> {
                     return new Reply("", "", "", -1, true);
                 }
+                case ServerProtocol.READY -> answer.write(ServerProtocol.GO);
                 default -> throw new IOException("unknown frame " + type);
             }
         }
@@ -169,8 +171,12 @@ class CommandServerTest {
         }, List.of(), Duration.ofMinutes(1));
         try (SocketChannel slow = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             slow.connect(UnixDomainSocketAddress.of(socket));
-            ServerProtocol.write(Channels.newOutputStream(slow),
-                    new ServerProtocol.Request(List.of("flood"), Map.of(), tmp, 022), StandardCharsets.UTF_8);
+            OutputStream slowOut = Channels.newOutputStream(slow);
+            ServerProtocol.write(slowOut, new ServerProtocol.Request(List.of("flood"), Map.of(), tmp, 022, StandardCharsets.UTF_8));
+            DataInputStream slowIn = new DataInputStream(Channels.newInputStream(slow));
+            assertEquals(ServerProtocol.READY, slowIn.read());
+            assertEquals(0, slowIn.readInt());
+            slowOut.write(ServerProtocol.GO);
             // (not reading) the next client is served all the same
             CompletableFuture<Reply> next = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -180,9 +186,77 @@ class CommandServerTest {
                 }
             }, OWN_THREAD);
             assertEquals("done quick\n", next.get(20, TimeUnit.SECONDS).out());
-            Reply flood = read(new DataInputStream(Channels.newInputStream(slow)));
+            Reply flood = read(slowIn, slowOut);
             assertEquals(16 * 1024 * 1024 + "done flood\n".length(), flood.out().length());
         }
+    }
+
+    @Test
+    void aCommandWhoseClientGaveUpWaitingIsNotRun() throws Exception {
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Path socket = start(args -> {
+            ran.add(args[0]);
+            return 0;
+        }, List.of(), Duration.ofMinutes(1));
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ServerProtocol.write(Channels.newOutputStream(ch),
+                    new ServerProtocol.Request(List.of("abandoned"), Map.of(), tmp, 022, StandardCharsets.UTF_8));
+            assertEquals(ServerProtocol.READY, Channels.newInputStream(ch).read());
+        } // (closed without "go": the client runs it in a JVM of its own)
+        assertEquals(0, send(socket, List.of("next"), Map.of(), tmp, 022).exit());
+        assertEquals(List.of("next"), ran);
+    }
+
+    @Test
+    void aClientThatGoesAwayInterruptsItsCommand() throws Exception {
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        Path socket = start(args -> {
+            if (args[0].equals("slow")) {
+                try {
+                    Thread.sleep(60_000);
+                    outcome.complete("slept");
+                } catch (InterruptedException e) {
+                    outcome.complete("interrupted");
+                    return 130;
+                }
+            }
+            return 0;
+        }, List.of(), Duration.ofMinutes(1));
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            OutputStream out = Channels.newOutputStream(ch);
+            ServerProtocol.write(out, new ServerProtocol.Request(List.of("slow"), Map.of(), tmp, 022, StandardCharsets.UTF_8));
+            assertEquals(ServerProtocol.READY, Channels.newInputStream(ch).read());
+            out.write(ServerProtocol.GO);
+            Thread.sleep(200);
+        } // (Ctrl-C)
+        assertEquals("interrupted", outcome.get(10, TimeUnit.SECONDS));
+        // and the next command is not interrupted by what was left of it
+        assertEquals(0, send(socket, List.of("next"), Map.of(), tmp, 022).exit());
+    }
+
+    @Test
+    void outputIsInTheClientsCharacterSet() throws Exception {
+        Path socket = start(args -> {
+            System.out.println("caf\u00e9 " + args[0]);
+            return 0;
+        }, List.of(), Duration.ofMinutes(1));
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            OutputStream out = Channels.newOutputStream(ch);
+            ServerProtocol.write(out, new ServerProtocol.Request(List.of("x"), Map.of(), tmp, 022, StandardCharsets.US_ASCII));
+            assertEquals("caf? x\n", read(new DataInputStream(Channels.newInputStream(ch)), out).out());
+        }
+        assertEquals("caf\u00e9 \u00fc\n", send(socket, List.of("\u00fc"), Map.of(), tmp, 022).out());
+    }
+
+    @Test
+    void aSecondServerIsNotStartedInsideTheFirst() throws Exception {
+        Path socket = start(args -> 0, List.of(), Duration.ofMinutes(1));
+        Reply r = send(socket, List.of("server", "run", "--socket", "/tmp/x"), Map.of(), tmp, 022);
+        assertEquals(1, r.exit());
+        assertEquals("modkit server: already running; 'modkit server stop' first\n", r.err());
     }
 
     @Test
@@ -205,8 +279,9 @@ class CommandServerTest {
         Path socket = start(args -> 0, List.of(), Duration.ofMinutes(1));
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            Channels.newOutputStream(ch).write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            Reply r = read(new DataInputStream(Channels.newInputStream(ch)));
+            OutputStream out = Channels.newOutputStream(ch);
+            out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Reply r = read(new DataInputStream(Channels.newInputStream(ch)), out);
             assertEquals(CommandServer.INTERNAL_ERROR, r.exit());
             assertEquals("modkit server: bad request: not a modkit request (starts with 47455420)\n", r.err());
         }
