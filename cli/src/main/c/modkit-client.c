@@ -288,8 +288,8 @@ static int relay(int fd, const char *codeset, char **args, int count) {
         case 3:
             if (len != 4)
                 return 70;
-            return (int) ((uint32_t) payload[0] << 24 | (uint32_t) payload[1] << 16 | (uint32_t) payload[2] << 8
-                    | payload[3]);
+            /* (as the system reports a process's: the low 8 bits, never a negative that would mean "not run") */
+            return payload[3];
         case 4:
             return committed ? 70 : -1;
         case 5:
