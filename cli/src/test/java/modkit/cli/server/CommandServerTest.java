@@ -70,13 +70,37 @@ class CommandServerTest {
         }
     }
 
-    private static Reply send(Path socket, List<String> args, Map<String, String> env, Path cwd, int umask)
-            throws IOException {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+    /** A connection to the server with a request sent on it, as the C client sends it. */
+    private record Client(SocketChannel channel, DataInputStream in, OutputStream out) implements AutoCloseable {
+        static Client request(Path socket, List<String> args, Map<String, String> env, Path cwd, int umask,
+                java.nio.charset.Charset charset) throws IOException {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
             ch.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(ch);
-            ServerProtocol.write(out, new ServerProtocol.Request(args, env, cwd, umask, StandardCharsets.UTF_8));
-            return read(new DataInputStream(Channels.newInputStream(ch)), out);
+            ServerProtocol.write(out, new ServerProtocol.Request(args, env, cwd, umask, charset));
+            return new Client(ch, new DataInputStream(Channels.newInputStream(ch)), out);
+        }
+
+        /** Waits for the server's "ready" (and says nothing yet). */
+        void awaitReady() throws IOException {
+            assertEquals(ServerProtocol.READY, in.read());
+            assertEquals(0, in.readInt());
+        }
+
+        Reply reply() throws IOException {
+            return read(in, out);
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    private static Reply send(Path socket, List<String> args, Map<String, String> env, Path cwd, int umask)
+            throws IOException {
+        try (Client c = Client.request(socket, args, env, cwd, umask, StandardCharsets.UTF_8)) {
+            return c.reply();
         }
     }
 
@@ -169,14 +193,9 @@ class CommandServerTest {
             System.out.println("done " + args[0]);
             return 0;
         }, List.of(), Duration.ofMinutes(1));
-        try (SocketChannel slow = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            slow.connect(UnixDomainSocketAddress.of(socket));
-            OutputStream slowOut = Channels.newOutputStream(slow);
-            ServerProtocol.write(slowOut, new ServerProtocol.Request(List.of("flood"), Map.of(), tmp, 022, StandardCharsets.UTF_8));
-            DataInputStream slowIn = new DataInputStream(Channels.newInputStream(slow));
-            assertEquals(ServerProtocol.READY, slowIn.read());
-            assertEquals(0, slowIn.readInt());
-            slowOut.write(ServerProtocol.GO);
+        try (Client slow = Client.request(socket, List.of("flood"), Map.of(), tmp, 022, StandardCharsets.UTF_8)) {
+            slow.awaitReady();
+            slow.out().write(ServerProtocol.GO);
             // (not reading) the next client is served all the same
             CompletableFuture<Reply> next = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -186,7 +205,7 @@ class CommandServerTest {
                 }
             }, OWN_THREAD);
             assertEquals("done quick\n", next.get(20, TimeUnit.SECONDS).out());
-            Reply flood = read(slowIn, slowOut);
+            Reply flood = slow.reply();
             assertEquals(16 * 1024 * 1024 + "done flood\n".length(), flood.out().length());
         }
     }
@@ -198,11 +217,8 @@ class CommandServerTest {
             ran.add(args[0]);
             return 0;
         }, List.of(), Duration.ofMinutes(1));
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ServerProtocol.write(Channels.newOutputStream(ch),
-                    new ServerProtocol.Request(List.of("abandoned"), Map.of(), tmp, 022, StandardCharsets.UTF_8));
-            assertEquals(ServerProtocol.READY, Channels.newInputStream(ch).read());
+        try (Client c = Client.request(socket, List.of("abandoned"), Map.of(), tmp, 022, StandardCharsets.UTF_8)) {
+            c.awaitReady();
         } // (closed without "go": the client runs it in a JVM of its own)
         assertEquals(0, send(socket, List.of("next"), Map.of(), tmp, 022).exit());
         assertEquals(List.of("next"), ran);
@@ -223,12 +239,9 @@ class CommandServerTest {
             }
             return 0;
         }, List.of(), Duration.ofMinutes(1));
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            OutputStream out = Channels.newOutputStream(ch);
-            ServerProtocol.write(out, new ServerProtocol.Request(List.of("slow"), Map.of(), tmp, 022, StandardCharsets.UTF_8));
-            assertEquals(ServerProtocol.READY, Channels.newInputStream(ch).read());
-            out.write(ServerProtocol.GO);
+        try (Client c = Client.request(socket, List.of("slow"), Map.of(), tmp, 022, StandardCharsets.UTF_8)) {
+            c.awaitReady();
+            c.out().write(ServerProtocol.GO);
             Thread.sleep(200);
         } // (Ctrl-C)
         assertEquals("interrupted", outcome.get(10, TimeUnit.SECONDS));
@@ -242,11 +255,8 @@ class CommandServerTest {
             System.out.println("caf\u00e9 " + args[0]);
             return 0;
         }, List.of(), Duration.ofMinutes(1));
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            OutputStream out = Channels.newOutputStream(ch);
-            ServerProtocol.write(out, new ServerProtocol.Request(List.of("x"), Map.of(), tmp, 022, StandardCharsets.US_ASCII));
-            assertEquals("caf? x\n", read(new DataInputStream(Channels.newInputStream(ch)), out).out());
+        try (Client c = Client.request(socket, List.of("x"), Map.of(), tmp, 022, StandardCharsets.US_ASCII)) {
+            assertEquals("caf? x\n", c.reply().out());
         }
         assertEquals("caf\u00e9 \u00fc\n", send(socket, List.of("\u00fc"), Map.of(), tmp, 022).out());
     }
