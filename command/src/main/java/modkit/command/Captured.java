@@ -24,29 +24,17 @@ public record Captured(int exit, byte[] out, byte[] err) {
      * Runs {@code body} with stdout and stderr captured, each encoded in {@code charset}; with {@code merged} both
      * go to {@link #out}. What the body throws is thrown on, after the streams are put back.
      */
-    public static synchronized Captured run(Charset charset, boolean merged, Body body) throws Exception {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
+    public static Captured run(Charset charset, boolean merged, Body body) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, charset);
-        PrintStream e = merged ? o : new PrintStream(err, true, charset);
-        System.setOut(o);
-        System.setErr(e);
-        try {
-            int exit = body.run();
-            return new Captured(exit, out.toByteArray(), err.toByteArray());
-        } finally {
-            o.flush();
-            e.flush();
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
+        int exit = redirected(o, merged ? o : new PrintStream(err, true, charset), body);
+        return new Captured(exit, out.toByteArray(), err.toByteArray());
     }
 
     /**
-     * Runs {@code body} with stdout and stderr set to {@code out} and {@code err} (the resident server's streams to
-     * its client), flushes them and puts the process's back. What the body throws is thrown on.
+     * Runs {@code body} with stdout and stderr set to {@code out} and {@code err} (the capture above, or the resident
+     * server's streams to its client), flushes them and puts the process's back. What the body throws is thrown on.
      */
     public static synchronized int redirected(PrintStream out, PrintStream err, Body body) throws Exception {
         PrintStream savedOut = System.out;

@@ -62,10 +62,6 @@ public final class Invocation {
 
     /** {@code p} made absolute against the running command's working directory. */
     public static Path absolute(Path p) {
-        Invocation inv = current;
-        if (p.isAbsolute()) {
-            return p;
-        }
-        return inv == null ? p.toAbsolutePath() : inv.workingDirectory.resolve(p);
+        return p.isAbsolute() ? p : workingDirectory().resolve(p);
     }
 }
