@@ -55,11 +55,17 @@ class CommandServerTest {
                 throw new RuntimeException(e);
             }
         }, OWN_THREAD);
-        for (int i = 0; i < 200 && !Files.exists(socket); i++) {
-            Thread.sleep(10);
+        // Until it answers, as the launcher waits (client --ping): the socket file appears at bind(2), before
+        // listen(2), and a connection in between is refused.
+        for (int i = 0; i < 200; i++) {
+            try (SocketChannel ping = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                ping.connect(UnixDomainSocketAddress.of(socket));
+                return socket;
+            } catch (IOException e) {
+                Thread.sleep(10);
+            }
         }
-        assertTrue(Files.exists(socket), "server did not bind");
-        return socket;
+        throw new AssertionError("the server does not answer on " + socket);
     }
 
     @AfterEach
